@@ -1,0 +1,3 @@
+//! nianbao: Chinese government information-disclosure annual reports → audited CSV.
+pub mod ingest;
+pub mod model;

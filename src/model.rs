@@ -1,0 +1,217 @@
+//! Types shared by every stage of the pipeline.
+//!
+//! The flow is one-directional: `ingest` turns bytes into [`Page`]s, `clean` turns
+//! pages into numbered [`Line`]s (logging every [`Repair`]), `parse` finds headings
+//! and tables, `template` maps table content to canonical [`Cell`]s, `check` turns
+//! failed identities into [`Finding`]s, and `write` serialises a [`Report`].
+
+use std::fmt;
+
+/// One page of extracted text, before cleaning. Lines keep their original
+/// whitespace because column alignment carries table structure.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Page {
+    /// 1-based page number (PDF page, or form-feed page for text).
+    pub number: usize,
+    pub lines: Vec<String>,
+}
+
+/// Where the text came from; written to `reports.csv` as `source`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceKind {
+    Pdf,
+    /// Text with the detected encoding's canonical name (`utf-8`, `gb18030`, `utf-16le`, …).
+    Text(String),
+}
+
+impl fmt::Display for SourceKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SourceKind::Pdf => write!(f, "pdf"),
+            SourceKind::Text(enc) => write!(f, "text:{enc}"),
+        }
+    }
+}
+
+/// The result of ingesting one input: pages of text plus what ingest itself repaired
+/// (e.g. removed page furniture found by position).
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub source: SourceKind,
+    pub pages: Vec<Page>,
+    pub repairs: Vec<Repair>,
+}
+
+/// A cleaned line with its location in the source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub text: String,
+    pub page: usize,
+    /// 1-based line number within the cleaned text of its page.
+    pub line: usize,
+}
+
+/// A change made to the extracted text or table structure, kept for audit.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Repair {
+    pub kind: String,
+    pub page: Option<usize>,
+    pub line: Option<usize>,
+    pub before: String,
+    pub after: String,
+    pub rule: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        })
+    }
+}
+
+/// A failed check or an anomaly. Never changes a printed value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub check: String,
+    pub severity: Severity,
+    pub table: String,
+    pub row: String,
+    pub column: String,
+    pub expected: String,
+    pub actual: String,
+    pub message: String,
+}
+
+impl Finding {
+    pub fn new(check: &str, severity: Severity, message: impl Into<String>) -> Self {
+        Finding {
+            check: check.to_string(),
+            severity,
+            table: String::new(),
+            row: String::new(),
+            column: String::new(),
+            expected: String::new(),
+            actual: String::new(),
+            message: message.into(),
+        }
+    }
+    pub fn at(mut self, table: &str, row: &str, column: &str) -> Self {
+        self.table = table.to_string();
+        self.row = row.to_string();
+        self.column = column.to_string();
+        self
+    }
+    pub fn values(mut self, expected: impl Into<String>, actual: impl Into<String>) -> Self {
+        self.expected = expected.into();
+        self.actual = actual.into();
+        self
+    }
+}
+
+/// One extracted table cell keyed by canonical ids.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Cell {
+    pub table: String,
+    pub row: String,
+    pub column: String,
+    /// Canonical number (ASCII digits, optional `-`, optional `.`), or empty.
+    pub value: String,
+    /// The cell as printed.
+    pub raw: String,
+    pub unit: String,
+    pub row_label: String,
+    pub column_label: String,
+    pub page: Option<usize>,
+    pub line: Option<usize>,
+}
+
+/// A heading of the report's outline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Heading {
+    pub level: u8,
+    /// The numbering as printed (`一`, `（二）`, `3.`), normalised to half-width punctuation.
+    pub number: String,
+    pub title: String,
+    /// Canonical section id (`overview`, `applications`, …) when recognised.
+    pub section: String,
+    pub page: usize,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Ok,
+    Partial,
+    Error,
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Status::Ok => "ok",
+            Status::Partial => "partial",
+            Status::Error => "error",
+        })
+    }
+}
+
+/// Everything extracted from one input file.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// Input path relative to the input root, with `/` separators.
+    pub id: String,
+    /// `pdf` or `text:<encoding>`; empty when the file could not be read at all.
+    pub source: String,
+    /// `f2019`, `f2021` or `unknown`.
+    pub format: String,
+    pub agency: String,
+    pub year: Option<i32>,
+    /// `YYYY-MM-DD`.
+    pub published: Option<String>,
+    pub pages: usize,
+    pub status: Status,
+    pub error: String,
+    pub cells: Vec<Cell>,
+    pub headings: Vec<Heading>,
+    pub repairs: Vec<Repair>,
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    /// A report for a file that could not be read; `reason` is one line.
+    pub fn failed(id: &str, source: &str, reason: impl Into<String>) -> Self {
+        let mut r = Report::empty(id);
+        r.source = source.to_string();
+        r.status = Status::Error;
+        r.error = reason.into().replace(['\n', '\r'], " ");
+        r
+    }
+
+    pub fn empty(id: &str) -> Self {
+        Report {
+            id: id.to_string(),
+            source: String::new(),
+            format: "unknown".to_string(),
+            agency: String::new(),
+            year: None,
+            published: None,
+            pages: 0,
+            status: Status::Ok,
+            error: String::new(),
+            cells: Vec::new(),
+            headings: Vec::new(),
+            repairs: Vec::new(),
+            findings: Vec::new(),
+        }
+    }
+}
