@@ -1,3 +1,4 @@
 //! nianbao: Chinese government information-disclosure annual reports → audited CSV.
+pub mod eval;
 pub mod ingest;
 pub mod model;
