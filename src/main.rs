@@ -1,3 +1,120 @@
-fn main() {
-    println!("Hello, world!");
+use clap::Parser;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use nianbao::cli::{parse_shard, Cli, Command};
+use nianbao::corpus::{discover, run, shard};
+use nianbao::ingest::IngestOptions;
+use nianbao::model::Status;
+use nianbao::template::Grammars;
+use nianbao::write::Writers;
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match cli.command {
+        Command::Extract { inputs, out, jobs, shard: sh, excel, xlsx, quiet, grammars, pdf_timeout } => {
+            let grammars = match grammars.map_or_else(Grammars::embedded, |d| Grammars::load_dir(&d)) {
+                Ok(g) => g,
+                Err(e) => return usage(&e.to_string()),
+            };
+            let mut list = match discover(&inputs) {
+                Ok(l) => l,
+                Err(e) => return usage(&format!("reading inputs: {e}")),
+            };
+            if let Some(s) = sh {
+                match parse_shard(&s) {
+                    Ok((k, n)) => list = shard(list, k, n),
+                    Err(e) => return usage(&e),
+                }
+            }
+            if let Some(j) = jobs {
+                let _ = rayon::ThreadPoolBuilder::new().num_threads(j.max(1)).build_global();
+            }
+            let opts = IngestOptions { pdf_timeout_secs: pdf_timeout };
+            let mut writers = match Writers::create(&out, grammars.wide_keys(), excel) {
+                Ok(w) => w,
+                Err(e) => return usage(&format!("creating {}: {e}", out.display())),
+            };
+            let bar = ProgressBar::new(list.len() as u64);
+            if quiet || !std::io::stderr().is_terminal() {
+                bar.set_draw_target(ProgressDrawTarget::hidden());
+            }
+            bar.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} files  {per_sec}  ETA {eta}  {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()));
+            let errors = AtomicUsize::new(0);
+            let started = Instant::now();
+            let on_done = |r: &nianbao::model::Report| {
+                if r.status == Status::Error {
+                    let n = errors.fetch_add(1, Ordering::Relaxed) + 1;
+                    bar.set_message(format!("{n} errors"));
+                }
+                bar.inc(1);
+            };
+            let summary = match run(&list, &grammars, &opts, &mut writers, &on_done) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("nianbao: writing outputs: {e}");
+                    return ExitCode::from(1);
+                }
+            };
+            bar.finish_and_clear();
+            if let Err(e) = writers.finish() {
+                eprintln!("nianbao: writing outputs: {e}");
+                return ExitCode::from(1);
+            }
+            if let Some(x) = xlsx {
+                if let Err(e) = nianbao::xlsx::write_workbook(&out, &x, &grammars) {
+                    eprintln!("nianbao: writing {}: {e}", x.display());
+                    return ExitCode::from(1);
+                }
+            }
+            eprintln!(
+                "{} reports: {} ok, {} partial, {} error; {} findings, {} repairs; {:.1} s",
+                summary.reports,
+                summary.ok,
+                summary.partial,
+                summary.error,
+                summary.findings,
+                summary.repairs,
+                started.elapsed().as_secs_f64()
+            );
+            ExitCode::from(if summary.error > 0 { 1 } else { 0 })
+        }
+        Command::Eval { out, expected, min_accuracy, strict, verbose } => {
+            let summary = match nianbao::eval::evaluate(&out, &expected) {
+                Ok(s) => s,
+                Err(e) => return usage(&e.to_string()),
+            };
+            if verbose {
+                println!("{summary:#}");
+            } else {
+                println!("{summary}");
+            }
+            let opts = if strict { nianbao::eval::EvalOptions::strict(min_accuracy) } else { nianbao::eval::EvalOptions { min_accuracy, ..Default::default() } };
+            let failures = summary.failures(&opts);
+            for f in &failures {
+                eprintln!("FAIL: {f}");
+            }
+            ExitCode::from(if failures.is_empty() { 0 } else { 1 })
+        }
+        Command::Merge { dirs, out } => match nianbao::merge::merge(&dirs, &out) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("nianbao: merge: {e}");
+                ExitCode::from(1)
+            }
+        },
+    }
+}
+
+fn usage(msg: &str) -> ExitCode {
+    eprintln!("nianbao: {msg}");
+    ExitCode::from(2)
 }

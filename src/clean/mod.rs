@@ -1,0 +1,268 @@
+//! Clean: pages → numbered lines, with every change logged as a [`Repair`].
+//!
+//! Page furniture (page numbers, running headers and footers) is removed; a
+//! sentence broken by a page (`社会公益信息16` ‖ `条，…`) is joined. Two real
+//! paragraphs are never joined: a join needs an unfinished sentence on a long prose
+//! line and a continuation that is not a heading, a table row or a new item.
+//! When only the length test fails, the text is left and a finding says so.
+
+use crate::model::{Finding, Line, Page, Repair, Severity};
+use crate::parse::outline::heading_of;
+use crate::template::Furniture;
+use crate::text::{ends_sentence, is_cjk, normalize};
+use regex::Regex;
+use std::collections::HashMap;
+
+/// A prose line at least this long that stops mid-sentence was cut by a page.
+const MIN_BROKEN_LINE: usize = 40;
+
+pub struct Cleaned {
+    pub lines: Vec<Line>,
+    pub repairs: Vec<Repair>,
+    pub findings: Vec<Finding>,
+}
+
+struct Patterns {
+    /// Safe anywhere on a line of its own (`— 3 —`, `第 1 页 共 5 页`).
+    anywhere: Vec<Regex>,
+    /// Only at the top or bottom of a page (a bare `3`).
+    edge: Vec<Regex>,
+}
+
+fn patterns(f: &Furniture) -> Patterns {
+    let mut anywhere = Vec::new();
+    let mut edge = Vec::new();
+    for p in &f.page_number {
+        let Ok(re) = Regex::new(p) else { continue };
+        // A pattern that matches a bare number is only trusted at a page edge.
+        if re.is_match("3") {
+            edge.push(re);
+        } else {
+            anywhere.push(re);
+        }
+    }
+    Patterns { anywhere, edge }
+}
+
+fn is_table_line(t: &str) -> bool {
+    t.contains('\t') || t.contains('|') || t.contains("  ")
+}
+
+/// Runs the clean stage over a document's pages.
+pub fn clean(pages: &[Page], furniture: &Furniture) -> Cleaned {
+    let pats = patterns(furniture);
+    let mut repairs = Vec::new();
+    let mut findings = Vec::new();
+    let multi = pages.len() > 1;
+    let running = running_lines(pages);
+    // Work on (page, text) with furniture removed.
+    let mut kept: Vec<Vec<String>> = Vec::with_capacity(pages.len());
+    for p in pages {
+        let nonempty: Vec<usize> = (0..p.lines.len()).filter(|&i| !p.lines[i].trim().is_empty()).collect();
+        let edges: Vec<usize> = nonempty.iter().take(2).chain(nonempty.iter().rev().take(3)).copied().collect();
+        let mut lines = Vec::new();
+        for (i, raw) in p.lines.iter().enumerate() {
+            let t = normalize(raw);
+            let t = t.trim();
+            let at_edge = edges.contains(&i);
+            let number = pats.anywhere.iter().any(|r| r.is_match(t)) || (multi && at_edge && pats.edge.iter().any(|r| r.is_match(t)));
+            let header = at_edge && running.contains_key(&furniture_key(t));
+            if !t.is_empty() && (number || header) {
+                repairs.push(Repair {
+                    kind: if number { "page_number" } else { "running_header" }.into(),
+                    page: Some(p.number),
+                    line: Some(lines.len() + 1),
+                    before: raw.trim().to_string(),
+                    after: String::new(),
+                    rule: if number { "page furniture pattern" } else { "same line at the edge of several pages" }.into(),
+                });
+                continue;
+            }
+            lines.push(raw.trim_end().to_string());
+        }
+        kept.push(lines);
+    }
+    // Join sentences broken by a page break.
+    for pi in 0..kept.len().saturating_sub(1) {
+        let Some(a_idx) = kept[pi].iter().rposition(|l| !l.trim().is_empty()) else { continue };
+        let Some(b_idx) = kept[pi + 1].iter().position(|l| !l.trim().is_empty()) else { continue };
+        let (a, b) = (kept[pi][a_idx].clone(), kept[pi + 1][b_idx].clone());
+        if continues(&a, &b) {
+            let joined = format!("{}{}", a.trim_end(), b.trim_start());
+            repairs.push(Repair {
+                kind: "page_break_join".into(),
+                page: Some(pages[pi].number),
+                line: Some(a_idx + 1),
+                before: format!("{} ‖ {}", tail(&a), head(&b)),
+                after: around(&joined, a.trim_end().chars().count()),
+                rule: "unfinished sentence continued on the next page".into(),
+            });
+            kept[pi][a_idx] = joined;
+            kept[pi + 1].remove(b_idx);
+        }
+    }
+    // Join sentences broken inside a page by blank lines (text copied from a PDF).
+    for (pi, lines) in kept.iter_mut().enumerate() {
+        let mut i = 0;
+        while i < lines.len() {
+            let a = lines[i].clone();
+            let mut j = i + 1;
+            while j < lines.len() && lines[j].trim().is_empty() && j - i <= 2 {
+                j += 1;
+            }
+            if j == i + 1 || j >= lines.len() || lines[j].trim().is_empty() {
+                i += 1;
+                continue;
+            }
+            let b = lines[j].clone();
+            if continues(&a, &b) {
+                let joined = format!("{}{}", a.trim_end(), b.trim_start());
+                repairs.push(Repair {
+                    kind: "page_break_join".into(),
+                    page: Some(pages[pi].number),
+                    line: Some(i + 1),
+                    before: format!("{} ‖ {}", tail(&a), head(&b)),
+                    after: around(&joined, a.trim_end().chars().count()),
+                    rule: "unfinished sentence continued after a blank line".into(),
+                });
+                lines[i] = joined;
+                lines.drain(i + 1..=j);
+                continue;
+            } else if maybe_continues(&a, &b) {
+                findings.push(Finding::new(
+                    "possible_broken_sentence",
+                    Severity::Info,
+                    format!("page {} line {}: “{}” stops mid-sentence before “{}”; left as is", pages[pi].number, i + 1, tail(&a), head(&b)),
+                ));
+            }
+            i += 1;
+        }
+    }
+    let mut out = Vec::new();
+    for (pi, lines) in kept.into_iter().enumerate() {
+        for (li, text) in lines.into_iter().enumerate() {
+            out.push(Line { text, page: pages[pi].number, line: li + 1 });
+        }
+    }
+    Cleaned { lines: out, repairs, findings }
+}
+
+fn is_prose(t: &str) -> bool {
+    let t = t.trim();
+    !t.is_empty() && !is_table_line(t) && heading_of(t).is_none()
+}
+
+fn starts_like_continuation(b: &str) -> bool {
+    let b = normalize(b);
+    let b = b.trim();
+    let Some(c) = b.chars().next() else { return false };
+    (is_cjk(c) || c.is_ascii_digit() || "，,、。；）)”".contains(c)) && is_prose(b) && !b.starts_with('#')
+}
+
+/// A long prose line cut mid-sentence, followed by its continuation.
+fn continues(a: &str, b: &str) -> bool {
+    let at = a.trim();
+    is_prose(at) && at.chars().count() >= MIN_BROKEN_LINE && !ends_sentence(at) && starts_like_continuation(b)
+}
+
+/// Like [`continues`] but for a line too short to be sure.
+fn maybe_continues(a: &str, b: &str) -> bool {
+    let at = a.trim();
+    let n = at.chars().count();
+    is_prose(at) && (20..MIN_BROKEN_LINE).contains(&n) && !ends_sentence(at) && at.chars().last().is_some_and(is_cjk) && starts_like_continuation(b)
+}
+
+/// Lines repeated at the top or bottom of at least three pages (and half of them).
+fn running_lines(pages: &[Page]) -> HashMap<String, usize> {
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for p in pages {
+        let nonempty: Vec<&String> = p.lines.iter().filter(|l| !l.trim().is_empty()).collect();
+        let mut seen = std::collections::HashSet::new();
+        for l in nonempty.iter().take(2).chain(nonempty.iter().rev().take(2)) {
+            let k = furniture_key(&normalize(l));
+            if k.chars().count() >= 4 && seen.insert(k.clone()) {
+                *counts.entry(k).or_default() += 1;
+            }
+        }
+    }
+    let need = 3.max(pages.len().div_ceil(2));
+    counts.retain(|_, n| *n >= need);
+    counts
+}
+
+/// A line's identity for header detection: digits (page numbers) and spaces ignored.
+fn furniture_key(t: &str) -> String {
+    t.chars().filter(|c| !c.is_whitespace()).map(|c| if c.is_ascii_digit() { '#' } else { c }).collect()
+}
+
+fn tail(s: &str) -> String {
+    let c: Vec<char> = s.trim_end().chars().collect();
+    c[c.len().saturating_sub(12)..].iter().collect()
+}
+
+fn head(s: &str) -> String {
+    s.trim_start().chars().take(12).collect()
+}
+
+fn around(s: &str, at: usize) -> String {
+    let c: Vec<char> = s.chars().collect();
+    let a = at.saturating_sub(12);
+    let b = (at + 12).min(c.len());
+    c[a..b].iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn furniture() -> Furniture {
+        crate::template::Grammars::embedded().unwrap().common.furniture
+    }
+
+    fn page(n: usize, lines: &[&str]) -> Page {
+        Page { number: n, lines: lines.iter().map(|s| s.to_string()).collect() }
+    }
+
+    #[test]
+    fn joins_sentence_broken_by_blank_lines_and_logs_it() {
+        let long = "2020年，我单位主动公开政府信息253条。其中，部门职能6条，政府文件解读4条，社会公益信息16";
+        let c = clean(&[page(1, &[long, "", "条，重要部署执行公开16条。", "", "二、主动公开政府信息情况"])], &furniture());
+        assert!(c.lines[0].text.ends_with("社会公益信息16条，重要部署执行公开16条。"));
+        assert_eq!(c.repairs.len(), 1);
+        assert_eq!(c.repairs[0].kind, "page_break_join");
+        assert!(c.repairs[0].before.contains("16 ‖ 条"));
+    }
+
+    #[test]
+    fn never_joins_paragraphs_or_headings() {
+        let long = "充分发挥沂源县人民政府网站的平台作用，在县政府的指导下完成了栏目调整和数据迁移工作，并且及时发布";
+        // A heading after the cut line is not a continuation.
+        let c = clean(&[page(1, &[long, "", "（五）监督保障情况"])], &furniture());
+        assert_eq!(c.lines.iter().filter(|l| !l.text.is_empty()).count(), 2);
+        // A finished sentence is not joined.
+        let c = clean(&[page(1, &["一、总体情况", "", "2020年，我局认真贯彻落实。"])], &furniture());
+        assert!(c.repairs.is_empty());
+        // A short title line is not joined to the text under it.
+        let c = clean(&[page(1, &["2020年政府信息公开工作年度报告", "", "按照《通知》要求编制本报告。"])], &furniture());
+        assert!(c.repairs.is_empty());
+    }
+
+    #[test]
+    fn removes_page_numbers_and_joins_across_pages() {
+        let long = "加强政府网站和政务新媒体日常管理，运用第三方检测平台实行常态化监测，执行信息审核发布制度。严格执行“分";
+        let pages = [page(1, &["一、总体情况", long, "", "-1-"]), page(2, &["级审核、先审后发”程序。", "— 2 —"])];
+        let c = clean(&pages, &furniture());
+        let kinds: Vec<&str> = c.repairs.iter().map(|r| r.kind.as_str()).collect();
+        assert_eq!(kinds, vec!["page_number", "page_number", "page_break_join"]);
+        assert!(c.lines[1].text.ends_with("“分级审核、先审后发”程序。"));
+        assert_eq!(c.lines[1].page, 1);
+    }
+
+    #[test]
+    fn removes_running_headers() {
+        let pages: Vec<Page> = (1..=4).map(|n| page(n, &["某某县人民政府公报", "正文内容。", &format!("第 {n} 页 共 4 页")])).collect();
+        let c = clean(&pages, &furniture());
+        assert!(c.lines.iter().all(|l| l.text == "正文内容。"));
+        assert_eq!(c.repairs.iter().filter(|r| r.kind == "running_header").count(), 4);
+    }
+}

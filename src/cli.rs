@@ -1,0 +1,81 @@
+//! The command line: a thin face over the library.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "nianbao", version, about = "Chinese government information-disclosure annual reports (政府信息公开工作年度报告) → audited CSV")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Extract reports (PDF or text, any Chinese encoding) into CSV files.
+    #[command(after_help = "Example:\n  nianbao extract corpus/ --out out/\n  cat report.txt | nianbao extract - --out out/\n\nWrites reports.csv, cells.csv, wide.csv, sections.csv, repairs.csv and findings.csv.\nExit status: 0 all files read, 1 some files had errors (outputs still written), 2 usage error.")]
+    Extract {
+        /// Files, folders (searched recursively for .pdf .txt .md) or - for stdin.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// Output folder.
+        #[arg(long, short)]
+        out: PathBuf,
+        /// Worker threads (default: all cores).
+        #[arg(long, short = 'j')]
+        jobs: Option<usize>,
+        /// Process only shard K of N (1-based), chosen by a stable hash of the report id.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<String>,
+        /// Write a UTF-8 byte-order mark so Excel and WPS show Chinese correctly.
+        #[arg(long)]
+        excel: bool,
+        /// Also write an Excel workbook.
+        #[arg(long, value_name = "FILE")]
+        xlsx: Option<PathBuf>,
+        /// No progress bar.
+        #[arg(long, short)]
+        quiet: bool,
+        /// Read template grammars from this folder instead of the built-in ones.
+        #[arg(long, value_name = "DIR")]
+        grammars: Option<PathBuf>,
+        /// Time limit for one PDF, in seconds.
+        #[arg(long, default_value_t = 60)]
+        pdf_timeout: u64,
+    },
+    /// Score extracted CSVs against *.expected.csv files.
+    Eval {
+        /// Output folder of `nianbao extract`.
+        out: PathBuf,
+        /// Folder holding X.expected.csv files (searched recursively).
+        expected: PathBuf,
+        /// Fail below this accuracy (percent of expected cells exact).
+        #[arg(long, default_value_t = 97.0)]
+        min_accuracy: f64,
+        /// Also fail on any wrong value, unexplained missing cell or wrong meta field.
+        #[arg(long)]
+        strict: bool,
+        /// Print one line per wrong or missing cell.
+        #[arg(long, short)]
+        verbose: bool,
+    },
+    /// Combine the output folders of several shards into the files one run writes.
+    Merge {
+        /// Shard output folders.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        #[arg(long, short)]
+        out: PathBuf,
+    },
+}
+
+/// Parses `K/N`.
+pub fn parse_shard(s: &str) -> Result<(usize, usize), String> {
+    let (k, n) = s.split_once('/').ok_or("expected K/N, e.g. 1/4")?;
+    let k: usize = k.trim().parse().map_err(|_| "K is not a number")?;
+    let n: usize = n.trim().parse().map_err(|_| "N is not a number")?;
+    if n == 0 || k == 0 || k > n {
+        return Err(format!("shard {k}/{n}: need 1 <= K <= N"));
+    }
+    Ok((k, n))
+}

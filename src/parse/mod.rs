@@ -1,0 +1,4 @@
+//! Parse: cleaned lines → outline (headings, title block) and table regions.
+pub mod outline;
+pub mod tables;
+pub mod tokens;

@@ -1,0 +1,253 @@
+//! The report's outline: title block (agency, year, publication date) and headings.
+//!
+//! Heading numbering is parsed with nom: `一、` (level 1), `（一）` (2), `1.` `1、` (3),
+//! `(1)` (4), full- or half-width. A line is a heading when its title is short or
+//! ends at the first full stop (run-in headings such as `1.做好常规类信息公开。…`).
+
+use crate::model::{Heading, Line};
+use crate::template::Format;
+use crate::text::{compact, normalize};
+use nom::branch::alt;
+use nom::bytes::complete::{tag, take_while1, take_while_m_n};
+use nom::character::complete::{char, space0};
+use nom::sequence::{delimited, terminated, tuple};
+use nom::IResult;
+use regex::Regex;
+use std::sync::OnceLock;
+
+const NUMERALS: &str = "一二三四五六七八九十";
+
+fn cn_numeral(s: &str) -> IResult<&str, &str> {
+    take_while1(|c| NUMERALS.contains(c))(s)
+}
+
+fn ascii_num(s: &str) -> IResult<&str, &str> {
+    take_while_m_n(1, 2, |c: char| c.is_ascii_digit())(s)
+}
+
+/// Parses a heading number at the start of a normalised line: (level, number).
+pub fn heading_number(s: &str) -> IResult<&str, (u8, String)> {
+    let level1 = |s| {
+        let (r, n) = terminated(cn_numeral, alt((tag("、"), tag("."), tag(" "))))(s)?;
+        Ok((r, (1u8, n.to_string())))
+    };
+    let level2 = |s| {
+        let (r, n) = delimited(char('('), cn_numeral, char(')'))(s)?;
+        Ok((r, (2u8, format!("({n})"))))
+    };
+    let level3 = |s| {
+        let (r, (n, _)) = tuple((ascii_num, alt((tag("、"), tag(".")))))(s)?;
+        // `1.5` is a number, not a heading.
+        if r.starts_with(|c: char| c.is_ascii_digit()) {
+            return Err(nom::Err::Error(nom::error::Error::new(s, nom::error::ErrorKind::Digit)));
+        }
+        Ok((r, (3u8, format!("{n}."))))
+    };
+    let level4 = |s| {
+        let (r, n) = delimited(char('('), ascii_num, char(')'))(s)?;
+        Ok((r, (4u8, format!("({n})"))))
+    };
+    let (rest, out) = alt((level1, level2, level3, level4))(s)?;
+    let (rest, _) = space0(rest)?;
+    Ok((rest, out))
+}
+
+/// Finds a line's heading, or None for a paragraph.
+pub fn heading_of(text: &str) -> Option<(u8, String, String)> {
+    let t = normalize(text);
+    let t = t.trim().trim_start_matches('#').trim_start();
+    if t.contains('\t') || t.contains('|') {
+        return None;
+    }
+    let (rest, (level, number)) = heading_number(t).ok()?;
+    let rest = rest.trim();
+    if rest.is_empty() {
+        return None;
+    }
+    // Short line: the whole is the title. Run-in heading: up to the first stop.
+    let title = if rest.chars().count() <= 40 {
+        rest.trim_end_matches(['。', '.']).to_string()
+    } else {
+        let stop = rest.find(['。', ':', '：', ';', '；'])?;
+        let t = &rest[..stop];
+        if t.chars().count() > 40 {
+            return None;
+        }
+        t.to_string()
+    };
+    Some((level, number, title))
+}
+
+/// The canonical section id of a level-1 title (by its words, not its number).
+pub fn section_of(format: Option<&Format>, formats: &[Format], title: &str) -> String {
+    let c = compact(title);
+    let candidates = format.map(std::slice::from_ref).unwrap_or(formats);
+    for f in candidates {
+        for s in &f.sections {
+            let label = compact(&s.label);
+            let core = crate::template::labels::strip_enumerator(&label).to_string();
+            let hit = std::iter::once(core).chain(s.aliases.iter().map(|a| compact(a))).any(|k| c == k || (k.chars().count() >= 4 && c.contains(&k)));
+            if hit {
+                return s.id.clone();
+            }
+        }
+    }
+    String::new()
+}
+
+/// Headings of the report outside the given table line ranges.
+pub fn headings(lines: &[Line], skip: &[(usize, usize)], format: Option<&Format>, formats: &[Format]) -> Vec<Heading> {
+    let mut out = Vec::new();
+    let mut section = String::new();
+    for (i, l) in lines.iter().enumerate() {
+        if skip.iter().any(|&(a, b)| a <= i && i <= b) {
+            continue;
+        }
+        let Some((level, number, title)) = heading_of(&l.text) else { continue };
+        if level == 1 {
+            section = section_of(format, formats, &title);
+        }
+        let sec = if level == 1 { section.clone() } else { String::new() };
+        out.push(Heading { level, number, title, section: sec, page: l.page, line: l.line });
+    }
+    out
+}
+
+/// Agency, report year and publication date from the title block and the end.
+#[derive(Debug, Default, PartialEq)]
+pub struct TitleBlock {
+    pub agency: String,
+    pub year: Option<i32>,
+    pub published: Option<String>,
+}
+
+fn title_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"^(?P<pre>.*?)(?P<year>(?:19|20)\d{2})年度?(?P<mid>.{0,30}?)(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)").expect("static regex")
+    })
+}
+
+fn date_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"((?:19|20)\d{2})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?").expect("static regex"))
+}
+
+fn clean_agency(s: &str) -> String {
+    let s = s.trim().trim_start_matches('#').trim();
+    let s = s.split_once([':', '：']).map(|(k, v)| if k.chars().count() <= 4 { v } else { s }).unwrap_or(s);
+    let s: String = s.chars().filter(|c| !c.is_whitespace() && !"《》\"“”".contains(*c)).collect();
+    let s = s.trim_start_matches("关于").trim_end_matches("关于");
+    // Leading page chrome such as 当前位置：首页… is not an agency.
+    if s.chars().count() > 30 {
+        return String::new();
+    }
+    s.to_string()
+}
+
+/// Reads the title block from the first lines, the date from metadata or the end.
+pub fn title_block(lines: &[Line]) -> TitleBlock {
+    let mut tb = TitleBlock::default();
+    let head: Vec<&Line> = lines.iter().filter(|l| !l.text.trim().is_empty()).take(15).collect();
+    // Titles wrap: try each line joined with the next one.
+    for (i, l) in head.iter().enumerate() {
+        let mut candidates = vec![normalize(&l.text)];
+        if let Some(n) = head.get(i + 1) {
+            candidates.push(format!("{}{}", normalize(&l.text).trim_end(), normalize(&n.text).trim_start()));
+        }
+        for text in candidates {
+            let flat: String = text.chars().filter(|c| *c != ' ').collect();
+            if let Some(c) = title_re().captures(&flat) {
+                tb.year = c["year"].parse().ok();
+                let mid = clean_agency(&c["mid"]);
+                let pre = clean_agency(&c["pre"]);
+                tb.agency = if !pre.is_empty() {
+                    pre
+                } else if !mid.is_empty() {
+                    mid
+                } else if i > 0 {
+                    clean_agency(&head[i - 1].text)
+                } else {
+                    String::new()
+                };
+                break;
+            }
+        }
+        if tb.year.is_some() {
+            break;
+        }
+    }
+    tb.published = published_date(lines, tb.year);
+    tb
+}
+
+fn published_date(lines: &[Line], year: Option<i32>) -> Option<String> {
+    let as_date = |c: regex::Captures| -> Option<String> {
+        let y: i32 = c[1].parse().ok()?;
+        let m: u32 = c[2].parse().ok()?;
+        let d: u32 = c[3].parse().ok()?;
+        if !(1..=12).contains(&m) || !(1..=31).contains(&d) || year.is_some_and(|ry| y <= ry - 1 || y > ry + 2) {
+            return None;
+        }
+        Some(format!("{y:04}-{m:02}-{d:02}"))
+    };
+    // Metadata of a saved web page: 发布时间: 2020-01-20 15:22.
+    for l in lines.iter().take(20) {
+        let t = normalize(&l.text);
+        let t = t.trim();
+        if ["发布时间", "发布日期", "成文日期", "日期"].iter().any(|k| t.starts_with(k)) {
+            if let Some(d) = date_re().captures(t).and_then(as_date) {
+                return Some(d);
+            }
+        }
+    }
+    // A line that is only a date (possibly in parentheses), near the end or the top.
+    let is_date_line = |l: &Line| {
+        let t = normalize(&l.text);
+        let t = t.trim().trim_matches(['(', ')', ' ']);
+        let m = date_re().find(t)?;
+        (m.start() == 0 && m.end() == t.len()).then(|| date_re().captures(t).and_then(as_date)).flatten()
+    };
+    let nonempty: Vec<&Line> = lines.iter().filter(|l| !l.text.trim().is_empty()).collect();
+    for l in nonempty.iter().rev().take(8) {
+        if let Some(d) = is_date_line(l) {
+            return Some(d);
+        }
+    }
+    nonempty.iter().take(8).find_map(|l| is_date_line(l))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(t: &str) -> Line {
+        Line { text: t.to_string(), page: 1, line: 1 }
+    }
+
+    #[test]
+    fn heading_levels() {
+        assert_eq!(heading_of("一、总体情况").unwrap(), (1, "一".into(), "总体情况".into()));
+        assert_eq!(heading_of("（二）依申请公开信息情况").unwrap().0, 2);
+        assert_eq!(heading_of("(四) 平台建设情况").unwrap().1, "(四)");
+        assert_eq!(heading_of("1.做好常规类信息公开。按照要求，对机构职能、部门文件会议、相关解读、规划计划、财务等信息进行公开，并根据变化随时调整更新。").unwrap().2, "做好常规类信息公开");
+        assert_eq!(heading_of("4. 人大代表、政协委员建议提案办理结果公开。2020年").unwrap().0, 3);
+        assert_eq!(heading_of("（１）专项").unwrap().0, 4);
+        assert_eq!(heading_of("## 一、总体情况").unwrap().0, 1);
+        assert!(heading_of("2020年，我局认真贯彻落实").is_none());
+        assert!(heading_of("1.5倍").is_none());
+    }
+
+    #[test]
+    fn title_block_variants() {
+        let tb = title_block(&[line(""), line("沂源县自然资源局"), line("2020年政府信息公开工作年度报告"), line("2021年1月28日")]);
+        assert_eq!(tb, TitleBlock { agency: "沂源县自然资源局".into(), year: Some(2020), published: Some("2021-01-28".into()) });
+        let tb = title_block(&[line("标题: 平潭综合实验区2019年度政府信息公开工作年度报告"), line("发布时间: 2020-01-20 15:22")]);
+        assert_eq!(tb.agency, "平潭综合实验区");
+        assert_eq!(tb.published.as_deref(), Some("2020-01-20"));
+        let tb = title_block(&[line("正文"), line("2024 年上海市科委政府信息公开工作"), line("年度报告")]);
+        assert_eq!((tb.agency.as_str(), tb.year), ("上海市科委", Some(2024)));
+        let tb = title_block(&[line("# 沐阳县人民政府 2025 年 政府信息公开工作年度报告"), line("(2026年1月23日)")]);
+        assert_eq!((tb.agency.as_str(), tb.published.as_deref()), ("沐阳县人民政府", Some("2026-01-23")));
+    }
+}

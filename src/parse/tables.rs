@@ -1,0 +1,433 @@
+//! Table regions and rows.
+//!
+//! Tables are found by their own captions and header words, not by section numbers
+//! (reports renumber sections). Inside a region, row labels are matched in template
+//! order; each run of numbers is bound to the label on its line (or to a label that
+//! wraps around it), and runs whose label was detached or lost fill the unmatched
+//! template rows between two bound rows when the counts agree. Anything else is
+//! reported, never guessed.
+
+use super::tokens::{tokenize_line, Kind, Token};
+use crate::model::Line;
+use crate::template::labels::{find_approx, max_errors, row_keys, RowKeys};
+use crate::template::{Common, Format};
+use crate::text::compact;
+
+/// How a row found its numbers; kept for the audit trail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Binding {
+    /// On the label's line, after it.
+    SameLine,
+    /// On a line inside a label wrapped over several lines.
+    Wrapped,
+    /// A value line between two bound rows, placed by template order.
+    Order,
+    /// The value line right above or below a label that has none on its line.
+    Adjacent,
+}
+
+#[derive(Debug, Clone)]
+pub struct ParsedRow {
+    pub row: String,
+    /// The report's own words for the label (empty when it was not found).
+    pub label: String,
+    /// Number and blank tokens of the row, in order.
+    pub cells: Vec<Token>,
+    pub binding: Binding,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ParsedTable {
+    pub table: String,
+    pub found: bool,
+    pub rows: Vec<ParsedRow>,
+    /// Number tokens inside the region that no row took.
+    pub stray: Vec<Token>,
+    /// Indices of the first and last cleaned line of the region.
+    pub lines: (usize, usize),
+}
+
+/// All tokens of the document plus a compact label stream over its text tokens.
+pub struct TokenDoc {
+    pub tokens: Vec<Token>,
+    common: Common,
+    /// Compact characters of text tokens…
+    stream: Vec<char>,
+    /// …and the token each character came from.
+    owner: Vec<usize>,
+}
+
+impl TokenDoc {
+    pub fn new(lines: &[Line], common: &Common) -> Self {
+        let mut tokens = Vec::new();
+        for (i, l) in lines.iter().enumerate() {
+            tokens.extend(tokenize_line(&l.text, i, &common.cells.empty_tokens, &common.cells.units));
+        }
+        let mut stream = Vec::new();
+        let mut owner = Vec::new();
+        for (ti, t) in tokens.iter().enumerate() {
+            if t.kind == Kind::Text {
+                for c in compact(&t.raw).chars() {
+                    stream.push(c);
+                    owner.push(ti);
+                }
+            }
+        }
+        TokenDoc { tokens, common: common.clone(), stream, owner }
+    }
+
+    /// Stream position of the first character of token `ti` or later.
+    fn stream_pos_of_token(&self, ti: usize) -> usize {
+        self.owner.partition_point(|&o| o < ti)
+    }
+
+    fn find(&self, key: &str, from_tok: usize, to_tok: usize) -> Option<(usize, usize)> {
+        let key: Vec<char> = compact(key).chars().collect();
+        let from = self.stream_pos_of_token(from_tok);
+        let to = self.stream_pos_of_token(to_tok);
+        let (s, e) = find_approx(&self.stream[..to], from, &key, 0)?;
+        Some((self.owner[s], self.owner[e - 1]))
+    }
+
+    /// Token range `[start, end)` of each table, in document order.
+    /// Regions of the tables of `format` (anchors from `common.toml` are passed in
+    /// through [`TokenDoc::regions`]).
+    pub fn regions_for(&self, format: &Format) -> Vec<(String, usize, usize)> {
+        self.regions(&self.common)
+            .into_iter()
+            .filter(|(id, _, _)| match id.as_str() {
+                "active_disclosure" => !format.tables.active_disclosure.blocks.is_empty(),
+                _ => true,
+            })
+            .collect()
+    }
+
+    pub fn regions(&self, common: &Common) -> Vec<(String, usize, usize)> {
+        let n = self.tokens.len();
+        let mut starts: Vec<(String, usize)> = Vec::new();
+        for id in ["active_disclosure", "applications", "review_litigation"] {
+            let Some(anchor) = common.tables.get(id) else { continue };
+            let after = starts.last().map(|(_, s)| *s).unwrap_or(0);
+            let mut best: Option<usize> = None;
+            for marker in &anchor.start {
+                let mut from = after;
+                while let Some((s, _)) = self.find(marker, from, n) {
+                    let sp = self.stream_pos_of_token(s);
+                    let window_end = (sp + anchor.window).min(self.stream.len());
+                    let win: String = self.stream[sp..window_end].iter().collect();
+                    if anchor.confirm.iter().any(|c| win.contains(&compact(c))) {
+                        best = Some(best.map_or(s, |b| b.min(s)));
+                        break;
+                    }
+                    from = s + 1;
+                }
+            }
+            if let Some(s) = best {
+                starts.push((id.to_string(), s));
+            }
+        }
+        let mut out = Vec::new();
+        for (i, (id, s)) in starts.iter().enumerate() {
+            let end = match starts.get(i + 1) {
+                Some((_, next)) => *next,
+                None => self.end_of_last_table(*s),
+            };
+            out.push((id.clone(), *s, end));
+        }
+        out
+    }
+
+    /// The last table ends at the first heading-like text after its first numbers.
+    fn end_of_last_table(&self, start: usize) -> usize {
+        let mut seen_number = false;
+        for (i, t) in self.tokens.iter().enumerate().skip(start) {
+            match t.kind {
+                Kind::Num => seen_number = true,
+                Kind::Text if seen_number && is_heading_like(&t.raw) => return i,
+                _ => {}
+            }
+        }
+        self.tokens.len()
+    }
+}
+
+/// Text that starts the narrative again: `五、…`, `(一)…`, or a long sentence.
+fn is_heading_like(raw: &str) -> bool {
+    let c = compact(raw);
+    let mut chars = c.chars();
+    let first = chars.next();
+    let numeral = |ch: char| "一二三四五六七八九十".contains(ch);
+    match first {
+        Some(ch) if numeral(ch) => c.chars().skip_while(|&x| numeral(x)).next() == Some('、'),
+        Some('(') => {
+            let rest: String = c.chars().skip(1).take_while(|&x| numeral(x)).collect();
+            !rest.is_empty() && c.chars().nth(1 + rest.chars().count()) == Some(')')
+        }
+        _ => c.chars().count() > 40,
+    }
+}
+
+/// A run of number/blank tokens on one line.
+#[derive(Debug, Clone)]
+struct Group {
+    first: usize,
+    last: usize,
+    line: usize,
+}
+
+fn groups(tokens: &[Token], start: usize, end: usize) -> Vec<Group> {
+    let mut out: Vec<Group> = Vec::new();
+    let mut cur: Option<Group> = None;
+    for (i, t) in tokens.iter().enumerate().take(end).skip(start) {
+        let value_like = t.kind != Kind::Text;
+        match (&mut cur, value_like) {
+            (Some(g), true) if g.line == t.line && g.last + 1 == i => g.last = i,
+            (_, true) => {
+                if let Some(g) = cur.take() {
+                    out.push(g);
+                }
+                cur = Some(Group { first: i, last: i, line: t.line });
+            }
+            (_, false) => {
+                if let Some(g) = cur.take() {
+                    out.push(g);
+                }
+            }
+        }
+    }
+    if let Some(g) = cur {
+        out.push(g);
+    }
+    // Runs of blanks alone carry nothing.
+    out.retain(|g| tokens[g.first..=g.last].iter().any(|t| t.kind == Kind::Num));
+    out
+}
+
+#[derive(Debug, Clone)]
+struct LabelHit {
+    row: usize,
+    first: usize,
+    last: usize,
+    first_line: usize,
+    last_line: usize,
+}
+
+/// Finds the label of `keys` in the region, from token `from`; a key of three or
+/// fewer characters (`总计`, `其他`, `规章`) counts only when numbers follow it.
+fn find_label(doc: &TokenDoc, keys: &RowKeys, from: usize, end: usize) -> Option<(usize, usize)> {
+    let from_pos = doc.stream_pos_of_token(from);
+    let end_pos = doc.stream_pos_of_token(end);
+    let hay = &doc.stream[..end_pos];
+    let mut best: Option<(usize, usize)> = None;
+    for key in &keys.keys {
+        let mut pos = from_pos;
+        while let Some((s, e)) = find_approx(hay, pos, key, max_errors(key.len())) {
+            let (ts, te) = (doc.owner[s], doc.owner[e - 1]);
+            let numbers_follow = doc
+                .tokens
+                .get(te + 1)
+                .is_some_and(|t| t.kind != Kind::Text && t.line == doc.tokens[te].line);
+            if key.len() > 3 || numbers_follow {
+                // Earliest start wins; keys are tried longest first, so a tie keeps the longer.
+                if best.is_none_or(|(b, _)| ts < b) {
+                    best = Some((ts, te));
+                }
+                break;
+            }
+            pos = s + 1;
+        }
+    }
+    best
+}
+
+/// Parses one table with grid rows (table 3) or labelled rows (table 2).
+///
+/// `rows` are the template's data rows in order; `ordered` says whether labels
+/// must appear in template order (table 3) or anywhere (table 2 blocks move).
+pub fn parse_rows(
+    doc: &TokenDoc,
+    table: &str,
+    (start, end): (usize, usize),
+    rows: &[RowKeys],
+    ordered: bool,
+) -> ParsedTable {
+    let toks = &doc.tokens;
+    let mut hits: Vec<Option<LabelHit>> = vec![None; rows.len()];
+    let mut cursor = start;
+    for (ri, keys) in rows.iter().enumerate() {
+        let from = if ordered { cursor } else { start };
+        if let Some((f, l)) = find_label(doc, keys, from, end) {
+            hits[ri] = Some(LabelHit {
+                row: ri,
+                first: f,
+                last: l,
+                first_line: toks[f].line,
+                last_line: toks[l].line,
+            });
+            if ordered {
+                cursor = l + 1;
+            }
+        }
+    }
+    let gs = groups(toks, start, end);
+    let mut bound: Vec<Option<(usize, Binding)>> = vec![None; gs.len()]; // group -> row
+    let mut row_group: Vec<Option<usize>> = vec![None; rows.len()];
+    // 1. Same line, right after the label.
+    for (gi, g) in gs.iter().enumerate() {
+        let owner = hits.iter().flatten().filter(|h| h.last < g.first && h.last_line == g.line).max_by_key(|h| h.last);
+        if let Some(h) = owner {
+            let between_text = toks[h.last + 1..g.first].iter().any(|t| t.kind == Kind::Text);
+            if !between_text && row_group[h.row].is_none() {
+                bound[gi] = Some((h.row, Binding::SameLine));
+                row_group[h.row] = Some(gi);
+            }
+        }
+    }
+    // 2. Inside a label wrapped over lines around its numbers.
+    for (gi, g) in gs.iter().enumerate() {
+        if bound[gi].is_some() {
+            continue;
+        }
+        let inside = hits.iter().flatten().find(|h| {
+            h.first_line < h.last_line
+                && h.first_line <= g.line
+                && g.line <= h.last_line
+                && row_group[h.row].is_none()
+        });
+        if let Some(h) = inside {
+            bound[gi] = Some((h.row, Binding::Wrapped));
+            row_group[h.row] = Some(gi);
+        }
+    }
+    // 3. Template order between bound rows.
+    if ordered {
+        fill_by_order(&gs, &mut bound, &mut row_group, toks);
+    } else {
+        bind_adjacent(&gs, &hits, &mut bound, &mut row_group, toks);
+    }
+    let mut out = ParsedTable {
+        table: table.to_string(),
+        found: true,
+        lines: (toks.get(start).map_or(0, |t| t.line), toks.get(end.saturating_sub(1)).map_or(0, |t| t.line)),
+        ..Default::default()
+    };
+    for (ri, keys) in rows.iter().enumerate() {
+        let Some(gi) = row_group[ri] else { continue };
+        let g = &gs[gi];
+        let label = hits[ri]
+            .as_ref()
+            .map(|h| toks[h.first..=h.last].iter().filter(|t| t.kind == Kind::Text).map(|t| t.raw.as_str()).collect::<Vec<_>>().join(""))
+            .unwrap_or_default();
+        out.rows.push(ParsedRow {
+            row: keys.id.clone(),
+            label,
+            cells: toks[g.first..=g.last].to_vec(),
+            binding: bound[gi].map_or(Binding::Order, |b| b.1),
+        });
+    }
+    for (gi, g) in gs.iter().enumerate() {
+        if bound[gi].is_none() {
+            out.stray.extend(toks[g.first..=g.last].iter().filter(|t| t.kind == Kind::Num).cloned());
+        }
+    }
+    out
+}
+
+/// Width of a group in cells (a glued run may hide several).
+fn group_len(toks: &[Token], g: &Group) -> usize {
+    toks[g.first..=g.last].iter().filter(|t| t.kind == Kind::Num).count()
+}
+
+fn fill_by_order(gs: &[Group], bound: &mut [Option<(usize, Binding)>], row_group: &mut [Option<usize>], toks: &[Token]) {
+    // Widest row in the table: value runs much narrower than that are stray numbers
+    // (a page number, a footnote mark), not rows.
+    let widest = gs.iter().map(|g| group_len(toks, g)).max().unwrap_or(0);
+    let is_row = |g: &Group| toks[g.first..=g.last].iter().any(|t| t.glued) || group_len(toks, g) * 2 > widest;
+    let n_rows = row_group.len();
+    // Anchors: (row, group) pairs already bound, in row order; plus sentinels.
+    let mut anchors: Vec<(isize, isize)> = row_group
+        .iter()
+        .enumerate()
+        .filter_map(|(r, g)| g.map(|g| (r as isize, g as isize)))
+        .collect();
+    anchors.insert(0, (-1, -1));
+    anchors.push((n_rows as isize, gs.len() as isize));
+    for w in anchors.windows(2) {
+        let ((r0, g0), (r1, g1)) = (w[0], w[1]);
+        if g1 <= g0 {
+            continue;
+        }
+        let free_rows: Vec<usize> = ((r0 + 1)..r1).map(|r| r as usize).filter(|&r| row_group[r].is_none()).collect();
+        let free_groups: Vec<usize> = ((g0 + 1)..g1).map(|g| g as usize).filter(|&g| bound[g].is_none() && is_row(&gs[g])).collect();
+        if !free_rows.is_empty() && free_rows.len() == free_groups.len() {
+            for (r, g) in free_rows.into_iter().zip(free_groups) {
+                bound[g] = Some((r, Binding::Order));
+                row_group[r] = Some(g);
+            }
+        }
+    }
+}
+
+/// Table 2: a label without numbers on its line takes the value line just below it,
+/// or just above it (values printed a little higher than their label).
+fn bind_adjacent(gs: &[Group], hits: &[Option<LabelHit>], bound: &mut [Option<(usize, Binding)>], row_group: &mut [Option<usize>], toks: &[Token]) {
+    let text_on_line = |line: usize| toks.iter().any(|t| t.line == line && t.kind == Kind::Text);
+    for h in hits.iter().flatten() {
+        if row_group[h.row].is_some() {
+            continue;
+        }
+        let below = gs.iter().position(|g| g.line > h.last_line && g.line <= h.last_line + 2 && !text_on_line(g.line));
+        let above = gs.iter().position(|g| g.line < h.first_line && g.line + 2 >= h.first_line && !text_on_line(g.line));
+        for gi in [below, above].into_iter().flatten() {
+            if bound[gi].is_none() {
+                bound[gi] = Some((h.row, Binding::Adjacent));
+                row_group[h.row] = Some(gi);
+                break;
+            }
+        }
+    }
+}
+
+/// Table 4: every number run after the header, in order.
+pub fn parse_single_row(doc: &TokenDoc, table: &str, (start, end): (usize, usize)) -> ParsedTable {
+    let toks = &doc.tokens;
+    let gs = groups(toks, start, end);
+    let mut cells = Vec::new();
+    for g in &gs {
+        cells.extend(toks[g.first..=g.last].iter().cloned());
+    }
+    let mut out = ParsedTable {
+        table: table.to_string(),
+        found: true,
+        lines: (toks.get(start).map_or(0, |t| t.line), toks.get(end.saturating_sub(1)).map_or(0, |t| t.line)),
+        ..Default::default()
+    };
+    if !cells.is_empty() {
+        out.rows.push(ParsedRow { row: "cases".into(), label: String::new(), cells, binding: Binding::SameLine });
+    }
+    out
+}
+
+/// Row keys of table 3's data rows, in template order.
+pub fn grid_keys(format: &Format) -> Vec<RowKeys> {
+    format
+        .tables
+        .applications
+        .rows
+        .iter()
+        .filter(|r| r.is_data())
+        .map(|r| row_keys(&r.id, &r.label, &r.aliases))
+        .collect()
+}
+
+/// Row keys of table 2 (all blocks), in template order.
+pub fn block_keys(format: &Format) -> Vec<RowKeys> {
+    format
+        .tables
+        .active_disclosure
+        .blocks
+        .iter()
+        .flat_map(|b| b.rows.iter())
+        .map(|r| row_keys(&r.id, &r.label, &r.aliases))
+        .collect()
+}

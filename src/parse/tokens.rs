@@ -1,0 +1,395 @@
+//! Table tokenisation: lines → text, number and blank tokens with their positions.
+//!
+//! A line with cell separators (tabs, `|`, runs of two or more spaces) is split into
+//! cells; a cell that mixes words and digits without a space (`数据1`) stays text.
+//! A line without separators is web text whose cell borders were lost: words and
+//! digit runs are told apart character by character, and a digit followed by `.`,
+//! `．` or `、` and a word is an enumerator (`0000000` + `2.其他法律…`).
+
+use crate::text::norm_char;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Num,
+    Blank,
+}
+
+/// A token of one cleaned line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Token {
+    pub kind: Kind,
+    /// As printed (trimmed).
+    pub raw: String,
+    /// Index of the line in the cleaned document.
+    pub line: usize,
+    /// Display columns (CJK = 2) of the token's extent on its line.
+    pub col: usize,
+    pub col_end: usize,
+    /// A number run whose cell borders were lost (glued web text); its digits may
+    /// hold several values.
+    pub glued: bool,
+}
+
+/// A parsed number cell.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Number {
+    /// Canonical: ASCII digits, optional leading `-`, optional `.`.
+    pub value: String,
+    pub unit: String,
+}
+
+/// Parses a printed cell as a number: sign, thousands separators and a unit allowed.
+pub fn parse_number(raw: &str, units: &[String]) -> Option<Number> {
+    let s: String = raw.chars().map(norm_char).filter(|c| !c.is_whitespace()).collect();
+    let mut body = s.as_str();
+    let mut unit = String::new();
+    for u in units {
+        if let Some(b) = body.strip_suffix(u.as_str()) {
+            body = b;
+            unit = u.clone();
+            break;
+        }
+    }
+    let (neg, digits) = match body.as_bytes().first()? {
+        b'+' => (false, &body[1..]),
+        b'-' => (true, &body[1..]),
+        _ => (false, body),
+    };
+    if digits.is_empty() || !digits.as_bytes()[0].is_ascii_digit() {
+        return None;
+    }
+    let mut seen_dot = false;
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        match c {
+            '0'..='9' => out.push(c),
+            ',' => {
+                // A thousands separator must be followed by exactly three digits.
+                let rest: String = digits.chars().skip(i + 1).take_while(|c| c.is_ascii_digit()).collect();
+                if seen_dot || rest.len() != 3 {
+                    return None;
+                }
+            }
+            '.' if !seen_dot && i + 1 < digits.len() => {
+                seen_dot = true;
+                out.push('.');
+            }
+            _ => return None,
+        }
+    }
+    if neg && out.chars().any(|c| c != '0' && c != '.') {
+        out.insert(0, '-');
+    }
+    Some(Number { value: out, unit })
+}
+
+fn width(c: char) -> usize {
+    if c.is_ascii() || c == '\t' {
+        1
+    } else {
+        2
+    }
+}
+
+/// Splits one line into cells at separators; returns (cell text, start col, end col)
+/// and whether the line had any separator at all.
+fn split_cells(line: &str) -> (Vec<(String, usize, usize)>, bool) {
+    let chars: Vec<char> = line.chars().collect();
+    let mut cells = Vec::new();
+    let mut had_sep = false;
+    let mut cur = String::new();
+    let mut cur_start = 0usize;
+    let mut col = 0usize;
+    let mut i = 0usize;
+    let push = |cells: &mut Vec<(String, usize, usize)>, cur: &mut String, start: usize, end: usize| {
+        let t = cur.trim();
+        let lead = cur.len() - cur.trim_start().len();
+        let lead_cols: usize = cur[..lead].chars().map(width).sum();
+        let trail_cols: usize = cur[lead + t.len()..].chars().map(width).sum();
+        cells.push((t.to_string(), start + lead_cols, end.saturating_sub(trail_cols)));
+        cur.clear();
+    };
+    while i < chars.len() {
+        let c = chars[i];
+        let is_space = |c: char| c == ' ' || c == '\u{3000}' || c == '\u{00A0}';
+        let sep_len = if c == '\t' || c == '|' {
+            1
+        } else if is_space(c) {
+            let mut j = i;
+            let mut w = 0;
+            while j < chars.len() && is_space(chars[j]) {
+                w += width(chars[j]);
+                j += 1;
+            }
+            if w >= 2 {
+                j - i
+            } else {
+                0
+            }
+        } else {
+            0
+        };
+        if sep_len > 0 {
+            had_sep = true;
+            push(&mut cells, &mut cur, cur_start, col);
+            for &c in &chars[i..i + sep_len] {
+                col += width(c);
+            }
+            i += sep_len;
+            cur_start = col;
+            continue;
+        }
+        cur.push(c);
+        col += width(c);
+        i += 1;
+    }
+    push(&mut cells, &mut cur, cur_start, col);
+    (cells, had_sep)
+}
+
+/// True for a markdown rule line such as `|---|:---:|`.
+fn is_rule_line(line: &str) -> bool {
+    let t = line.trim();
+    t.contains('-') && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '+' | '='))
+}
+
+/// Tokenises one line of the cleaned document.
+pub fn tokenize_line(line: &str, line_no: usize, empty_tokens: &[String], units: &[String]) -> Vec<Token> {
+    if is_rule_line(line) {
+        return Vec::new();
+    }
+    let pipe_row = line.trim_start().starts_with('|');
+    let (cells, had_sep) = split_cells(line);
+    let mut out = Vec::new();
+    let n = cells.len();
+    for (k, (cell, start, end)) in cells.into_iter().enumerate() {
+        // The empty strings outside a markdown row's outer pipes are not cells.
+        if pipe_row && cell.is_empty() && (k == 0 || k + 1 == n) {
+            continue;
+        }
+        let tok = |kind, raw: &str, col, col_end, glued| Token {
+            kind,
+            raw: raw.to_string(),
+            line: line_no,
+            col,
+            col_end,
+            glued,
+        };
+        if cell.is_empty() {
+            if had_sep && line.contains(['\t', '|']) {
+                out.push(tok(Kind::Blank, "", start, start, false));
+            }
+            continue;
+        }
+        let normalized: String = cell.chars().map(norm_char).collect();
+        if empty_tokens.iter().any(|e| *e == normalized) {
+            out.push(tok(Kind::Blank, &cell, start, end, false));
+        } else if parse_number(&cell, units).is_some() {
+            out.push(tok(Kind::Num, &cell, start, end, false));
+        } else {
+            out.extend(scan_mixed(&cell, start, line_no, had_sep, units));
+        }
+    }
+    out
+}
+
+/// Splits a cell that mixes words and digits.
+///
+/// In a separated line only a space may part a word from a number (`行政许可 97`);
+/// in a line without separators any word/digit boundary does (`规章000`).
+fn scan_mixed(cell: &str, start_col: usize, line_no: usize, had_sep: bool, units: &[String]) -> Vec<Token> {
+    let chars: Vec<char> = cell.chars().map(norm_char).collect();
+    let orig: Vec<char> = cell.chars().collect();
+    let mut toks = Vec::new();
+    let mut i = 0;
+    let mut text_start = 0;
+    let mut cols = vec![start_col];
+    for &c in &orig {
+        let last = *cols.last().unwrap_or(&start_col);
+        cols.push(last + width(c));
+    }
+    let flush_text = |toks: &mut Vec<Token>, from: usize, to: usize| {
+        let s: String = orig[from..to].iter().collect();
+        let t = s.trim();
+        if !t.is_empty() {
+            toks.push(Token {
+                kind: Kind::Text,
+                raw: t.to_string(),
+                line: line_no,
+                col: cols[from],
+                col_end: cols[to],
+                glued: false,
+            });
+        }
+    };
+    while i < chars.len() {
+        let c = chars[i];
+        let starts_number = (c.is_ascii_digit() || ((c == '+' || c == '-') && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit())))
+            && !is_enumerator_at(&chars, i);
+        let boundary_ok = if had_sep {
+            i == 0 || chars[i - 1].is_whitespace()
+        } else {
+            // Not inside a word of Latin letters or a date like 2019年.
+            i == 0 || !chars[i - 1].is_ascii_alphanumeric()
+        };
+        if !(starts_number && boundary_ok) {
+            i += 1;
+            continue;
+        }
+        // Extent of the number run: digits, signs, dots, commas and single spaces
+        // between digits; stop before an enumerator digit.
+        let mut j = i;
+        while j < chars.len() {
+            let d = chars[j];
+            if d.is_ascii_digit() {
+                if j > i && is_enumerator_at(&chars, j) {
+                    break;
+                }
+                j += 1;
+            } else if matches!(d, '+' | '-') && chars.get(j + 1).is_some_and(|x| x.is_ascii_digit()) && !had_sep {
+                j += 1;
+            } else if matches!(d, '.' | ',') && j > i && chars.get(j + 1).is_some_and(|x| x.is_ascii_digit()) && !is_enumerator_at(&chars, j - 1) {
+                j += 1;
+            } else if d == ' ' && !had_sep && chars.get(j + 1).is_some_and(|x| x.is_ascii_digit() || *x == '+' || *x == '-') && !is_enumerator_at(&chars, j + 1) {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        // A run followed by a word character that is not a unit is part of the text
+        // (`2019年`, `16条`) unless the line is glued web text and the word is a label.
+        let rest: String = chars[j..].iter().collect();
+        let mut end = j;
+        for u in units {
+            if rest.starts_with(u.as_str()) {
+                end = j + u.chars().count();
+                break;
+            }
+        }
+        let next = chars.get(end).copied();
+        let word_follows = next.is_some_and(|n| n.is_alphanumeric() && !n.is_ascii_digit());
+        if had_sep && word_follows {
+            i = end.max(i + 1);
+            continue;
+        }
+        if !had_sep && word_follows && next.is_some_and(|n| "年月日条件个项次人余万亿%".contains(n)) {
+            i = end.max(i + 1);
+            continue;
+        }
+        flush_text(&mut toks, text_start, i);
+        let raw: String = orig[i..end].iter().collect();
+        let pieces: Vec<&str> = raw.split(' ').filter(|p| !p.is_empty()).collect();
+        let glued = !had_sep;
+        toks.push(Token {
+            kind: Kind::Num,
+            raw: pieces.join(" "),
+            line: line_no,
+            col: cols[i],
+            col_end: cols[end],
+            glued,
+        });
+        i = end;
+        text_start = end;
+    }
+    flush_text(&mut toks, text_start, chars.len());
+    // A Num token whose raw is not one clean number is only kept in glued text.
+    toks.retain(|t| t.kind != Kind::Num || t.glued || parse_number(&t.raw, units).is_some());
+    toks
+}
+
+/// A digit that starts an enumerator: `2.其他`, `3、`, `1. 属于` (digit, stop, word).
+fn is_enumerator_at(chars: &[char], i: usize) -> bool {
+    if !chars[i].is_ascii_digit() {
+        return false;
+    }
+    if i > 0 && chars[i - 1].is_ascii_digit() && !is_run_break(chars, i) {
+        return false;
+    }
+    let Some(&stop) = chars.get(i + 1) else { return false };
+    if !matches!(stop, '.' | '、') {
+        return false;
+    }
+    let mut k = i + 2;
+    while chars.get(k).is_some_and(|c| *c == ' ') {
+        k += 1;
+    }
+    chars.get(k).is_some_and(|c| !c.is_ascii_digit() && !c.is_whitespace())
+}
+
+/// Inside a glued digit run the enumerator digit is the last before the stop.
+fn is_run_break(chars: &[char], i: usize) -> bool {
+    matches!(chars.get(i + 1), Some('.') | Some('、'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(line: &str) -> Vec<(Kind, String)> {
+        let empty = vec!["-".to_string(), "—".to_string(), "/".to_string(), "无".to_string()];
+        let units = vec!["万元".to_string(), "元".to_string()];
+        tokenize_line(line, 0, &empty, &units).into_iter().map(|t| (t.kind, t.raw)).collect()
+    }
+    use Kind::*;
+
+    #[test]
+    fn numbers_parse() {
+        let u = vec!["万元".to_string(), "元".to_string()];
+        assert_eq!(parse_number("+70", &u).unwrap().value, "70");
+        assert_eq!(parse_number("-18", &u).unwrap().value, "-18");
+        assert_eq!(parse_number("7,730.28", &u).unwrap().value, "7730.28");
+        let n = parse_number("2792220.8元", &u).unwrap();
+        assert_eq!((n.value.as_str(), n.unit.as_str()), ("2792220.8", "元"));
+        assert_eq!(parse_number("１２", &u).unwrap().value, "12");
+        assert!(parse_number("12a", &u).is_none());
+        assert!(parse_number("1,23", &u).is_none());
+    }
+
+    #[test]
+    fn tab_row_with_blanks() {
+        assert_eq!(
+            toks("\t(四) 无法提供\t1. 本单位不掌握相关政府信息\t0\t3"),
+            vec![(Blank, "".into()), (Text, "(四) 无法提供".into()), (Text, "1. 本单位不掌握相关政府信息".into()), (Num, "0".into()), (Num, "3".into())]
+        );
+    }
+
+    #[test]
+    fn space_aligned_and_markdown() {
+        assert_eq!(
+            toks("规章               0          0       0"),
+            vec![(Text, "规章".into()), (Num, "0".into()), (Num, "0".into()), (Num, "0".into())]
+        );
+        assert_eq!(
+            toks("| 行政许可 | 517645 |"),
+            vec![(Text, "行政许可".into()), (Num, "517645".into())]
+        );
+        assert!(toks("|---|---|").is_empty());
+        // Invented headers stay text.
+        assert_eq!(toks("| 类别 | 数据1 |"), vec![(Text, "类别".into()), (Text, "数据1".into())]);
+        assert_eq!(toks("| - | - |"), vec![(Blank, "-".into()), (Blank, "-".into())]);
+    }
+
+    #[test]
+    fn single_space_number_in_plain_line() {
+        assert_eq!(toks("行政许可 97"), vec![(Text, "行政许可".into()), (Num, "97".into())]);
+    }
+
+    #[test]
+    fn glued_web_text() {
+        let t = toks("规章000规范性文件898989第二十条第（五）项");
+        assert_eq!(t[0], (Text, "规章".into()));
+        assert_eq!(t[1], (Num, "000".into()));
+        assert_eq!(t[2], (Text, "规范性文件".into()));
+        assert_eq!(t[3], (Num, "898989".into()));
+        let t = toks("一、本年新收政府信息公开申请数量230 000023二、上年结转");
+        assert_eq!(t[1], (Num, "230 000023".into()));
+        let t = toks("1.属于国家秘密00000002.其他法律行政法规禁止公开0000000");
+        assert_eq!(t[1], (Num, "0000000".into()));
+        assert_eq!(t[2], (Text, "2.其他法律行政法规禁止公开".into()));
+        let t = toks("政府集中采购13575394432.52元三、");
+        assert_eq!(t[1], (Num, "13575394432.52元".into()));
+        let t = toks("2019年累计公布网上信息1000余条");
+        assert!(t.iter().all(|(k, _)| *k == Text));
+    }
+}

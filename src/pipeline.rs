@@ -1,0 +1,171 @@
+//! One input through every stage: ingest → clean → parse → map → check.
+
+use crate::check::{identity_findings, prose_findings};
+use crate::clean::clean;
+use crate::ingest::{read_bytes, IngestOptions};
+use crate::model::{Cell, Document, Finding, Line, Report, Severity, Status};
+use crate::parse::outline::{headings, title_block};
+use crate::parse::tables::{block_keys, grid_keys, parse_rows, parse_single_row, ParsedTable, TokenDoc};
+use crate::template::map::{map_active, map_applications, map_review, Mapped};
+use crate::template::{Format, Grammars};
+use crate::text::compact;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// Extracts one report from its bytes. Never panics: a panic anywhere below is
+/// caught here and becomes `status=error`.
+pub fn extract_bytes(id: &str, bytes: &[u8], grammars: &Grammars, opts: &IngestOptions) -> Report {
+    let run = || -> Report {
+        match read_bytes(bytes, opts) {
+            Ok(doc) => extract_document(id, doc, grammars),
+            Err(e) => {
+                let src = if crate::ingest::looks_like_pdf(bytes) { "pdf" } else { "" };
+                Report::failed(id, src, e.to_string())
+            }
+        }
+    };
+    match catch_unwind(AssertUnwindSafe(run)) {
+        Ok(r) => r,
+        Err(p) => {
+            let msg = p
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| p.downcast_ref::<&str>().copied())
+                .unwrap_or("unknown panic");
+            Report::failed(id, "", format!("internal error: {msg}"))
+        }
+    }
+}
+
+/// Picks the template whose markers occur most often (at least `min` of them).
+pub fn detect_format<'g>(lines: &[Line], grammars: &'g Grammars) -> Option<&'g Format> {
+    let text: String = lines.iter().map(|l| compact(&l.text)).collect();
+    let mut best: Option<(&Format, usize)> = None;
+    for f in &grammars.formats {
+        let hits = f.detect_markers.iter().filter(|m| text.contains(&compact(m))).count();
+        if hits >= grammars.common.min_marker_hits && best.is_none_or(|(_, b)| hits > b) {
+            best = Some((f, hits));
+        }
+    }
+    best.map(|(f, _)| f)
+}
+
+/// Runs clean → parse → map → check on an ingested document.
+pub fn extract_document(id: &str, doc: Document, grammars: &Grammars) -> Report {
+    let mut report = Report::empty(id);
+    report.source = doc.source.to_string();
+    report.pages = doc.pages.len();
+    report.repairs = doc.repairs;
+    let cleaned = clean(&doc.pages, &grammars.common.furniture);
+    let lines = cleaned.lines;
+    report.repairs.extend(cleaned.repairs);
+    report.findings.extend(cleaned.findings);
+
+    let tb = title_block(&lines);
+    report.agency = tb.agency;
+    report.year = tb.year;
+    report.published = tb.published;
+
+    let format = detect_format(&lines, grammars);
+    let tdoc = TokenDoc::new(&lines, &grammars.common);
+    let mut table_lines = Vec::new();
+    if let Some(f) = format {
+        report.format = f.id.clone();
+        let tables = parse_tables(&tdoc, f);
+        for t in &tables {
+            if t.found {
+                table_lines.push(t.lines);
+            }
+        }
+        let mapped = map_tables(&tables, f, &lines, grammars);
+        report.cells = mapped.cells;
+        report.repairs.extend(mapped.repairs);
+        report.findings.extend(mapped.findings);
+        report.findings.extend(missing_rows(f, &tables, &report.cells, &report.findings));
+        report.findings.extend(identity_findings(f, &report.cells));
+        let prose: Vec<&Line> = lines.iter().enumerate().filter(|(i, _)| !table_lines.iter().any(|&(a, b)| a <= *i && *i <= b)).map(|(_, l)| l).collect();
+        report.findings.extend(prose_findings(&grammars.common, &prose, &report.cells));
+    } else {
+        report.findings.push(Finding::new(
+            "no_template",
+            Severity::Warning,
+            "no template matched: not a 2019 or 2021 format report (pre-2019 free format or not an annual report); no cells extracted",
+        ));
+    }
+    report.headings = headings(&lines, &table_lines, format, &grammars.formats);
+    report.status = status_of(&report);
+    report
+}
+
+fn parse_tables(tdoc: &TokenDoc, f: &Format) -> Vec<ParsedTable> {
+    let regions = tdoc.regions_for(f);
+    let mut out = Vec::new();
+    for id in ["active_disclosure", "applications", "review_litigation"] {
+        let Some(&(_, s, e)) = regions.iter().find(|r| r.0 == id) else {
+            out.push(ParsedTable { table: id.to_string(), found: false, ..Default::default() });
+            continue;
+        };
+        out.push(match id {
+            "active_disclosure" => parse_rows(tdoc, id, (s, e), &block_keys(f), false),
+            "applications" => parse_rows(tdoc, id, (s, e), &grid_keys(f), true),
+            _ => parse_single_row(tdoc, id, (s, e)),
+        });
+    }
+    out
+}
+
+fn map_tables(tables: &[ParsedTable], f: &Format, lines: &[Line], g: &Grammars) -> Mapped {
+    let mut all = Mapped::default();
+    for t in tables.iter().filter(|t| t.found) {
+        let m = match t.table.as_str() {
+            "active_disclosure" => map_active(t, f, lines, &g.common),
+            "applications" => map_applications(t, f, lines, &g.common),
+            _ => map_review(t, f, lines, &g.common),
+        };
+        all.cells.extend(m.cells);
+        all.findings.extend(m.findings);
+        all.repairs.extend(m.repairs);
+    }
+    all.cells.sort_by_key(|c| key_order(f, c));
+    all
+}
+
+/// Template order of a cell, for a deterministic `cells.csv`.
+fn key_order(f: &Format, c: &Cell) -> usize {
+    let key = format!("{}.{}.{}", c.table, c.row, c.column);
+    f.cell_keys().iter().position(|k| *k == key).unwrap_or(usize::MAX)
+}
+
+/// `missing_table` / `missing_row` for template rows with no cells and no other finding.
+fn missing_rows(f: &Format, tables: &[ParsedTable], cells: &[Cell], findings: &[Finding]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for t in tables {
+        if !t.found {
+            out.push(Finding::new("missing_table", Severity::Error, format!("table {} not found", t.table)).at(&t.table, "", ""));
+            continue;
+        }
+        let rows: Vec<String> = match t.table.as_str() {
+            "active_disclosure" => f.tables.active_disclosure.blocks.iter().flat_map(|b| b.rows.iter().map(|r| r.id.clone())).collect(),
+            "applications" => f.tables.applications.rows.iter().filter(|r| r.is_data()).map(|r| r.id.clone()).collect(),
+            _ => vec!["cases".to_string()],
+        };
+        for r in rows {
+            let has_cells = cells.iter().any(|c| c.table == t.table && c.row == r);
+            let explained = findings.iter().any(|x| x.table == t.table && x.row == r && x.severity == Severity::Error);
+            if !has_cells && !explained {
+                out.push(Finding::new("missing_row", Severity::Error, format!("row {r} of table {} has no values in the report", t.table)).at(&t.table, &r, ""));
+            }
+        }
+    }
+    out
+}
+
+fn status_of(r: &Report) -> Status {
+    if r.format == "unknown" {
+        return Status::Partial;
+    }
+    if r.findings.iter().any(|f| f.severity == Severity::Error) {
+        Status::Partial
+    } else {
+        Status::Ok
+    }
+}

@@ -1,0 +1,149 @@
+//! Row-label matching: template labels and aliases against the report's words.
+//!
+//! Labels are compared in their compact form (see [`crate::text::compact`]) with the
+//! enumerator (`一、`, `(三)`, `2.`) removed, because reports renumber, mix full- and
+//! half-width forms and wrap labels over lines. Matching tolerates a few typos
+//! (`其他法律行政止公开`) through an approximate substring search.
+
+use crate::text::compact;
+use regex::Regex;
+use std::sync::OnceLock;
+
+/// The ways one template row may be written.
+#[derive(Debug, Clone)]
+pub struct RowKeys {
+    pub id: String,
+    /// Compact keys, longest first.
+    pub keys: Vec<Vec<char>>,
+}
+
+fn enumerator_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d+[.、]|\(\d+\))")
+            .expect("static regex")
+    })
+}
+
+/// Removes a leading enumerator from a compact label.
+pub fn strip_enumerator(s: &str) -> &str {
+    match enumerator_re().find(s) {
+        Some(m) => &s[m.end()..],
+        None => s,
+    }
+}
+
+/// Builds the compact keys of a label and its aliases.
+pub fn row_keys(id: &str, label: &str, aliases: &[String]) -> RowKeys {
+    let mut keys: Vec<Vec<char>> = Vec::new();
+    for s in std::iter::once(label).chain(aliases.iter().map(String::as_str)) {
+        let c = compact(s);
+        let core = strip_enumerator(&c).to_string();
+        // A parenthesised note inside a label (部分公开（区分处理的…）) is often
+        // wrapped or cut; the part before it is the key.
+        let head = core.split('(').next().unwrap_or(&core).to_string();
+        for k in [core, head] {
+            let k: Vec<char> = k.chars().collect();
+            if !k.is_empty() && !keys.contains(&k) {
+                keys.push(k);
+            }
+        }
+    }
+    keys.sort_by_key(|k| std::cmp::Reverse(k.len()));
+    RowKeys { id: id.to_string(), keys }
+}
+
+/// Errors tolerated for a key of `len` characters.
+pub fn max_errors(len: usize) -> usize {
+    match len {
+        0..=3 => 0,
+        4..=7 => 1,
+        _ => len / 4,
+    }
+}
+
+/// Finds `key` in `hay[from..]`, exactly or with at most `max_err` edits.
+/// Returns `(start, end)` (end exclusive) of the earliest-ending best match.
+pub fn find_approx(hay: &[char], from: usize, key: &[char], max_err: usize) -> Option<(usize, usize)> {
+    if key.is_empty() || from >= hay.len() {
+        return None;
+    }
+    if let Some(p) = hay[from..].windows(key.len()).position(|w| w == key) {
+        return Some((from + p, from + p + key.len()));
+    }
+    if max_err == 0 {
+        return None;
+    }
+    // Sellers' algorithm: edit distance of key against any substring ending at j,
+    // tracking where the best alignment started.
+    let m = key.len();
+    let mut cost: Vec<usize> = (0..=m).collect();
+    let mut start: Vec<usize> = vec![from; m + 1];
+    let mut best: Option<(usize, usize, usize)> = None; // (err, start, end)
+    for (j, &h) in hay.iter().enumerate().skip(from) {
+        let mut prev_cost = cost[0];
+        let mut prev_start = start[0];
+        cost[0] = 0;
+        start[0] = j + 1;
+        for i in 1..=m {
+            let sub = prev_cost + usize::from(key[i - 1] != h);
+            let del = cost[i] + 1; // skip hay char
+            let ins = cost[i - 1] + 1; // skip key char
+            let (c, s) = if sub <= del && sub <= ins {
+                (sub, prev_start)
+            } else if del <= ins {
+                (del, start[i])
+            } else {
+                (ins, start[i - 1])
+            };
+            prev_cost = cost[i];
+            prev_start = start[i];
+            cost[i] = c;
+            start[i] = s;
+        }
+        if cost[m] <= max_err {
+            match best {
+                Some((e, _, _)) if cost[m] >= e => {
+                    // Keep extending only while the error improves.
+                    return best.map(|(_, s, e)| (s, e));
+                }
+                _ => best = Some((cost[m], start[m], j + 1)),
+            }
+        } else if let Some((_, s, e)) = best {
+            return Some((s, e));
+        }
+    }
+    best.map(|(_, s, e)| (s, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chars(s: &str) -> Vec<char> {
+        s.chars().collect()
+    }
+
+    #[test]
+    fn keys_strip_enumerators_and_notes() {
+        let k = row_keys("partial", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", &["部分公开".into()]);
+        let ks: Vec<String> = k.keys.iter().map(|k| k.iter().collect()).collect();
+        assert!(ks.contains(&"部分公开".to_string()));
+        assert!(ks[0].starts_with("部分公开(区分处理的"));
+        let k = row_keys("x", "1.属于国家秘密", &[]);
+        assert_eq!(k.keys[0], chars("属于国家秘密"));
+    }
+
+    #[test]
+    fn approximate_search() {
+        let hay = chars("1.属于国家秘密2.其他法律行政止公开3.危及");
+        let key = chars("其他法律行政法规禁止公开");
+        let (s, e) = find_approx(&hay, 0, &key, max_errors(key.len())).unwrap();
+        let found: String = hay[s..e].iter().collect();
+        assert!(found.starts_with("其他法律行政"), "{found}");
+        assert!(found.ends_with("止公开"), "{found}");
+        assert_eq!(find_approx(&hay, 0, &chars("保护第三方合法权益"), 2), None);
+        let hay = chars("沐阳县本年新收政府信息公开申请数量");
+        assert_eq!(find_approx(&hay, 0, &chars("本年新收政府信息公开申请数量"), 0), Some((3, 17)));
+    }
+}

@@ -1,0 +1,525 @@
+//! Map: parsed rows → canonical cells.
+//!
+//! Each row's tokens become exactly the template's columns. Runs of digits whose
+//! cell borders were lost (glued web text) are split only when the table's own
+//! identities, a sign, a unit, a space or the column count leave one reading; the
+//! split is logged as a repair. Otherwise nothing is placed and a finding lists the
+//! candidates. Surplus numbers are reported as `unplaced_value`, never dropped.
+
+use crate::check::{evaluate, values_of};
+use crate::model::{Cell, Finding, Line, Repair, Severity};
+use crate::parse::tables::{ParsedRow, ParsedTable};
+use crate::parse::tokens::{parse_number, Kind, Token};
+use crate::template::{Common, Format};
+
+/// Cap on enumerated readings of one glued run.
+const MAX_SPLITS: usize = 20_000;
+
+/// Output of mapping one table.
+#[derive(Debug, Default)]
+pub struct Mapped {
+    pub cells: Vec<Cell>,
+    pub findings: Vec<Finding>,
+    pub repairs: Vec<Repair>,
+}
+
+/// Every reading of `pieces` (space-separated parts of a glued run) as `k` numbers.
+/// A sign starts a number; a decimal point and a trailing unit stay inside one.
+pub fn digit_splits(raw: &str, k: usize, units: &[String]) -> Vec<Vec<String>> {
+    let mut pieces: Vec<String> = Vec::new();
+    for p in raw.split(' ').filter(|p| !p.is_empty()) {
+        // A sign inside a run starts a new number.
+        let mut cur = String::new();
+        for c in p.chars() {
+            if matches!(c, '+' | '-') && !cur.is_empty() {
+                pieces.push(std::mem::take(&mut cur));
+            }
+            cur.push(c);
+        }
+        if !cur.is_empty() {
+            pieces.push(cur);
+        }
+    }
+    let mut out = Vec::new();
+    let mut acc = Vec::new();
+    split_rec(&pieces, 0, k, units, &mut acc, &mut out);
+    out
+}
+
+fn split_rec(pieces: &[String], i: usize, k: usize, units: &[String], acc: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+    if out.len() >= MAX_SPLITS {
+        return;
+    }
+    if i == pieces.len() {
+        if acc.len() == k {
+            out.push(acc.clone());
+        }
+        return;
+    }
+    let remaining_pieces = pieces.len() - i - 1;
+    let budget = k.saturating_sub(acc.len());
+    if budget < remaining_pieces + 1 {
+        return;
+    }
+    let piece = &pieces[i];
+    let max_parts = budget - remaining_pieces;
+    for parts in piece_splits(piece, max_parts, units) {
+        let n = parts.len();
+        acc.extend(parts);
+        split_rec(pieces, i + 1, k, units, acc, out);
+        acc.truncate(acc.len() - n);
+    }
+}
+
+/// Ways to cut one piece into 1..=max_parts valid numbers.
+fn piece_splits(piece: &str, max_parts: usize, units: &[String]) -> Vec<Vec<String>> {
+    let mut body = piece;
+    let mut unit = "";
+    for u in units {
+        if let Some(b) = body.strip_suffix(u.as_str()) {
+            body = b;
+            unit = u.as_str();
+            break;
+        }
+    }
+    let (sign, digits) = match body.chars().next() {
+        Some(c @ ('+' | '-')) => (c.to_string(), &body[1..]),
+        _ => (String::new(), body),
+    };
+    let chars: Vec<char> = digits.chars().collect();
+    let mut out = Vec::new();
+    let mut cur: Vec<usize> = Vec::new();
+    cuts_rec(&chars, 0, max_parts, &mut cur, &mut |cuts| {
+        let mut parts = Vec::new();
+        let mut prev = 0;
+        for &c in cuts.iter().chain(std::iter::once(&chars.len())) {
+            let s: String = chars[prev..c].iter().collect();
+            parts.push(s);
+            prev = c;
+        }
+        if parts.iter().all(|p| valid_number(p)) {
+            if let Some(first) = parts.first_mut() {
+                first.insert_str(0, &sign);
+            }
+            if let Some(last) = parts.last_mut() {
+                last.push_str(unit);
+            }
+            out.push(parts);
+        }
+    });
+    out
+}
+
+fn cuts_rec(chars: &[char], from: usize, max_parts: usize, cur: &mut Vec<usize>, f: &mut dyn FnMut(&[usize])) {
+    f(cur);
+    if cur.len() + 1 >= max_parts {
+        return;
+    }
+    for c in (from.max(cur.last().copied().unwrap_or(0)) + 1)..chars.len() {
+        if chars[c - 1] == '.' || chars[c] == '.' {
+            continue;
+        }
+        cur.push(c);
+        cuts_rec(chars, c, max_parts, cur, f);
+        cur.pop();
+    }
+}
+
+/// No leading zeros (except `0` and `0.x`), digits on both sides of a point.
+fn valid_number(p: &str) -> bool {
+    if p.is_empty() || p.starts_with('.') || p.ends_with('.') {
+        return false;
+    }
+    let int = p.split('.').next().unwrap_or("");
+    !(int.len() > 1 && int.starts_with('0'))
+}
+
+/// Trims blank cells at the edges while the row is wider than the template.
+fn trim_blanks(cells: &[Token], k: usize) -> Vec<Token> {
+    let mut v: Vec<Token> = cells.to_vec();
+    while v.len() > k && v.last().is_some_and(|t| t.kind == Kind::Blank) {
+        v.pop();
+    }
+    while v.len() > k && v.first().is_some_and(|t| t.kind == Kind::Blank) {
+        v.remove(0);
+    }
+    v
+}
+
+/// What one row's tokens say before identities are applied.
+enum Reading {
+    /// One token per column.
+    Cells(Vec<Token>),
+    /// Glued digits with several possible readings.
+    Candidates { raw: String, options: Vec<Vec<String>>, token: Token },
+    /// Fewer numbers than columns and no way to place them.
+    Short(Vec<Token>),
+}
+
+fn read_row(row: &ParsedRow, k: usize, units: &[String], centers: &Option<Vec<f64>>) -> (Reading, Vec<Token>) {
+    let cells = trim_blanks(&row.cells, k);
+    let nums = cells.iter().filter(|t| t.kind == Kind::Num).count();
+    if cells.iter().any(|t| t.glued) && (cells.len() != k || cells.iter().any(|t| t.raw.contains(' '))) {
+        let raw: String = cells.iter().filter(|t| t.kind == Kind::Num).map(|t| t.raw.as_str()).collect::<Vec<_>>().join(" ");
+        let options = digit_splits(&raw, k, units);
+        let token = cells.iter().find(|t| t.glued).cloned().unwrap_or_else(|| cells[0].clone());
+        return (Reading::Candidates { raw, options, token }, Vec::new());
+    }
+    if cells.len() >= k {
+        let extra = cells[k..].iter().filter(|t| t.kind == Kind::Num).cloned().collect();
+        return (Reading::Cells(cells[..k].to_vec()), extra);
+    }
+    // Space-aligned text with blank cells: place numbers by column position.
+    if let Some(c) = centers {
+        if let Some(placed) = place_by_position(&cells, c) {
+            return (Reading::Cells(placed), Vec::new());
+        }
+    }
+    let _ = nums;
+    (Reading::Short(cells), Vec::new())
+}
+
+/// Column centres from rows that have exactly `k` numbers.
+fn column_centers(rows: &[ParsedRow], k: usize) -> Option<Vec<f64>> {
+    let full: Vec<&Vec<Token>> = rows
+        .iter()
+        .map(|r| &r.cells)
+        .filter(|c| c.len() == k && c.iter().all(|t| t.kind == Kind::Num && !t.glued))
+        .collect();
+    if full.len() < 2 {
+        return None;
+    }
+    let mut centers = Vec::with_capacity(k);
+    for j in 0..k {
+        let mut xs: Vec<f64> = full.iter().map(|c| (c[j].col + c[j].col_end) as f64 / 2.0).collect();
+        xs.sort_by(|a, b| a.total_cmp(b));
+        centers.push(xs[xs.len() / 2]);
+    }
+    Some(centers)
+}
+
+fn place_by_position(cells: &[Token], centers: &[f64]) -> Option<Vec<Token>> {
+    let mut out: Vec<Option<Token>> = vec![None; centers.len()];
+    let mut last: Option<usize> = None;
+    for t in cells {
+        let x = (t.col + t.col_end) as f64 / 2.0;
+        let (j, d) = centers
+            .iter()
+            .enumerate()
+            .map(|(j, c)| (j, (c - x).abs()))
+            .min_by(|a, b| a.1.total_cmp(&b.1))?;
+        // Too far from every column, or out of order: give up.
+        let spacing = if centers.len() > 1 { (centers[centers.len() - 1] - centers[0]) / (centers.len() - 1) as f64 } else { 8.0 };
+        if d > spacing * 0.6 || last.is_some_and(|l| j <= l) || out[j].is_some() {
+            return None;
+        }
+        out[j] = Some(t.clone());
+        last = Some(j);
+    }
+    Some(
+        out.into_iter()
+            .map(|t| {
+                t.unwrap_or(Token { kind: Kind::Blank, raw: String::new(), line: cells[0].line, col: 0, col_end: 0, glued: false })
+            })
+            .collect(),
+    )
+}
+
+struct Ctx<'a> {
+    lines: &'a [Line],
+    units: &'a [String],
+}
+
+impl Ctx<'_> {
+    fn loc(&self, t: &Token) -> (Option<usize>, Option<usize>) {
+        self.lines.get(t.line).map_or((None, None), |l| (Some(l.page), Some(l.line)))
+    }
+
+    fn cell(&self, table: &str, row: &ParsedRow, column: (&str, &str), raw: &str, at: &Token) -> Cell {
+        let (page, line) = self.loc(at);
+        let (value, unit) = match parse_number(raw, self.units) {
+            Some(n) => (n.value, n.unit),
+            None => (String::new(), String::new()),
+        };
+        Cell {
+            table: table.to_string(),
+            row: row.row.clone(),
+            column: column.0.to_string(),
+            value,
+            raw: raw.to_string(),
+            unit,
+            row_label: row.label.clone(),
+            column_label: column.1.to_string(),
+            page,
+            line,
+        }
+    }
+
+    fn unplaced(&self, table: &str, row: &str, t: &Token) -> Finding {
+        let (page, line) = self.loc(t);
+        Finding::new(
+            "unplaced_value",
+            Severity::Warning,
+            format!("number “{}” on page {} line {} has no cell in the template", t.raw, page.unwrap_or(0), line.unwrap_or(0)),
+        )
+        .at(table, row, "")
+        .values("", t.raw.clone())
+    }
+
+    fn split_repair(&self, t: &Token, before: &str, after: &[String], rule: &str) -> Repair {
+        let (page, line) = self.loc(t);
+        Repair { kind: "digit_split".into(), page, line, before: before.into(), after: after.join("|"), rule: rule.into() }
+    }
+}
+
+/// Maps a table whose rows each carry the same `columns` (table 3) or, with
+/// `columns_of`, per-row columns (table 2), or the single row of table 4.
+#[allow(clippy::too_many_arguments)]
+fn map_rows(
+    parsed: &ParsedTable,
+    format: &Format,
+    columns_of: &dyn Fn(&str) -> Vec<(String, String)>,
+    row_check: &dyn Fn(&str, &[String]) -> bool,
+    lines: &[Line],
+    common: &Common,
+) -> (Mapped, Vec<(usize, Vec<Vec<String>>, String, Token)>) {
+    let ctx = Ctx { lines, units: &common.cells.units };
+    let mut m = Mapped::default();
+    let mut ambiguous = Vec::new();
+    let k_of = |row: &str| columns_of(row).len();
+    let k0 = parsed.rows.first().map_or(0, |r| k_of(&r.row));
+    let centers = column_centers(&parsed.rows, k0);
+    for (ri, row) in parsed.rows.iter().enumerate() {
+        let cols = columns_of(&row.row);
+        let k = cols.len();
+        if k == 0 {
+            continue;
+        }
+        let centers = if k == k0 { &centers } else { &None };
+        let (reading, extra) = read_row(row, k, ctx.units, centers);
+        for t in &extra {
+            m.findings.push(ctx.unplaced(&parsed.table, &row.row, t));
+        }
+        match reading {
+            Reading::Cells(tokens) => {
+                for (t, (cid, clabel)) in tokens.iter().zip(&cols) {
+                    m.cells.push(ctx.cell(&parsed.table, row, (cid, clabel), &t.raw, t));
+                }
+            }
+            Reading::Candidates { raw, options, token } => {
+                let fitting: Vec<Vec<String>> = options.into_iter().filter(|o| row_check(&row.row, o)).collect();
+                if fitting.len() == 1 {
+                    let rule = if k == 1 { "column count" } else { "row identity and column count" };
+                    m.repairs.push(ctx.split_repair(&token, &raw, &fitting[0], rule));
+                    for (v, (cid, clabel)) in fitting[0].iter().zip(&cols) {
+                        m.cells.push(ctx.cell(&parsed.table, row, (cid, clabel), v, &token));
+                    }
+                } else {
+                    ambiguous.push((ri, fitting, raw, token));
+                }
+            }
+            Reading::Short(tokens) => {
+                m.findings.push(
+                    Finding::new(
+                        "row_incomplete",
+                        Severity::Error,
+                        format!("row “{}” has {} cells for {} columns; its numbers are not placed", row.label, tokens.len(), k),
+                    )
+                    .at(&parsed.table, &row.row, "")
+                    .values(k.to_string(), tokens.len().to_string()),
+                );
+                for t in tokens.iter().filter(|t| t.kind == Kind::Num) {
+                    m.findings.push(ctx.unplaced(&parsed.table, &row.row, t));
+                }
+            }
+        }
+    }
+    for t in &parsed.stray {
+        m.findings.push(ctx.unplaced(&parsed.table, "", t));
+    }
+    let _ = format;
+    (m, ambiguous)
+}
+
+/// Resolves glued rows with several readings jointly, using the column identities
+/// of the whole table; returns findings for what stays ambiguous.
+fn resolve_jointly(
+    parsed: &ParsedTable,
+    format: &Format,
+    columns_of: &dyn Fn(&str) -> Vec<(String, String)>,
+    ambiguous: Vec<(usize, Vec<Vec<String>>, String, Token)>,
+    m: &mut Mapped,
+    lines: &[Line],
+    common: &Common,
+    use_identities: bool,
+) {
+    let ctx = Ctx { lines, units: &common.cells.units };
+    if ambiguous.is_empty() {
+        return;
+    }
+    let product: usize = ambiguous.iter().map(|a| a.1.len().max(1)).product();
+    let mut chosen: Option<Vec<usize>> = None;
+    if use_identities && ambiguous.iter().all(|a| !a.1.is_empty()) && product <= 200_000 {
+        let mut idx = vec![0usize; ambiguous.len()];
+        let mut winners = Vec::new();
+        loop {
+            let mut cells = m.cells.clone();
+            for (ai, (ri, opts, _, tok)) in ambiguous.iter().enumerate() {
+                let row = &parsed.rows[*ri];
+                for (v, (cid, clabel)) in opts[idx[ai]].iter().zip(columns_of(&row.row)) {
+                    cells.push(ctx.cell(&parsed.table, row, (&cid, &clabel), v, tok));
+                }
+            }
+            let vals = values_of(&cells);
+            let outcomes = evaluate(format, &vals);
+            if outcomes.iter().filter(|o| o.table == parsed.table).all(|o| o.holds()) {
+                winners.push(idx.clone());
+                if winners.len() > 1 {
+                    break;
+                }
+            }
+            // Next combination.
+            let mut i = 0;
+            loop {
+                if i == idx.len() {
+                    break;
+                }
+                idx[i] += 1;
+                if idx[i] < ambiguous[i].1.len() {
+                    break;
+                }
+                idx[i] = 0;
+                i += 1;
+            }
+            if i == idx.len() {
+                break;
+            }
+        }
+        if winners.len() == 1 {
+            chosen = winners.pop();
+        }
+    }
+    for (ai, (ri, opts, raw, tok)) in ambiguous.iter().enumerate() {
+        let row = &parsed.rows[*ri];
+        if let Some(ch) = &chosen {
+            let pick = &opts[ch[ai]];
+            m.repairs.push(ctx.split_repair(tok, raw, pick, "table identities (勾稽关系) across rows"));
+            for (v, (cid, clabel)) in pick.iter().zip(columns_of(&row.row)) {
+                m.cells.push(ctx.cell(&parsed.table, row, (&cid, &clabel), v, tok));
+            }
+        } else {
+            let shown: Vec<String> = opts.iter().take(8).map(|o| o.join("/")).collect();
+            let more = if opts.len() > 8 { format!(" and {} more", opts.len() - 8) } else { String::new() };
+            m.findings.push(
+                Finding::new(
+                    "ambiguous_split",
+                    Severity::Error,
+                    format!(
+                        "glued digits “{raw}” of row “{}” have {} readings ({}{more}); cells left empty",
+                        if row.label.is_empty() { &row.row } else { &row.label },
+                        opts.len(),
+                        shown.join(", ")
+                    ),
+                )
+                .at(&parsed.table, &row.row, "")
+                .values("", raw.clone()),
+            );
+        }
+    }
+}
+
+fn sum_ok(v: &[String], lhs: usize, rhs: std::ops::Range<usize>) -> bool {
+    let num = |s: &String| s.parse::<f64>().ok();
+    let Some(l) = v.get(lhs).and_then(num) else { return true };
+    let mut r = 0.0;
+    for s in &v[rhs] {
+        match num(s) {
+            Some(x) => r += x,
+            None => return true,
+        }
+    }
+    (l - r).abs() < 1e-6
+}
+
+/// Table 3: seven applicant columns per row; a row must satisfy total = Σ applicants.
+pub fn map_applications(parsed: &ParsedTable, format: &Format, lines: &[Line], common: &Common) -> Mapped {
+    let cols: Vec<(String, String)> = format.tables.applications.columns.iter().map(|c| (c.id.clone(), c.label.clone())).collect();
+    let n = cols.len();
+    let columns_of = |_: &str| cols.clone();
+    let row_check = |_: &str, v: &[String]| n < 2 || sum_ok(v, n - 1, 0..n - 1);
+    let (mut m, amb) = map_rows(parsed, format, &columns_of, &row_check, lines, common);
+    resolve_jointly(parsed, format, &columns_of, amb, &mut m, lines, common, true);
+    m
+}
+
+/// Table 2: per-block columns; glued rows split only by column count, sign or unit.
+pub fn map_active(parsed: &ParsedTable, format: &Format, lines: &[Line], common: &Common) -> Mapped {
+    let blocks = &format.tables.active_disclosure.blocks;
+    let columns_of = |row: &str| -> Vec<(String, String)> {
+        blocks
+            .iter()
+            .find(|b| b.rows.iter().any(|r| r.id == row))
+            .map(|b| b.columns.iter().map(|c| (c.id.clone(), c.label.clone())).collect())
+            .unwrap_or_default()
+    };
+    let row_check = |_: &str, _: &[String]| true;
+    let (mut m, amb) = map_rows(parsed, format, &columns_of, &row_check, lines, common);
+    resolve_jointly(parsed, format, &columns_of, amb, &mut m, lines, common, false);
+    m
+}
+
+/// Table 4: fifteen columns in one row; each group of five sums to its total.
+pub fn map_review(parsed: &ParsedTable, format: &Format, lines: &[Line], common: &Common) -> Mapped {
+    let t = &format.tables.review_litigation;
+    let cols: Vec<(String, String)> = t
+        .columns
+        .iter()
+        .map(|c| {
+            let g = t.column_groups.iter().find(|g| g.id == c.group).map_or("", |g| g.label.as_str());
+            (c.id.clone(), format!("{g}/{}", c.label))
+        })
+        .collect();
+    let columns_of = |_: &str| cols.clone();
+    let row_check = |_: &str, v: &[String]| (0..v.len() / 5).all(|b| sum_ok(v, b * 5 + 4, b * 5..b * 5 + 4));
+    let (mut m, amb) = map_rows(parsed, format, &columns_of, &row_check, lines, common);
+    resolve_jointly(parsed, format, &columns_of, amb, &mut m, lines, common, true);
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn units() -> Vec<String> {
+        vec!["万元".into(), "元".into()]
+    }
+
+    #[test]
+    fn splits_respect_leading_zeros_and_count() {
+        let s = digit_splits("000", 3, &units());
+        assert_eq!(s, vec![vec!["0", "0", "0"]]);
+        let s = digit_splits("230 000023", 7, &units());
+        let ok: Vec<_> = s.iter().filter(|v| sum_ok(v, 6, 0..6)).collect();
+        assert_eq!(ok, vec![&vec!["23", "0", "0", "0", "0", "0", "23"]]);
+        // Truly ambiguous: 89/89/89 or 8/98/989 …
+        assert!(digit_splits("898989", 3, &units()).len() > 1);
+    }
+
+    #[test]
+    fn signs_units_and_decimals_stay_whole() {
+        let s = digit_splits("176+700", 3, &units());
+        assert_eq!(s, vec![vec!["176", "+70", "0"]]);
+        let s = digit_splits("24252.311082", 1, &units());
+        assert_eq!(s, vec![vec!["24252.311082"]]);
+        let s = digit_splits("13575394432.52元", 2, &units());
+        assert!(s.iter().all(|v| v[1].ends_with('元') && v[1].contains('.')));
+        assert!(s.contains(&vec!["135".to_string(), "75394432.52元".to_string()]));
+    }
+
+    #[test]
+    fn review_row_splits_by_block_totals() {
+        let s = digit_splits("10203120001200000", 15, &units());
+        let ok: Vec<_> = s.iter().filter(|v| (0..3).all(|b| sum_ok(v, b * 5 + 4, b * 5..b * 5 + 4))).collect();
+        assert!(ok.contains(&&vec!["1", "0", "2", "0", "3", "12", "0", "0", "0", "12", "0", "0", "0", "0", "0"].into_iter().map(String::from).collect::<Vec<_>>()));
+    }
+}
