@@ -147,29 +147,36 @@ pub fn clean(pages: &[Page], furniture: &Furniture) -> Cleaned {
     Cleaned { lines: out, repairs, findings }
 }
 
+/// A paragraph line: not a table row, and not a heading unless it is a run-in
+/// heading followed by a long paragraph (`3.做好…公开。及时对…`).
 fn is_prose(t: &str) -> bool {
     let t = t.trim();
-    !t.is_empty() && !is_table_line(t) && heading_of(t).is_none()
+    !t.is_empty() && !is_table_line(t) && (heading_of(t).is_none() || t.chars().count() > 60)
+}
+
+/// Sentence punctuation inside the line: titles and labels have none.
+fn has_clause(t: &str) -> bool {
+    t.contains(['，', '。', '；', ','])
 }
 
 fn starts_like_continuation(b: &str) -> bool {
     let b = normalize(b);
     let b = b.trim();
     let Some(c) = b.chars().next() else { return false };
-    (is_cjk(c) || c.is_ascii_digit() || "，,、。；）)”".contains(c)) && is_prose(b) && !b.starts_with('#')
+    (is_cjk(c) || c.is_ascii_digit() || "，,、。；）)”".contains(c)) && !is_table_line(b) && heading_of(b).is_none() && !b.starts_with('#')
 }
 
 /// A long prose line cut mid-sentence, followed by its continuation.
 fn continues(a: &str, b: &str) -> bool {
     let at = a.trim();
-    is_prose(at) && at.chars().count() >= MIN_BROKEN_LINE && !ends_sentence(at) && starts_like_continuation(b)
+    is_prose(at) && has_clause(at) && at.chars().count() >= MIN_BROKEN_LINE && !ends_sentence(at) && starts_like_continuation(b)
 }
 
 /// Like [`continues`] but for a line too short to be sure.
 fn maybe_continues(a: &str, b: &str) -> bool {
     let at = a.trim();
     let n = at.chars().count();
-    is_prose(at) && (20..MIN_BROKEN_LINE).contains(&n) && !ends_sentence(at) && at.chars().last().is_some_and(is_cjk) && starts_like_continuation(b)
+    is_prose(at) && has_clause(at) && (20..MIN_BROKEN_LINE).contains(&n) && !ends_sentence(at) && at.chars().last().is_some_and(is_cjk) && starts_like_continuation(b)
 }
 
 /// Lines repeated at the top or bottom of at least three pages (and half of them).

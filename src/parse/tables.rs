@@ -53,8 +53,10 @@ pub struct TokenDoc {
     common: Common,
     /// Compact characters of text tokens…
     stream: Vec<char>,
-    /// …and the token each character came from.
+    /// …the token each character came from…
     owner: Vec<usize>,
+    /// …and its character offset in that token's raw text.
+    offset: Vec<usize>,
 }
 
 impl TokenDoc {
@@ -65,15 +67,19 @@ impl TokenDoc {
         }
         let mut stream = Vec::new();
         let mut owner = Vec::new();
+        let mut offset = Vec::new();
         for (ti, t) in tokens.iter().enumerate() {
             if t.kind == Kind::Text {
-                for c in compact(&t.raw).chars() {
-                    stream.push(c);
-                    owner.push(ti);
+                for (ci, c) in t.raw.chars().enumerate() {
+                    for k in compact(c.encode_utf8(&mut [0; 4])).chars() {
+                        stream.push(k);
+                        owner.push(ti);
+                        offset.push(ci);
+                    }
                 }
             }
         }
-        TokenDoc { tokens, common: common.clone(), stream, owner }
+        TokenDoc { tokens, common: common.clone(), stream, owner, offset }
     }
 
     /// Stream position of the first character of token `ti` or later.
@@ -167,6 +173,40 @@ fn is_heading_like(raw: &str) -> bool {
     }
 }
 
+impl TokenDoc {
+    /// The report's own words for stream range `[s, e)`, with the enumerator that
+    /// precedes it in the same token (`2.`, `（一）`, `一、`).
+    fn words(&self, s: usize, e: usize) -> String {
+        let (ts, te) = (self.owner[s], self.owner[e - 1]);
+        let mut out = String::new();
+        for ti in ts..=te {
+            let t = &self.tokens[ti];
+            if t.kind != Kind::Text {
+                continue;
+            }
+            let chars: Vec<char> = t.raw.chars().collect();
+            let from = if ti == ts { self.offset[s] } else { 0 };
+            let to = if ti == te { self.offset[e - 1] + 1 } else { chars.len() };
+            let mut from = from;
+            if ti == ts {
+                let before: String = chars[..from].iter().collect();
+                if let Some(m) = enumerator_suffix().find(&before) {
+                    from = before[..m.start()].chars().count();
+                }
+            }
+            out.extend(&chars[from..to.min(chars.len())]);
+        }
+        out.trim().to_string()
+    }
+}
+
+fn enumerator_suffix() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(r"(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|\d{1,2}[.．、])\s*$").expect("static regex")
+    })
+}
+
 /// A run of number/blank tokens on one line.
 #[derive(Debug, Clone)]
 struct Group {
@@ -206,7 +246,7 @@ fn groups(tokens: &[Token], start: usize, end: usize) -> Vec<Group> {
 #[derive(Debug, Clone)]
 struct LabelHit {
     row: usize,
-    first: usize,
+    words: String,
     last: usize,
     first_line: usize,
     last_line: usize,
@@ -214,11 +254,11 @@ struct LabelHit {
 
 /// Finds the label of `keys` in the region, from token `from`; a key of three or
 /// fewer characters (`总计`, `其他`, `规章`) counts only when numbers follow it.
-fn find_label(doc: &TokenDoc, keys: &RowKeys, from: usize, end: usize) -> Option<(usize, usize)> {
+fn find_label(doc: &TokenDoc, keys: &RowKeys, from: usize, end: usize) -> Option<(usize, usize, String)> {
     let from_pos = doc.stream_pos_of_token(from);
     let end_pos = doc.stream_pos_of_token(end);
     let hay = &doc.stream[..end_pos];
-    let mut best: Option<(usize, usize)> = None;
+    let mut best: Option<(usize, usize, String)> = None;
     for key in &keys.keys {
         let mut pos = from_pos;
         while let Some((s, e)) = find_approx(hay, pos, key, max_errors(key.len())) {
@@ -229,8 +269,8 @@ fn find_label(doc: &TokenDoc, keys: &RowKeys, from: usize, end: usize) -> Option
                 .is_some_and(|t| t.kind != Kind::Text && t.line == doc.tokens[te].line);
             if key.len() > 3 || numbers_follow {
                 // Earliest start wins; keys are tried longest first, so a tie keeps the longer.
-                if best.is_none_or(|(b, _)| ts < b) {
-                    best = Some((ts, te));
+                if best.as_ref().is_none_or(|(b, _, _)| ts < *b) {
+                    best = Some((ts, te, doc.words(s, e)));
                 }
                 break;
             }
@@ -256,10 +296,10 @@ pub fn parse_rows(
     let mut cursor = start;
     for (ri, keys) in rows.iter().enumerate() {
         let from = if ordered { cursor } else { start };
-        if let Some((f, l)) = find_label(doc, keys, from, end) {
+        if let Some((f, l, words)) = find_label(doc, keys, from, end) {
             hits[ri] = Some(LabelHit {
                 row: ri,
-                first: f,
+                words,
                 last: l,
                 first_line: toks[f].line,
                 last_line: toks[l].line,
@@ -314,10 +354,7 @@ pub fn parse_rows(
     for (ri, keys) in rows.iter().enumerate() {
         let Some(gi) = row_group[ri] else { continue };
         let g = &gs[gi];
-        let label = hits[ri]
-            .as_ref()
-            .map(|h| toks[h.first..=h.last].iter().filter(|t| t.kind == Kind::Text).map(|t| t.raw.as_str()).collect::<Vec<_>>().join(""))
-            .unwrap_or_default();
+        let label = hits[ri].as_ref().map(|h| h.words.clone()).unwrap_or_default();
         out.rows.push(ParsedRow {
             row: keys.id.clone(),
             label,

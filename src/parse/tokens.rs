@@ -188,7 +188,10 @@ pub fn tokenize_line(line: &str, line_no: usize, empty_tokens: &[String], units:
         } else if parse_number(&cell, units).is_some() {
             out.push(tok(Kind::Num, &cell, start, end, false));
         } else {
-            out.extend(scan_mixed(&cell, start, line_no, had_sep, units));
+            // A long cell is web text whose borders were lost, even on a line that
+            // has a double space somewhere.
+            let separated = had_sep && cell.chars().count() <= 40;
+            out.extend(scan_mixed(&cell, start, line_no, separated, units));
         }
     }
     out
