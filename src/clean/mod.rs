@@ -187,7 +187,7 @@ fn running_lines(pages: &[Page]) -> HashMap<String, usize> {
         let mut seen = std::collections::HashSet::new();
         for l in nonempty.iter().take(2).chain(nonempty.iter().rev().take(2)) {
             let k = furniture_key(&normalize(l));
-            if k.chars().count() >= 4 && seen.insert(k.clone()) {
+            if k.chars().count() >= 4 && !ends_sentence(l) && seen.insert(k.clone()) {
                 *counts.entry(k).or_default() += 1;
             }
         }
@@ -267,7 +267,8 @@ mod tests {
 
     #[test]
     fn removes_running_headers() {
-        let pages: Vec<Page> = (1..=4).map(|n| page(n, &["某某县人民政府公报", "正文内容。", &format!("第 {n} 页 共 4 页")])).collect();
+        let pages: Vec<Page> =
+            (1..=4).map(|n| page(n, &["某某县人民政府公报", "正文内容。", "正文内容。", "正文内容。", &format!("第 {n} 页 共 4 页")])).collect();
         let c = clean(&pages, &furniture());
         assert!(c.lines.iter().all(|l| l.text == "正文内容。"));
         assert_eq!(c.repairs.iter().filter(|r| r.kind == "running_header").count(), 4);

@@ -151,7 +151,7 @@ fn split_cells(line: &str) -> (Vec<(String, usize, usize)>, bool) {
 /// True for a markdown rule line such as `|---|:---:|`.
 fn is_rule_line(line: &str) -> bool {
     let t = line.trim();
-    t.contains('-') && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '+' | '='))
+    (t.contains("--") || t.contains("==")) && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '+' | '='))
 }
 
 /// Tokenises one line of the cleaned document.

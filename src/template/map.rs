@@ -97,7 +97,9 @@ fn piece_splits(piece: &str, max_parts: usize, units: &[String]) -> Vec<Vec<Stri
             parts.push(s);
             prev = c;
         }
-        if parts.iter().all(|p| valid_number(p)) {
+        // A fraction runs to the end of its piece: nothing is glued after decimals.
+        let fraction_last = parts.iter().rev().skip(1).all(|p| !p.contains('.'));
+        if fraction_last && parts.iter().all(|p| valid_number(p)) {
             if let Some(first) = parts.first_mut() {
                 first.insert_str(0, &sign);
             }
@@ -452,6 +454,16 @@ pub fn map_applications(parsed: &ParsedTable, format: &Format, lines: &[Line], c
     m
 }
 
+/// Whether a reading fits the columns' value kinds: a sign only in a signed
+/// column, a decimal point or a unit only in a money column.
+pub fn fits_kinds(values: &[String], kinds: &[&str]) -> bool {
+    values.iter().zip(kinds).all(|(v, k)| {
+        let signed = v.starts_with(['+', '-']);
+        let money_like = v.contains('.') || v.ends_with(|c: char| !c.is_ascii_digit());
+        (!signed || *k == "signed_int") && (!money_like || *k == "money")
+    })
+}
+
 /// Table 2: per-block columns; glued rows split only by column count, sign or unit.
 pub fn map_active(parsed: &ParsedTable, format: &Format, lines: &[Line], common: &Common) -> Mapped {
     let blocks = &format.tables.active_disclosure.blocks;
@@ -462,7 +474,14 @@ pub fn map_active(parsed: &ParsedTable, format: &Format, lines: &[Line], common:
             .map(|b| b.columns.iter().map(|c| (c.id.clone(), c.label.clone())).collect())
             .unwrap_or_default()
     };
-    let row_check = |_: &str, _: &[String]| true;
+    let row_check = |row: &str, v: &[String]| {
+        let kinds: Vec<&str> = blocks
+            .iter()
+            .find(|b| b.rows.iter().any(|r| r.id == row))
+            .map(|b| b.columns.iter().map(|c| c.value.as_str()).collect())
+            .unwrap_or_default();
+        fits_kinds(v, &kinds)
+    };
     let (mut m, amb) = map_rows(parsed, format, &columns_of, &row_check, lines, common);
     resolve_jointly(parsed, format, &columns_of, amb, &mut m, lines, common, false);
     m
@@ -508,11 +527,13 @@ mod tests {
     #[test]
     fn signs_units_and_decimals_stay_whole() {
         let s = digit_splits("176+700", 3, &units());
-        assert_eq!(s, vec![vec!["176", "+70", "0"]]);
+        let fit: Vec<_> = s.into_iter().filter(|v| fits_kinds(v, &["int", "signed_int", "int"])).collect();
+        assert_eq!(fit, vec![vec!["176", "+70", "0"]]);
         let s = digit_splits("24252.311082", 1, &units());
         assert_eq!(s, vec![vec!["24252.311082"]]);
         let s = digit_splits("13575394432.52元", 2, &units());
         assert!(s.iter().all(|v| v[1].ends_with('元') && v[1].contains('.')));
+        assert!(s.iter().all(|v| fits_kinds(v, &["int", "money"])));
         assert!(s.contains(&vec!["135".to_string(), "75394432.52元".to_string()]));
     }
 
