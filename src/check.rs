@@ -180,41 +180,52 @@ fn soft_row_checks(format: &Format, v: &Values) -> Vec<Finding> {
     out
 }
 
+/// The value of `a.b.c+d.e.f` (every operand present), or None.
+fn reading(v: &Values, expr: &str) -> Option<f64> {
+    let mut total = 0.0;
+    for key in expr.split('+') {
+        let parts: Vec<&str> = key.trim().split('.').collect();
+        let [t, r, c] = parts.as_slice() else { return None };
+        total += get(v, t, r, c)?;
+    }
+    Some(total)
+}
+
 /// Compares figures the prose states with the table cells they restate.
 /// `prose` is the report's paragraphs outside tables.
 pub fn prose_findings(common: &Common, prose: &[&Line], cells: &[Cell]) -> Vec<Finding> {
     let v = values_of(cells);
     let mut out = Vec::new();
     for rule in &common.prose {
-        let parts: Vec<&str> = rule.cell.split('.').collect();
+        let readings: Vec<(String, f64)> = rule.cells.iter().filter_map(|e| Some((e.clone(), reading(&v, e)?))).collect();
+        let Some((first_key, first_value)) = readings.first().cloned() else { continue };
+        let parts: Vec<&str> = first_key.split('+').next().unwrap_or("").split('.').collect();
         let [t, r, c] = parts.as_slice() else { continue };
-        let Some(table_value) = get(&v, t, r, c) else { continue };
         'patterns: for pat in &rule.patterns {
             let Ok(re) = Regex::new(pat) else { continue };
             for line in prose {
                 let text: String = crate::text::compact(&line.text);
-                if let Some(m) = re.captures(&text) {
-                    let Some(n) = m.get(1).and_then(|g| g.as_str().parse::<f64>().ok()) else { continue };
-                    if (n - table_value).abs() > 1e-9 {
-                        out.push(
-                            Finding::new(
-                                "text_table_mismatch",
-                                Severity::Warning,
-                                format!(
-                                    "prose on page {} line {} says “{}” but {} is {}",
-                                    line.page,
-                                    line.line,
-                                    m.get(0).map_or("", |g| g.as_str()),
-                                    rule.cell,
-                                    fmt_num(table_value)
-                                ),
-                            )
-                            .at(t, r, c)
-                            .values(fmt_num(table_value), fmt_num(n)),
-                        );
-                    }
-                    break 'patterns;
+                let Some(m) = re.captures(&text) else { continue };
+                let Some(n) = m.get(1).and_then(|g| g.as_str().parse::<f64>().ok()) else { continue };
+                if !readings.iter().any(|(_, x)| (n - x).abs() < 1e-9) {
+                    let shown: Vec<String> = readings.iter().map(|(k, x)| format!("{k} = {}", fmt_num(*x))).collect();
+                    out.push(
+                        Finding::new(
+                            "text_table_mismatch",
+                            Severity::Warning,
+                            format!(
+                                "prose on page {} line {} says “{}” but the table has {}",
+                                line.page,
+                                line.line,
+                                m.get(0).map_or("", |g| g.as_str()),
+                                shown.join(" / ")
+                            ),
+                        )
+                        .at(t, r, c)
+                        .values(fmt_num(first_value), fmt_num(n)),
+                    );
                 }
+                break 'patterns;
             }
         }
     }

@@ -76,6 +76,9 @@ pub fn extract_document(id: &str, doc: Document, grammars: &Grammars) -> Report 
                 table_lines.push(t.lines);
             }
         }
+        for t in &tables {
+            report.repairs.extend(t.repairs.iter().cloned());
+        }
         let mapped = map_tables(&tables, f, &lines, grammars);
         report.cells = mapped.cells;
         report.repairs.extend(mapped.repairs);

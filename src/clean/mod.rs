@@ -78,7 +78,7 @@ pub fn clean(pages: &[Page], furniture: &Furniture) -> Cleaned {
                 });
                 continue;
             }
-            lines.push(raw.trim_end().to_string());
+            lines.push(raw.trim_end_matches([' ', '\r', '\u{3000}']).to_string());
         }
         kept.push(lines);
     }

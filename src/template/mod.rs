@@ -176,7 +176,8 @@ fn default_window() -> usize {
 #[derive(Debug, Clone, Deserialize)]
 pub struct ProseRule {
     pub id: String,
-    pub cell: String,
+    /// Readings of the figure: `table.row.column` keys, or sums of them joined by `+`.
+    pub cells: Vec<String>,
     pub patterns: Vec<String>,
 }
 
