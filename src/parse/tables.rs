@@ -217,6 +217,8 @@ struct Group {
     first: usize,
     last: usize,
     line: usize,
+    /// Last line of a vertical run of one-cell lines (else `line`).
+    last_line: usize,
 }
 
 fn groups(tokens: &[Token], start: usize, end: usize) -> Vec<Group> {
@@ -230,7 +232,7 @@ fn groups(tokens: &[Token], start: usize, end: usize) -> Vec<Group> {
                 if let Some(g) = cur.take() {
                     out.push(g);
                 }
-                cur = Some(Group { first: i, last: i, line: t.line });
+                cur = Some(Group { first: i, last: i, line: t.line, last_line: t.line });
             }
             (_, false) => {
                 if let Some(g) = cur.take() {
@@ -244,6 +246,32 @@ fn groups(tokens: &[Token], start: usize, end: usize) -> Vec<Group> {
     }
     // Runs of blanks alone carry nothing.
     out.retain(|g| tokens[g.first..=g.last].iter().any(|t| t.kind == Kind::Num));
+    merge_vertical(tokens, out)
+}
+
+/// One cell per line: consecutive lines that each hold a single number (and no
+/// words between them) are one row.
+fn merge_vertical(tokens: &[Token], gs: Vec<Group>) -> Vec<Group> {
+    let single = |g: &Group| g.first == g.last && g.line == g.last_line;
+    let alone_on_line = |i: usize| tokens.iter().filter(|t| t.line == tokens[i].line).count() == 1;
+    let mut out: Vec<Group> = Vec::new();
+    for g in gs {
+        if let Some(prev) = out.last_mut() {
+            let prev_single_lines = prev.last == prev.first || (prev.line != prev.last_line);
+            if prev_single_lines
+                && single(&g)
+                && alone_on_line(g.first)
+                && alone_on_line(prev.last)
+                && g.first == prev.last + 1
+                && g.line == prev.last_line + 1
+            {
+                prev.last = g.last;
+                prev.last_line = g.line;
+                continue;
+            }
+        }
+        out.push(g);
+    }
     out
 }
 
@@ -442,11 +470,15 @@ fn group_len(toks: &[Token], g: &Group) -> usize {
     toks[g.first..=g.last].iter().filter(|t| t.kind == Kind::Num).count()
 }
 
-fn fill_by_order(gs: &[Group], bound: &mut [Option<(usize, Binding)>], row_group: &mut [Option<usize>], toks: &[Token]) {
-    // Widest row in the table: value runs much narrower than that are stray numbers
-    // (a page number, a footnote mark), not rows.
+/// Value runs much narrower than the widest row of the table are stray numbers
+/// (a page number, a footnote mark), not rows.
+fn is_row(toks: &[Token], gs: &[Group], g: &Group) -> bool {
     let widest = gs.iter().map(|g| group_len(toks, g)).max().unwrap_or(0);
-    let is_row = |g: &Group| toks[g.first..=g.last].iter().any(|t| t.glued) || group_len(toks, g) * 2 > widest;
+    toks[g.first..=g.last].iter().any(|t| t.glued) || group_len(toks, g) * 2 > widest
+}
+
+fn fill_by_order(gs: &[Group], bound: &mut [Option<(usize, Binding)>], row_group: &mut [Option<usize>], toks: &[Token]) {
+    let is_row = |g: &Group| is_row(toks, gs, g);
     let n_rows = row_group.len();
     // Anchors: (row, group) pairs already bound, in row order; plus sentinels.
     let mut anchors: Vec<(isize, isize)> = row_group
