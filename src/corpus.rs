@@ -24,23 +24,37 @@ pub struct Input {
 
 fn rel_id(root: &Path, p: &Path) -> String {
     let rel = p.strip_prefix(root).unwrap_or(p);
-    rel.components().map(|c| c.as_os_str().to_string_lossy().to_string()).collect::<Vec<_>>().join("/")
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy().to_string())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 fn wanted(p: &Path) -> bool {
-    let name = p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let name = p
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
     if name.starts_with('.') || name.ends_with(".expected.csv") {
         return false;
     }
-    p.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).is_some_and(|e| EXTENSIONS[..5].contains(&e.as_str()))
+    p.extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .is_some_and(|e| EXTENSIONS[..5].contains(&e.as_str()))
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?.filter_map(Result::ok).map(|e| e.path()).collect();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
     entries.sort();
     for p in entries {
         if p.is_dir() {
-            if !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) {
+            if !p
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+            {
                 walk(&p, out)?;
             }
         } else if wanted(&p) {
@@ -56,14 +70,26 @@ pub fn discover(args: &[PathBuf]) -> std::io::Result<Vec<Input>> {
     let mut out = Vec::new();
     for a in args {
         if a.as_os_str() == "-" {
-            out.push(Input { id: "-".into(), path: None });
+            out.push(Input {
+                id: "-".into(),
+                path: None,
+            });
         } else if a.is_dir() {
             let mut files = Vec::new();
             walk(a, &mut files)?;
-            out.extend(files.into_iter().map(|p| Input { id: rel_id(a, &p), path: Some(p) }));
+            out.extend(files.into_iter().map(|p| Input {
+                id: rel_id(a, &p),
+                path: Some(p),
+            }));
         } else {
-            let id = a.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-            out.push(Input { id, path: Some(a.clone()) });
+            let id = a
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            out.push(Input {
+                id,
+                path: Some(a.clone()),
+            });
         }
     }
     out.sort();
@@ -83,7 +109,10 @@ pub fn stable_hash(s: &str) -> u64 {
 
 /// Keeps the inputs of shard `k` of `n` (1-based), chosen by report id.
 pub fn shard(inputs: Vec<Input>, k: usize, n: usize) -> Vec<Input> {
-    inputs.into_iter().filter(|i| (stable_hash(&i.id) % n as u64) as usize == k - 1).collect()
+    inputs
+        .into_iter()
+        .filter(|i| (stable_hash(&i.id) % n as u64) as usize == k - 1)
+        .collect()
 }
 
 /// Reads one input and extracts it; I/O errors become `status=error`.
@@ -98,11 +127,17 @@ pub fn run_one(input: &Input, grammars: &Grammars, opts: &IngestOptions) -> Repo
         }
         Some(p) => match std::fs::metadata(p) {
             Ok(m) if m.len() as usize > crate::ingest::MAX_INPUT_BYTES => {
-                return Report::failed(&input.id, "", format!("file too large ({} bytes)", m.len()));
+                return Report::failed(
+                    &input.id,
+                    "",
+                    format!("file too large ({} bytes)", m.len()),
+                );
             }
             _ => match std::fs::read(p) {
                 Ok(b) => b,
-                Err(e) => return Report::failed(&input.id, "", format!("reading {}: {e}", p.display())),
+                Err(e) => {
+                    return Report::failed(&input.id, "", format!("reading {}: {e}", p.display()))
+                }
             },
         },
     };

@@ -20,11 +20,22 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Extract { inputs, out, jobs, shard: sh, excel, xlsx, quiet, grammars, pdf_timeout } => {
-            let grammars = match grammars.map_or_else(Grammars::embedded, |d| Grammars::load_dir(&d)) {
-                Ok(g) => g,
-                Err(e) => return usage(&e.to_string()),
-            };
+        Command::Extract {
+            inputs,
+            out,
+            jobs,
+            shard: sh,
+            excel,
+            xlsx,
+            quiet,
+            grammars,
+            pdf_timeout,
+        } => {
+            let grammars =
+                match grammars.map_or_else(Grammars::embedded, |d| Grammars::load_dir(&d)) {
+                    Ok(g) => g,
+                    Err(e) => return usage(&e.to_string()),
+                };
             let mut list = match discover(&inputs) {
                 Ok(l) => l,
                 Err(e) => return usage(&format!("reading inputs: {e}")),
@@ -36,9 +47,13 @@ fn main() -> ExitCode {
                 }
             }
             if let Some(j) = jobs {
-                let _ = rayon::ThreadPoolBuilder::new().num_threads(j.max(1)).build_global();
+                let _ = rayon::ThreadPoolBuilder::new()
+                    .num_threads(j.max(1))
+                    .build_global();
             }
-            let opts = IngestOptions { pdf_timeout_secs: pdf_timeout };
+            let opts = IngestOptions {
+                pdf_timeout_secs: pdf_timeout,
+            };
             let mut writers = match Writers::create(&out, grammars.wide_keys(), excel) {
                 Ok(w) => w,
                 Err(e) => return usage(&format!("creating {}: {e}", out.display())),
@@ -47,7 +62,12 @@ fn main() -> ExitCode {
             if quiet || !std::io::stderr().is_terminal() {
                 bar.set_draw_target(ProgressDrawTarget::hidden());
             }
-            bar.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} files  {per_sec}  ETA {eta}  {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()));
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{bar:40} {pos}/{len} files  {per_sec}  ETA {eta}  {msg}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
             let errors = AtomicUsize::new(0);
             let started = Instant::now();
             let on_done = |r: &nianbao::model::Report| {
@@ -87,7 +107,13 @@ fn main() -> ExitCode {
             );
             ExitCode::from(if summary.error > 0 { 1 } else { 0 })
         }
-        Command::Eval { out, expected, min_accuracy, strict, verbose } => {
+        Command::Eval {
+            out,
+            expected,
+            min_accuracy,
+            strict,
+            verbose,
+        } => {
             let summary = match nianbao::eval::evaluate(&out, &expected) {
                 Ok(s) => s,
                 Err(e) => return usage(&e.to_string()),
@@ -97,7 +123,14 @@ fn main() -> ExitCode {
             } else {
                 println!("{summary}");
             }
-            let opts = if strict { nianbao::eval::EvalOptions::strict(min_accuracy) } else { nianbao::eval::EvalOptions { min_accuracy, ..Default::default() } };
+            let opts = if strict {
+                nianbao::eval::EvalOptions::strict(min_accuracy)
+            } else {
+                nianbao::eval::EvalOptions {
+                    min_accuracy,
+                    ..Default::default()
+                }
+            };
             let failures = summary.failures(&opts);
             for f in &failures {
                 eprintln!("FAIL: {f}");

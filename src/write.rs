@@ -10,13 +10,49 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-pub const FILES: [&str; 6] = ["reports.csv", "cells.csv", "wide.csv", "sections.csv", "repairs.csv", "findings.csv"];
+pub const FILES: [&str; 6] = [
+    "reports.csv",
+    "cells.csv",
+    "wide.csv",
+    "sections.csv",
+    "repairs.csv",
+    "findings.csv",
+];
 
-pub const REPORTS_HEADER: [&str; 12] = ["report", "source", "format", "agency", "year", "published", "pages", "status", "error", "cells", "repairs", "findings"];
-pub const CELLS_HEADER: [&str; 11] = ["report", "table", "row", "column", "value", "raw", "unit", "row_label", "column_label", "page", "line"];
-pub const SECTIONS_HEADER: [&str; 7] = ["report", "level", "number", "title", "section", "page", "line"];
+pub const REPORTS_HEADER: [&str; 12] = [
+    "report",
+    "source",
+    "format",
+    "agency",
+    "year",
+    "published",
+    "pages",
+    "status",
+    "error",
+    "cells",
+    "repairs",
+    "findings",
+];
+pub const CELLS_HEADER: [&str; 11] = [
+    "report",
+    "table",
+    "row",
+    "column",
+    "value",
+    "raw",
+    "unit",
+    "row_label",
+    "column_label",
+    "page",
+    "line",
+];
+pub const SECTIONS_HEADER: [&str; 7] = [
+    "report", "level", "number", "title", "section", "page", "line",
+];
 pub const REPAIRS_HEADER: [&str; 7] = ["report", "kind", "page", "line", "before", "after", "rule"];
-pub const FINDINGS_HEADER: [&str; 9] = ["report", "check", "severity", "table", "row", "column", "expected", "actual", "message"];
+pub const FINDINGS_HEADER: [&str; 9] = [
+    "report", "check", "severity", "table", "row", "column", "expected", "actual", "message",
+];
 
 type Csv = csv::Writer<BufWriter<File>>;
 
@@ -65,7 +101,10 @@ impl Writers {
         };
         w.reports.write_record(REPORTS_HEADER)?;
         w.cells.write_record(CELLS_HEADER)?;
-        let mut wh: Vec<String> = ["report", "agency", "year", "format"].iter().map(|s| s.to_string()).collect();
+        let mut wh: Vec<String> = ["report", "agency", "year", "format"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         wh.extend(w.wide_keys.iter().cloned());
         w.wide.write_record(&wh)?;
         w.sections.write_record(SECTIONS_HEADER)?;
@@ -87,7 +126,11 @@ impl Writers {
             &r.pages.to_string(),
             &r.status.to_string(),
             &r.error,
-            &r.cells.iter().filter(|c| !c.value.is_empty()).count().to_string(),
+            &r.cells
+                .iter()
+                .filter(|c| !c.value.is_empty())
+                .count()
+                .to_string(),
             &r.repairs.len().to_string(),
             &r.findings.len().to_string(),
         ])?;
@@ -107,27 +150,80 @@ impl Writers {
             ])?;
         }
         let mut wide = vec![r.id.clone(), r.agency.clone(), year, r.format.clone()];
-        let by_key: std::collections::HashMap<String, &str> = r.cells.iter().map(|c| (format!("{}.{}.{}", c.table, c.row, c.column), c.value.as_str())).collect();
-        wide.extend(self.wide_keys.iter().map(|k| by_key.get(k).copied().unwrap_or("").to_string()));
+        let by_key: std::collections::HashMap<String, &str> = r
+            .cells
+            .iter()
+            .map(|c| {
+                (
+                    format!("{}.{}.{}", c.table, c.row, c.column),
+                    c.value.as_str(),
+                )
+            })
+            .collect();
+        wide.extend(
+            self.wide_keys
+                .iter()
+                .map(|k| by_key.get(k).copied().unwrap_or("").to_string()),
+        );
         self.wide.write_record(&wide)?;
         for h in &r.headings {
-            self.sections.write_record([r.id.as_str(), &h.level.to_string(), &h.number, &h.title, &h.section, &h.page.to_string(), &h.line.to_string()])?;
+            self.sections.write_record([
+                r.id.as_str(),
+                &h.level.to_string(),
+                &h.number,
+                &h.title,
+                &h.section,
+                &h.page.to_string(),
+                &h.line.to_string(),
+            ])?;
         }
         for x in &r.repairs {
-            self.repairs.write_record([r.id.as_str(), &x.kind, &opt(x.page), &opt(x.line), &x.before, &x.after, &x.rule])?;
+            self.repairs.write_record([
+                r.id.as_str(),
+                &x.kind,
+                &opt(x.page),
+                &opt(x.line),
+                &x.before,
+                &x.after,
+                &x.rule,
+            ])?;
         }
         for f in &r.findings {
-            self.findings.write_record([r.id.as_str(), &f.check, &f.severity.to_string(), &f.table, &f.row, &f.column, &f.expected, &f.actual, &f.message])?;
+            self.findings.write_record([
+                r.id.as_str(),
+                &f.check,
+                &f.severity.to_string(),
+                &f.table,
+                &f.row,
+                &f.column,
+                &f.expected,
+                &f.actual,
+                &f.message,
+            ])?;
         }
         Ok(())
     }
 
     /// Flushes and renames every file into place.
     pub fn finish(mut self) -> std::io::Result<()> {
-        for w in [&mut self.reports, &mut self.cells, &mut self.wide, &mut self.sections, &mut self.repairs, &mut self.findings] {
+        for w in [
+            &mut self.reports,
+            &mut self.cells,
+            &mut self.wide,
+            &mut self.sections,
+            &mut self.repairs,
+            &mut self.findings,
+        ] {
             w.flush()?;
         }
-        drop((self.reports, self.cells, self.wide, self.sections, self.repairs, self.findings));
+        drop((
+            self.reports,
+            self.cells,
+            self.wide,
+            self.sections,
+            self.repairs,
+            self.findings,
+        ));
         for (tmp, name) in self.tmp.iter().zip(FILES) {
             std::fs::rename(tmp, self.dir.join(name))?;
         }
@@ -138,7 +234,10 @@ impl Writers {
 /// Writes bytes to `path` atomically (temp file in the same directory, then rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
     std::fs::write(&tmp, bytes)?;
     std::fs::rename(&tmp, path)

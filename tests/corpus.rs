@@ -56,8 +56,14 @@ fn encodings_and_line_ends_give_identical_cells() {
     };
     let original = rows_of("000_yiyuan_zrzyj_2020.txt");
     assert_eq!(original.len(), 198);
-    for v in ["gbk", "gb18030", "utf16le", "utf16be", "utf8bom", "crlf", "cr", "ff"] {
-        assert_eq!(rows_of(&format!("variants/000_yiyuan_zrzyj_2020_{v}.txt")), original, "variant {v}");
+    for v in [
+        "gbk", "gb18030", "utf16le", "utf16be", "utf8bom", "crlf", "cr", "ff",
+    ] {
+        assert_eq!(
+            rows_of(&format!("variants/000_yiyuan_zrzyj_2020_{v}.txt")),
+            original,
+            "variant {v}"
+        );
     }
     let reports = read(&tmp.path().join("reports.csv"));
     assert!(reports.contains("variants/000_yiyuan_zrzyj_2020_gbk.txt,text:gb18030,"));
@@ -67,18 +73,31 @@ fn encodings_and_line_ends_give_identical_cells() {
 #[test]
 fn sample_repairs_and_findings_are_audited() {
     let tmp = tempfile::tempdir().unwrap();
-    extract(&[root().join("corpus/000_yiyuan_zrzyj_2020.txt")], tmp.path());
+    extract(
+        &[root().join("corpus/000_yiyuan_zrzyj_2020.txt")],
+        tmp.path(),
+    );
     let repairs = read(&tmp.path().join("repairs.csv"));
-    assert!(repairs.contains("page_break_join,1,15,贫4条，社会公益信息16 ‖ 条"), "{repairs}");
+    assert!(
+        repairs.contains("page_break_join,1,15,贫4条，社会公益信息16 ‖ 条"),
+        "{repairs}"
+    );
     assert!(repairs.contains("政务公开工 ‖ 作年报"), "{repairs}");
     assert!(repairs.contains("table_row_realign"), "{repairs}");
     assert!(repairs.contains("table_blank_line"), "{repairs}");
     // Exactly three joins: no real paragraphs or headings were glued together.
     assert_eq!(repairs.matches("page_break_join").count(), 3, "{repairs}");
     let findings = read(&tmp.path().join("findings.csv"));
-    assert!(findings.contains("unplaced_value,warning,review_litigation"), "{findings}");
+    assert!(
+        findings.contains("unplaced_value,warning,review_litigation"),
+        "{findings}"
+    );
     let sections = read(&tmp.path().join("sections.csv"));
-    for s in ["一,总体情况,overview", "二,主动公开政府信息情况,active_disclosure", "六,其他需要报告的事项,other_matters"] {
+    for s in [
+        "一,总体情况,overview",
+        "二,主动公开政府信息情况,active_disclosure",
+        "六,其他需要报告的事项,other_matters",
+    ] {
         assert!(sections.contains(s), "{s}\n{sections}");
     }
     // Table 3's own row labels are not section headings.
@@ -91,7 +110,11 @@ fn rerun_is_byte_identical() {
     extract(&[root().join("corpus")], a.path());
     extract(&[root().join("corpus")], b.path());
     for f in FILES {
-        assert_eq!(std::fs::read(a.path().join(f)).unwrap(), std::fs::read(b.path().join(f)).unwrap(), "{f}");
+        assert_eq!(
+            std::fs::read(a.path().join(f)).unwrap(),
+            std::fs::read(b.path().join(f)).unwrap(),
+            "{f}"
+        );
     }
 }
 
@@ -130,13 +153,27 @@ fn shared_text_reports_have_no_wrong_values() {
         .collect();
     extract(&inputs, tmp.path());
     let s = evaluate(tmp.path(), &shared).unwrap();
-    let scored: Vec<_> = s.reports.iter().filter(|r| inputs.iter().any(|p| p.file_name().unwrap().to_string_lossy() == r.report)).collect();
+    let scored: Vec<_> = s
+        .reports
+        .iter()
+        .filter(|r| {
+            inputs
+                .iter()
+                .any(|p| p.file_name().unwrap().to_string_lossy() == r.report)
+        })
+        .collect();
     assert!(scored.len() >= 6);
     for r in &scored {
         assert_eq!(r.wrong, 0, "{}: {:?}", r.report, r.details);
         assert_eq!(r.missing_unexplained, 0, "{}: {:?}", r.report, r.details);
-        assert_eq!(r.meta_matched, r.meta_expected, "{}: {:?}", r.report, r.details);
+        assert_eq!(
+            r.meta_matched, r.meta_expected,
+            "{}: {:?}",
+            r.report, r.details
+        );
     }
-    let (exact, expected): (usize, usize) = scored.iter().fold((0, 0), |(a, b), r| (a + r.exact, b + r.expected));
+    let (exact, expected): (usize, usize) = scored
+        .iter()
+        .fold((0, 0), |(a, b), r| (a + r.exact, b + r.expected));
     assert!(exact * 100 >= expected * 97, "{exact}/{expected}");
 }

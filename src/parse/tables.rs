@@ -67,7 +67,12 @@ impl TokenDoc {
     pub fn new(lines: &[Line], common: &Common) -> Self {
         let mut tokens = Vec::new();
         for (i, l) in lines.iter().enumerate() {
-            tokens.extend(tokenize_line(&l.text, i, &common.cells.empty_tokens, &common.cells.units));
+            tokens.extend(tokenize_line(
+                &l.text,
+                i,
+                &common.cells.empty_tokens,
+                &common.cells.units,
+            ));
         }
         let mut stream = Vec::new();
         let mut owner = Vec::new();
@@ -83,7 +88,14 @@ impl TokenDoc {
                 }
             }
         }
-        TokenDoc { tokens, lines: lines.to_vec(), common: common.clone(), stream, owner, offset }
+        TokenDoc {
+            tokens,
+            lines: lines.to_vec(),
+            common: common.clone(),
+            stream,
+            owner,
+            offset,
+        }
     }
 
     /// Stream position of the first character of token `ti` or later.
@@ -116,7 +128,9 @@ impl TokenDoc {
         let n = self.tokens.len();
         let mut starts: Vec<(String, usize)> = Vec::new();
         for id in ["active_disclosure", "applications", "review_litigation"] {
-            let Some(anchor) = common.tables.get(id) else { continue };
+            let Some(anchor) = common.tables.get(id) else {
+                continue;
+            };
             let after = starts.last().map(|(_, s)| *s).unwrap_or(0);
             let mut best: Option<usize> = None;
             for marker in &anchor.start {
@@ -168,7 +182,7 @@ fn is_heading_like(raw: &str) -> bool {
     let first = chars.next();
     let numeral = |ch: char| "一二三四五六七八九十".contains(ch);
     match first {
-        Some(ch) if numeral(ch) => c.chars().skip_while(|&x| numeral(x)).next() == Some('、'),
+        Some(ch) if numeral(ch) => c.chars().find(|&x| !numeral(x)) == Some('、'),
         Some('(') => {
             let rest: String = c.chars().skip(1).take_while(|&x| numeral(x)).collect();
             !rest.is_empty() && c.chars().nth(1 + rest.chars().count()) == Some(')')
@@ -190,7 +204,11 @@ impl TokenDoc {
             }
             let chars: Vec<char> = t.raw.chars().collect();
             let from = if ti == ts { self.offset[s] } else { 0 };
-            let to = if ti == te { self.offset[e - 1] + 1 } else { chars.len() };
+            let to = if ti == te {
+                self.offset[e - 1] + 1
+            } else {
+                chars.len()
+            };
             let mut from = from;
             if ti == ts {
                 let before: String = chars[..from].iter().collect();
@@ -232,7 +250,12 @@ fn groups(tokens: &[Token], start: usize, end: usize) -> Vec<Group> {
                 if let Some(g) = cur.take() {
                     out.push(g);
                 }
-                cur = Some(Group { first: i, last: i, line: t.line, last_line: t.line });
+                cur = Some(Group {
+                    first: i,
+                    last: i,
+                    line: t.line,
+                    last_line: t.line,
+                });
             }
             (_, false) => {
                 if let Some(g) = cur.take() {
@@ -286,7 +309,12 @@ struct LabelHit {
 
 /// Finds the label of `keys` in the region, from token `from`; a key of three or
 /// fewer characters (`总计`, `其他`, `规章`) counts only when numbers follow it.
-fn find_label(doc: &TokenDoc, keys: &RowKeys, from: usize, end: usize) -> Option<(usize, usize, String)> {
+fn find_label(
+    doc: &TokenDoc,
+    keys: &RowKeys,
+    from: usize,
+    end: usize,
+) -> Option<(usize, usize, String)> {
     let from_pos = doc.stream_pos_of_token(from);
     let end_pos = doc.stream_pos_of_token(end);
     let hay = &doc.stream[..end_pos];
@@ -346,9 +374,15 @@ pub fn parse_rows(
     let mut row_group: Vec<Option<usize>> = vec![None; rows.len()];
     // 1. Same line, right after the label.
     for (gi, g) in gs.iter().enumerate() {
-        let owner = hits.iter().flatten().filter(|h| h.last < g.first && h.last_line == g.line).max_by_key(|h| h.last);
+        let owner = hits
+            .iter()
+            .flatten()
+            .filter(|h| h.last < g.first && h.last_line == g.line)
+            .max_by_key(|h| h.last);
         if let Some(h) = owner {
-            let between_text = toks[h.last + 1..g.first].iter().any(|t| t.kind == Kind::Text);
+            let between_text = toks[h.last + 1..g.first]
+                .iter()
+                .any(|t| t.kind == Kind::Text);
             if !between_text && row_group[h.row].is_none() {
                 bound[gi] = Some((h.row, Binding::SameLine));
                 row_group[h.row] = Some(gi);
@@ -380,13 +414,19 @@ pub fn parse_rows(
     let mut out = ParsedTable {
         table: table.to_string(),
         found: true,
-        lines: (toks.get(start).map_or(0, |t| t.line), toks.get(end.saturating_sub(1)).map_or(0, |t| t.line)),
+        lines: (
+            toks.get(start).map_or(0, |t| t.line),
+            toks.get(end.saturating_sub(1)).map_or(0, |t| t.line),
+        ),
         ..Default::default()
     };
     for (ri, keys) in rows.iter().enumerate() {
         let Some(gi) = row_group[ri] else { continue };
         let g = &gs[gi];
-        let label = hits[ri].as_ref().map(|h| h.words.clone()).unwrap_or_default();
+        let label = hits[ri]
+            .as_ref()
+            .map(|h| h.words.clone())
+            .unwrap_or_default();
         out.rows.push(ParsedRow {
             row: keys.id.clone(),
             label,
@@ -397,7 +437,12 @@ pub fn parse_rows(
     out.repairs = structure_repairs(doc, &gs, &row_group);
     for (gi, g) in gs.iter().enumerate() {
         if bound[gi].is_none() {
-            out.stray.extend(toks[g.first..=g.last].iter().filter(|t| t.kind == Kind::Num).cloned());
+            out.stray.extend(
+                toks[g.first..=g.last]
+                    .iter()
+                    .filter(|t| t.kind == Kind::Num)
+                    .cloned(),
+            );
         }
     }
     out
@@ -414,7 +459,11 @@ fn structure_repairs(doc: &TokenDoc, gs: &[Group], row_group: &[Option<usize>]) 
     let toks = &doc.tokens;
     let mut out = Vec::new();
     let line_toks = |line: usize| toks.iter().filter(move |t| t.line == line);
-    let lead = |line: usize| line_toks(line).take_while(|t| t.kind == Kind::Blank).count();
+    let lead = |line: usize| {
+        line_toks(line)
+            .take_while(|t| t.kind == Kind::Blank)
+            .count()
+    };
     let trail = |line: usize| {
         let v: Vec<&Token> = line_toks(line).collect();
         v.iter().rev().take_while(|t| t.kind == Kind::Blank).count()
@@ -425,7 +474,12 @@ fn structure_repairs(doc: &TokenDoc, gs: &[Group], row_group: &[Option<usize>]) 
         if !tabbed(line) {
             continue;
         }
-        let neighbours: Vec<usize> = [i.checked_sub(1), Some(i + 1)].into_iter().flatten().filter_map(|j| rows.get(j).copied()).filter(|&l| tabbed(l)).collect();
+        let neighbours: Vec<usize> = [i.checked_sub(1), Some(i + 1)]
+            .into_iter()
+            .flatten()
+            .filter_map(|j| rows.get(j).copied())
+            .filter(|&l| tabbed(l))
+            .collect();
         let (l, t) = (lead(line), trail(line));
         let expected = neighbours.iter().map(|&n| lead(n)).filter(|&n| n > l).min();
         if let Some(e) = expected {
@@ -438,13 +492,20 @@ fn structure_repairs(doc: &TokenDoc, gs: &[Group], row_group: &[Option<usize>]) 
                     line: Some(doc.lines[line].line),
                     before: show_tabs(text),
                     after: show_tabs(&after),
-                    rule: format!("row lost {} leading cell(s) at a page break; read from its label", e - l),
+                    rule: format!(
+                        "row lost {} leading cell(s) at a page break; read from its label",
+                        e - l
+                    ),
                 });
             }
         }
     }
     // Blank lines between consecutive rows of a table whose rows are otherwise adjacent.
-    let pairs: Vec<(usize, usize)> = rows.windows(2).map(|w| (w[0], w[1])).filter(|(a, b)| b > a).collect();
+    let pairs: Vec<(usize, usize)> = rows
+        .windows(2)
+        .map(|w| (w[0], w[1]))
+        .filter(|(a, b)| b > a)
+        .collect();
     let adjacent = pairs.iter().filter(|(a, b)| b - a == 1).count();
     if adjacent * 3 >= pairs.len() * 2 {
         for (a, b) in pairs {
@@ -467,7 +528,10 @@ fn structure_repairs(doc: &TokenDoc, gs: &[Group], row_group: &[Option<usize>]) 
 
 /// Width of a group in cells (a glued run may hide several).
 fn group_len(toks: &[Token], g: &Group) -> usize {
-    toks[g.first..=g.last].iter().filter(|t| t.kind == Kind::Num).count()
+    toks[g.first..=g.last]
+        .iter()
+        .filter(|t| t.kind == Kind::Num)
+        .count()
 }
 
 /// Value runs much narrower than the widest row of the table are stray numbers
@@ -477,7 +541,12 @@ fn is_row(toks: &[Token], gs: &[Group], g: &Group) -> bool {
     toks[g.first..=g.last].iter().any(|t| t.glued) || group_len(toks, g) * 2 > widest
 }
 
-fn fill_by_order(gs: &[Group], bound: &mut [Option<(usize, Binding)>], row_group: &mut [Option<usize>], toks: &[Token]) {
+fn fill_by_order(
+    gs: &[Group],
+    bound: &mut [Option<(usize, Binding)>],
+    row_group: &mut [Option<usize>],
+    toks: &[Token],
+) {
     let is_row = |g: &Group| is_row(toks, gs, g);
     let n_rows = row_group.len();
     // Anchors: (row, group) pairs already bound, in row order; plus sentinels.
@@ -493,8 +562,14 @@ fn fill_by_order(gs: &[Group], bound: &mut [Option<(usize, Binding)>], row_group
         if g1 <= g0 {
             continue;
         }
-        let free_rows: Vec<usize> = ((r0 + 1)..r1).map(|r| r as usize).filter(|&r| row_group[r].is_none()).collect();
-        let free_groups: Vec<usize> = ((g0 + 1)..g1).map(|g| g as usize).filter(|&g| bound[g].is_none() && is_row(&gs[g])).collect();
+        let free_rows: Vec<usize> = ((r0 + 1)..r1)
+            .map(|r| r as usize)
+            .filter(|&r| row_group[r].is_none())
+            .collect();
+        let free_groups: Vec<usize> = ((g0 + 1)..g1)
+            .map(|g| g as usize)
+            .filter(|&g| bound[g].is_none() && is_row(&gs[g]))
+            .collect();
         if !free_rows.is_empty() && free_rows.len() == free_groups.len() {
             for (r, g) in free_rows.into_iter().zip(free_groups) {
                 bound[g] = Some((r, Binding::Order));
@@ -506,14 +581,24 @@ fn fill_by_order(gs: &[Group], bound: &mut [Option<(usize, Binding)>], row_group
 
 /// Table 2: a label without numbers on its line takes the value line just below it,
 /// or just above it (values printed a little higher than their label).
-fn bind_adjacent(gs: &[Group], hits: &[Option<LabelHit>], bound: &mut [Option<(usize, Binding)>], row_group: &mut [Option<usize>], toks: &[Token]) {
+fn bind_adjacent(
+    gs: &[Group],
+    hits: &[Option<LabelHit>],
+    bound: &mut [Option<(usize, Binding)>],
+    row_group: &mut [Option<usize>],
+    toks: &[Token],
+) {
     let text_on_line = |line: usize| toks.iter().any(|t| t.line == line && t.kind == Kind::Text);
     for h in hits.iter().flatten() {
         if row_group[h.row].is_some() {
             continue;
         }
-        let below = gs.iter().position(|g| g.line > h.last_line && g.line <= h.last_line + 2 && !text_on_line(g.line));
-        let above = gs.iter().position(|g| g.line < h.first_line && g.line + 2 >= h.first_line && !text_on_line(g.line));
+        let below = gs.iter().position(|g| {
+            g.line > h.last_line && g.line <= h.last_line + 2 && !text_on_line(g.line)
+        });
+        let above = gs.iter().position(|g| {
+            g.line < h.first_line && g.line + 2 >= h.first_line && !text_on_line(g.line)
+        });
         for gi in [below, above].into_iter().flatten() {
             if bound[gi].is_none() {
                 bound[gi] = Some((h.row, Binding::Adjacent));
@@ -535,11 +620,19 @@ pub fn parse_single_row(doc: &TokenDoc, table: &str, (start, end): (usize, usize
     let mut out = ParsedTable {
         table: table.to_string(),
         found: true,
-        lines: (toks.get(start).map_or(0, |t| t.line), toks.get(end.saturating_sub(1)).map_or(0, |t| t.line)),
+        lines: (
+            toks.get(start).map_or(0, |t| t.line),
+            toks.get(end.saturating_sub(1)).map_or(0, |t| t.line),
+        ),
         ..Default::default()
     };
     if !cells.is_empty() {
-        out.rows.push(ParsedRow { row: "cases".into(), label: String::new(), cells, binding: Binding::SameLine });
+        out.rows.push(ParsedRow {
+            row: "cases".into(),
+            label: String::new(),
+            cells,
+            binding: Binding::SameLine,
+        });
     }
     out
 }
