@@ -204,6 +204,59 @@ pub fn identity_findings(format: &Format, cells: &[Cell]) -> Vec<Finding> {
         );
     }
     out.extend(soft_row_checks(format, &v));
+    out.extend(group_subtotals(format, &v));
+    out
+}
+
+/// `t3_group_subtotals`: a number printed on a group row (（三）不予公开 …) equals
+/// the sum of its sub-rows. Only evaluated where a report prints one.
+fn group_subtotals(format: &Format, v: &Values) -> Vec<Finding> {
+    let t = &format.tables.applications;
+    let Some(id) = format
+        .identities
+        .iter()
+        .find(|i| i.id == "t3_group_subtotals")
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for g in t.rows.iter().filter(|r| !r.is_data()) {
+        let children: Vec<&str> = t
+            .rows
+            .iter()
+            .filter(|r| r.parent == g.id && r.is_data())
+            .map(|r| r.id.as_str())
+            .collect();
+        for c in &t.columns {
+            let Some(printed) = get(v, "applications", &g.id, &c.id) else {
+                continue;
+            };
+            let Some(sum) = sum(
+                v,
+                children.iter().map(|r| (*r, c.id.as_str())),
+                "applications",
+            ) else {
+                continue;
+            };
+            if (printed - sum).abs() > 1e-6 {
+                out.push(
+                    Finding::new(
+                        &id.id,
+                        Severity::Warning,
+                        format!(
+                            "{} {}: printed subtotal {} ≠ sum of sub-rows {}",
+                            g.label,
+                            c.label,
+                            fmt_num(printed),
+                            fmt_num(sum)
+                        ),
+                    )
+                    .at("applications", &g.id, &c.id)
+                    .values(fmt_num(sum), fmt_num(printed)),
+                );
+            }
+        }
+    }
     out
 }
 

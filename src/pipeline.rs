@@ -6,7 +6,7 @@ use crate::ingest::{read_bytes, IngestOptions};
 use crate::model::{Cell, Document, Finding, Line, Report, Severity, Status};
 use crate::parse::outline::{headings, title_block};
 use crate::parse::tables::{
-    block_keys, grid_keys, parse_rows, parse_single_row, ParsedTable, TokenDoc,
+    block_keys, grid_group_keys, grid_keys, parse_rows, parse_single_row, ParsedTable, TokenDoc,
 };
 use crate::template::map::{map_active, map_applications, map_review, Mapped};
 use crate::template::{Format, Grammars};
@@ -131,8 +131,10 @@ fn parse_tables(tdoc: &TokenDoc, f: &Format) -> Vec<ParsedTable> {
             continue;
         };
         out.push(match id {
-            "active_disclosure" => parse_rows(tdoc, id, (s, e), &block_keys(f), false),
-            "applications" => parse_rows(tdoc, id, (s, e), &grid_keys(f), true),
+            "active_disclosure" => parse_rows(tdoc, id, (s, e), &block_keys(f), &[], false),
+            "applications" => {
+                parse_rows(tdoc, id, (s, e), &grid_keys(f), &grid_group_keys(f), true)
+            }
             _ => parse_single_row(tdoc, id, (s, e)),
         });
     }

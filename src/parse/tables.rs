@@ -307,18 +307,17 @@ struct LabelHit {
     last_line: usize,
 }
 
+/// A label found: first and last token, the report's words, and whether the match
+/// ends where its token ends (nothing else glued after it).
+type LabelMatch = (usize, usize, String, bool);
+
 /// Finds the label of `keys` in the region, from token `from`; a key of three or
 /// fewer characters (`总计`, `其他`, `规章`) counts only when numbers follow it.
-fn find_label(
-    doc: &TokenDoc,
-    keys: &RowKeys,
-    from: usize,
-    end: usize,
-) -> Option<(usize, usize, String)> {
+fn find_label(doc: &TokenDoc, keys: &RowKeys, from: usize, end: usize) -> Option<LabelMatch> {
     let from_pos = doc.stream_pos_of_token(from);
     let end_pos = doc.stream_pos_of_token(end);
     let hay = &doc.stream[..end_pos];
-    let mut best: Option<(usize, usize, String)> = None;
+    let mut best: Option<(usize, usize, String, bool)> = None;
     for key in &keys.keys {
         let mut pos = from_pos;
         while let Some((s, e)) = find_approx(hay, pos, key, max_errors(key.len())) {
@@ -329,8 +328,8 @@ fn find_label(
                 .is_some_and(|t| t.kind != Kind::Text && t.line == doc.tokens[te].line);
             if key.len() > 3 || numbers_follow {
                 // Earliest start wins; keys are tried longest first, so a tie keeps the longer.
-                if best.as_ref().is_none_or(|(b, _, _)| ts < *b) {
-                    best = Some((ts, te, doc.words(s, e)));
+                if best.as_ref().is_none_or(|(b, _, _, _)| ts < *b) {
+                    best = Some((ts, te, doc.words(s, e), doc.owner.get(e) != Some(&te)));
                 }
                 break;
             }
@@ -349,14 +348,15 @@ pub fn parse_rows(
     table: &str,
     (start, end): (usize, usize),
     rows: &[RowKeys],
+    group_rows: &[RowKeys],
     ordered: bool,
 ) -> ParsedTable {
     let toks = &doc.tokens;
-    let mut hits: Vec<Option<LabelHit>> = vec![None; rows.len()];
+    let mut hits: Vec<Option<LabelHit>> = vec![None; rows.len() + group_rows.len()];
     let mut cursor = start;
     for (ri, keys) in rows.iter().enumerate() {
         let from = if ordered { cursor } else { start };
-        if let Some((f, l, words)) = find_label(doc, keys, from, end) {
+        if let Some((f, l, words, _)) = find_label(doc, keys, from, end) {
             hits[ri] = Some(LabelHit {
                 row: ri,
                 words,
@@ -369,9 +369,30 @@ pub fn parse_rows(
             }
         }
     }
+    // Group rows (（三）不予公开 …) carry numbers only when a report prints a subtotal
+    // right after the label; they never move the cursor (their labels float).
+    let n_data = rows.len();
+    for (gi, keys) in group_rows.iter().enumerate() {
+        if let Some((f, l, words, ends_token)) = find_label(doc, keys, start, end) {
+            let followed = ends_token
+                && toks
+                    .get(l + 1)
+                    .is_some_and(|t| t.kind != Kind::Text && t.line == toks[l].line);
+            if followed {
+                hits[n_data + gi] = Some(LabelHit {
+                    row: n_data + gi,
+                    words,
+                    last: l,
+                    first_line: toks[f].line,
+                    last_line: toks[l].line,
+                });
+            }
+        }
+    }
+    let all: Vec<&RowKeys> = rows.iter().chain(group_rows).collect();
     let gs = groups(toks, start, end);
     let mut bound: Vec<Option<(usize, Binding)>> = vec![None; gs.len()]; // group -> row
-    let mut row_group: Vec<Option<usize>> = vec![None; rows.len()];
+    let mut row_group: Vec<Option<usize>> = vec![None; all.len()];
     // 1. Same line, right after the label.
     for (gi, g) in gs.iter().enumerate() {
         let owner = hits
@@ -407,7 +428,7 @@ pub fn parse_rows(
     }
     // 3. Template order between bound rows.
     if ordered {
-        fill_by_order(&gs, &mut bound, &mut row_group, toks);
+        fill_by_order(&gs, &mut bound, &mut row_group[..n_data], toks);
     } else {
         bind_adjacent(&gs, &hits, &mut bound, &mut row_group, toks);
     }
@@ -420,7 +441,7 @@ pub fn parse_rows(
         ),
         ..Default::default()
     };
-    for (ri, keys) in rows.iter().enumerate() {
+    for (ri, keys) in all.iter().enumerate() {
         let Some(gi) = row_group[ri] else { continue };
         let g = &gs[gi];
         let label = hits[ri]
@@ -645,6 +666,18 @@ pub fn grid_keys(format: &Format) -> Vec<RowKeys> {
         .rows
         .iter()
         .filter(|r| r.is_data())
+        .map(|r| row_keys(&r.id, &r.label, &r.aliases))
+        .collect()
+}
+
+/// Row keys of table 3's group rows (subtotals when a report prints them).
+pub fn grid_group_keys(format: &Format) -> Vec<RowKeys> {
+    format
+        .tables
+        .applications
+        .rows
+        .iter()
+        .filter(|r| !r.is_data() && !r.parent.is_empty())
         .map(|r| row_keys(&r.id, &r.label, &r.aliases))
         .collect()
 }
