@@ -46,21 +46,6 @@ fn extract(bytes: &[u8]) -> Result<Document, IngestError> {
         repairs.push(font_repair(&fix));
     }
     let pages = collect_pages(&doc)?;
-    if std::env::var_os("NIANBAO_GLYPHS").is_some() {
-        for (i, (p, _)) in pages.iter().enumerate() {
-            for g in p {
-                eprintln!(
-                    "{} {:.1} {:.1} {:.1} {:.1} {:?}",
-                    i + 1,
-                    g.x,
-                    g.y,
-                    g.width,
-                    g.size,
-                    g.text
-                );
-            }
-        }
-    }
     let stats: Vec<quality::Stats> = pages.iter().map(|(g, _)| quality::Stats::of(g)).collect();
     quality::assess(&stats)?;
     let scale = Scale::for_glyphs(pages.iter().flat_map(|(g, _)| g).filter(|g| usable(g)));
