@@ -109,7 +109,7 @@ pub fn clean(pages: &[Page], furniture: &Furniture) -> Cleaned {
             continue;
         };
         let (a, b) = (kept[pi][a_idx].clone(), kept[pi + 1][b_idx].clone());
-        if continues(&a, &b) {
+        if continues_across_page(&a, &b) {
             let joined = format!("{}{}", a.trim_end(), b.trim_start());
             repairs.push(Repair {
                 kind: "page_break_join".into(),
@@ -214,6 +214,21 @@ fn continues(a: &str, b: &str) -> bool {
         && has_clause(at)
         && at.chars().count() >= MIN_BROKEN_LINE
         && !ends_sentence(at)
+        && starts_like_continuation(b)
+}
+
+/// At a page boundary a line of a hard-wrapped paragraph (PDF text) is short, so
+/// length proves nothing; an unfinished sentence with a clause continued by text
+/// that is not a heading or table row is enough.
+fn continues_across_page(a: &str, b: &str) -> bool {
+    let at = a.trim();
+    is_prose(at)
+        && at.chars().count() >= 10
+        && !ends_sentence(at)
+        && at
+            .chars()
+            .last()
+            .is_some_and(|c| is_cjk(c) || c.is_ascii_digit() || "“\"（(，,、".contains(c))
         && starts_like_continuation(b)
 }
 
