@@ -452,3 +452,25 @@ fn failed_identity_is_a_finding_not_a_change() {
     assert_eq!(cells(&r)["review_litigation.cases.review_total"], "0");
     assert_eq!(r.status, Status::Partial);
 }
+
+#[test]
+fn added_subtotal_column_is_recognised_not_misread() {
+    // Some reports add a 法人或其他组织 subtotal after 自然人: eight numbers a row.
+    let text = report("", &|l, v| {
+        let mut v = v.to_vec();
+        if v.len() == 7 && l != "信息内容" {
+            let orgs: u32 = v[1..6].iter().map(|x| x.parse::<u32>().unwrap()).sum();
+            v.insert(1, orgs.to_string());
+        }
+        format!("{l}\t{}\n", v.join("\t"))
+    });
+    let r = run(&text);
+    assert_all_cells(&r);
+    let sub = r
+        .cells
+        .iter()
+        .find(|c| c.row == "new_received" && c.column == "legal_person_subtotal")
+        .expect("subtotal cell");
+    assert_eq!(sub.value, "6");
+    assert!(!r.findings.iter().any(|f| f.check == "t3_legal_subtotal"));
+}

@@ -128,12 +128,15 @@ impl TokenDoc {
         let n = self.tokens.len();
         let mut starts: Vec<(String, usize)> = Vec::new();
         for id in ["active_disclosure", "applications", "review_litigation"] {
-            let Some(anchor) = common.tables.get(id) else {
+            let Some(anchors) = common.tables.get(id) else {
                 continue;
             };
             let after = starts.last().map(|(_, s)| *s).unwrap_or(0);
             let mut best: Option<usize> = None;
-            for marker in &anchor.start {
+            for (anchor, marker) in anchors
+                .iter()
+                .flat_map(|a| a.start.iter().map(move |m| (a, m)))
+            {
                 let mut from = after;
                 while let Some((s, _)) = self.find(marker, from, n) {
                     let sp = self.stream_pos_of_token(s);

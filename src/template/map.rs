@@ -376,9 +376,41 @@ fn map_rows(
             continue;
         }
         let centers = if k == k0 { &centers } else { &None };
-        let (reading, extra) = read_row(row, k, ctx.units, centers);
-        for t in &extra {
-            m.findings.push(ctx.unplaced(&parsed.table, &row.row, t));
+        let (mut reading, extra) = read_row(row, k, ctx.units, centers);
+        // More numbers than columns: the first k are the row only if they satisfy
+        // the row's own identity (a trailing stray value); otherwise the layout is
+        // not the template's (an added subtotal column) and nothing is placed.
+        if let (Reading::Cells(tokens), false) = (&reading, extra.is_empty()) {
+            let values: Vec<String> = tokens
+                .iter()
+                .map(|t| {
+                    parse_number(&t.raw, ctx.units)
+                        .map(|n| n.value)
+                        .unwrap_or_default()
+                })
+                .collect();
+            if !row_check(&row.row, &values) {
+                let mut all = tokens.clone();
+                all.extend(extra.iter().cloned());
+                m.findings.push(
+                    Finding::new(
+                        "row_too_wide",
+                        Severity::Error,
+                        format!("row “{}” has {} numbers for {} columns and the first {k} do not add up; nothing placed", row.label, all.len(), k),
+                    )
+                    .at(&parsed.table, &row.row, "")
+                    .values(k.to_string(), all.len().to_string()),
+                );
+                reading = Reading::Short(Vec::new());
+                for t in all.iter().filter(|t| t.kind == Kind::Num) {
+                    m.findings.push(ctx.unplaced(&parsed.table, &row.row, t));
+                }
+            }
+        }
+        if matches!(reading, Reading::Cells(_)) {
+            for t in &extra {
+                m.findings.push(ctx.unplaced(&parsed.table, &row.row, t));
+            }
         }
         match reading {
             Reading::Cells(tokens) => {
@@ -412,6 +444,7 @@ fn map_rows(
                     ambiguous.push((ri, fitting, raw, token));
                 }
             }
+            Reading::Short(tokens) if tokens.is_empty() => {}
             Reading::Short(tokens) => {
                 m.findings.push(
                     Finding::new(
@@ -560,9 +593,8 @@ pub fn map_applications(
     lines: &[Line],
     common: &Common,
 ) -> Mapped {
-    let cols: Vec<(String, String)> = format
-        .tables
-        .applications
+    let t3 = &format.tables.applications;
+    let cols: Vec<(String, String)> = t3
         .columns
         .iter()
         .map(|c| (c.id.clone(), c.label.clone()))
@@ -574,9 +606,98 @@ pub fn map_applications(
         lines,
         units: &common.cells.units,
     };
-    let (mut m, amb) = map_rows(parsed, &columns_of, &row_check, &ctx);
-    resolve_jointly(parsed, format, &columns_of, amb, &mut m, &ctx, true);
+    let (parsed, subtotals) = match t3.optional_columns.first() {
+        Some(sub) => {
+            split_subtotal(parsed, n, ctx.units).map_or((parsed.clone(), Vec::new()), |(p, s)| {
+                let cells = s
+                    .iter()
+                    .map(|(ri, tok)| {
+                        ctx.cell(&p.table, &p.rows[*ri], (&sub.id, &sub.label), &tok.raw, tok)
+                    })
+                    .collect();
+                (p, cells)
+            })
+        }
+        None => (parsed.clone(), Vec::new()),
+    };
+    let (mut m, amb) = map_rows(&parsed, &columns_of, &row_check, &ctx);
+    resolve_jointly(&parsed, format, &columns_of, amb, &mut m, &ctx, true);
+    m.cells.extend(subtotals);
     m
+}
+
+/// Table 3 printed with an added 法人或其他组织 subtotal column (k + 1 numbers a row).
+/// The subtotal is the one position that, in every such row, equals the sum of the
+/// five organisation columns while the remaining cells satisfy 总计 = Σ applicants.
+/// Returns the table without that column and the subtotal tokens by row; `None`
+/// when no position (or more than one reading) fits.
+fn split_subtotal(
+    parsed: &ParsedTable,
+    k: usize,
+    units: &[String],
+) -> Option<(ParsedTable, Vec<(usize, Token)>)> {
+    let num = |t: &Token| parse_number(&t.raw, units).and_then(|n| n.value.parse::<f64>().ok());
+    let wide: Vec<usize> = parsed
+        .rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            let c = trim_blanks(&r.cells, k);
+            c.len() == k + 1 && c.iter().all(|t| t.kind == Kind::Num && !t.glued)
+        })
+        .map(|(i, _)| i)
+        .collect();
+    if wide.len() * 2 < parsed.rows.len() || k < 3 {
+        return None;
+    }
+    let fits = |p: usize| {
+        wide.iter().all(|&ri| {
+            let c = trim_blanks(&parsed.rows[ri].cells, k);
+            let v: Option<Vec<f64>> = c.iter().map(num).collect();
+            let Some(v) = v else { return false };
+            let rest: Vec<f64> = v
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != p)
+                .map(|(_, x)| *x)
+                .collect();
+            let orgs: f64 = rest[1..k - 1].iter().sum();
+            let applicants: f64 = rest[..k - 1].iter().sum();
+            (v[p] - orgs).abs() < 1e-6 && (rest[k - 1] - applicants).abs() < 1e-6
+        })
+    };
+    let candidates: Vec<usize> = (1..k).filter(|&p| fits(p)).collect();
+    // Several positions fit only when they give the same cells (e.g. all zeros).
+    let p = *candidates.first()?;
+    let same = candidates.iter().all(|&q| {
+        wide.iter().all(|&ri| {
+            let c = trim_blanks(&parsed.rows[ri].cells, k);
+            let drop = |x: usize| -> Vec<String> {
+                c.iter()
+                    .enumerate()
+                    .filter(|(i, _)| *i != x)
+                    .map(|(_, t)| t.raw.clone())
+                    .collect()
+            };
+            drop(p) == drop(q)
+        })
+    });
+    if !same {
+        return None;
+    }
+    let mut out = parsed.clone();
+    let mut subtotals = Vec::new();
+    for &ri in &wide {
+        let c = trim_blanks(&parsed.rows[ri].cells, k);
+        subtotals.push((ri, c[p].clone()));
+        out.rows[ri].cells = c
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != p)
+            .map(|(_, t)| t.clone())
+            .collect();
+    }
+    Some((out, subtotals))
 }
 
 /// Whether a reading fits the columns' value kinds: a sign only in a signed

@@ -111,6 +111,9 @@ impl Row {
 pub struct GridTable {
     pub columns: Vec<Column>,
     pub rows: Vec<Row>,
+    /// Columns some reports add (法人或其他组织小计); not in the template.
+    #[serde(default)]
+    pub optional_columns: Vec<Column>,
 }
 
 /// Table 4: one data row of grouped columns.
@@ -148,7 +151,7 @@ pub struct Identity {
 pub struct Common {
     pub min_marker_hits: usize,
     pub cells: CellTokens,
-    pub tables: BTreeMap<String, TableAnchor>,
+    pub tables: BTreeMap<String, Vec<TableAnchor>>,
     #[serde(default)]
     pub prose: Vec<ProseRule>,
     pub furniture: Furniture,
