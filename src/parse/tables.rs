@@ -431,7 +431,13 @@ pub fn parse_rows(
     }
     // 3. Template order between bound rows.
     if ordered {
-        fill_by_order(&gs, &mut bound, &mut row_group[..n_data], toks);
+        fill_by_order(
+            &gs,
+            &hits[..n_data],
+            &mut bound,
+            &mut row_group[..n_data],
+            toks,
+        );
     } else {
         bind_adjacent(&gs, &hits, &mut bound, &mut row_group, toks);
     }
@@ -567,6 +573,7 @@ fn is_row(toks: &[Token], gs: &[Group], g: &Group) -> bool {
 
 fn fill_by_order(
     gs: &[Group],
+    hits: &[Option<LabelHit>],
     bound: &mut [Option<(usize, Binding)>],
     row_group: &mut [Option<usize>],
     toks: &[Token],
@@ -594,6 +601,24 @@ fn fill_by_order(
             .map(|g| g as usize)
             .filter(|&g| bound[g].is_none() && is_row(&gs[g]))
             .collect();
+        let (mut free_rows, mut free_groups) = (free_rows, free_groups);
+        if free_rows.len() != free_groups.len() {
+            // Counts disagree (a row printed as one, a lost line): bind only the
+            // value lines that directly follow their own label, then retry.
+            for &r in &free_rows {
+                let Some(h) = &hits[r] else { continue };
+                let next = free_groups
+                    .iter()
+                    .copied()
+                    .find(|&g| gs[g].first == h.last + 1 && gs[g].line == h.last_line + 1);
+                if let Some(g) = next {
+                    bound[g] = Some((r, Binding::Adjacent));
+                    row_group[r] = Some(g);
+                }
+            }
+            free_rows.retain(|&r| row_group[r].is_none());
+            free_groups.retain(|&g| bound[g].is_none());
+        }
         if !free_rows.is_empty() && free_rows.len() == free_groups.len() {
             for (r, g) in free_rows.into_iter().zip(free_groups) {
                 bound[g] = Some((r, Binding::Order));

@@ -571,19 +571,46 @@ fn resolve_jointly(
     }
 }
 
-fn sum_ok(v: &[String], lhs: usize, rhs: std::ops::Range<usize>) -> bool {
-    let num = |s: &String| s.parse::<f64>().ok();
-    let Some(l) = v.get(lhs).and_then(num) else {
-        return true;
-    };
-    let mut r = 0.0;
-    for s in &v[rhs] {
-        match num(s) {
-            Some(x) => r += x,
-            None => return true,
+/// The template's within-row identities of `table` as column positions:
+/// (total, parts) pairs, from `per_row` (table 3) and `single` (table 4) identities.
+fn row_identities(
+    format: &Format,
+    table: &str,
+    cols: &[(String, String)],
+) -> Vec<(usize, Vec<usize>)> {
+    let pos = |id: &String| cols.iter().position(|(c, _)| c == id);
+    format
+        .identities
+        .iter()
+        .filter(|i| {
+            i.table == table
+                && (i.apply == "per_row" || i.apply == "single")
+                && i.status != "optional"
+                && i.lhs.len() == 1
+        })
+        .filter_map(|i| {
+            Some((
+                pos(&i.lhs[0])?,
+                i.rhs.iter().map(pos).collect::<Option<Vec<_>>>()?,
+            ))
+        })
+        .collect()
+}
+
+/// Whether `v` satisfies every (total, parts) identity whose operands are numbers.
+fn identities_hold(v: &[String], ids: &[(usize, Vec<usize>)]) -> bool {
+    let num = |i: usize| v.get(i).and_then(|s| s.parse::<f64>().ok());
+    ids.iter().all(|(l, parts)| {
+        let Some(total) = num(*l) else { return true };
+        let mut sum = 0.0;
+        for &p in parts {
+            match num(p) {
+                Some(x) => sum += x,
+                None => return true,
+            }
         }
-    }
-    (l - r).abs() < 1e-6
+        (total - sum).abs() < 1e-6
+    })
 }
 
 /// Table 3: seven applicant columns per row; a row must satisfy total = Σ applicants.
@@ -601,7 +628,8 @@ pub fn map_applications(
         .collect();
     let n = cols.len();
     let columns_of = |_: &str| cols.clone();
-    let row_check = |_: &str, v: &[String]| n < 2 || sum_ok(v, n - 1, 0..n - 1);
+    let ids = row_identities(format, "applications", &cols);
+    let row_check = |_: &str, v: &[String]| identities_hold(v, &ids);
     let ctx = Ctx {
         lines,
         units: &common.cells.units,
@@ -768,20 +796,71 @@ pub fn map_review(
         })
         .collect();
     let columns_of = |_: &str| cols.clone();
-    let row_check =
-        |_: &str, v: &[String]| (0..v.len() / 5).all(|b| sum_ok(v, b * 5 + 4, b * 5..b * 5 + 4));
+    let ids = row_identities(format, "review_litigation", &cols);
+    let row_check = |_: &str, v: &[String]| identities_hold(v, &ids);
     let ctx = Ctx {
         lines,
         units: &common.cells.units,
     };
+    // Numbers gathered from many lines are one row only if they add up: text whose
+    // reading order was lost (a column emitted top to bottom) must not be read.
+    if let Some(row) = parsed.rows.first() {
+        let mut lines_used: Vec<usize> = row.cells.iter().map(|t| t.line).collect();
+        lines_used.dedup();
+        let values: Vec<String> = row
+            .cells
+            .iter()
+            .filter(|t| t.kind == Kind::Num)
+            .map(|t| {
+                parse_number(&t.raw, ctx.units)
+                    .map(|n| n.value)
+                    .unwrap_or_default()
+            })
+            .collect();
+        if lines_used.len() > 3
+            && !row.cells.iter().any(|t| t.glued)
+            && !row_check("cases", &values)
+            && !is_vertical_run(&row.cells)
+        {
+            let mut m = Mapped::default();
+            m.findings.push(
+                Finding::new("table_layout_unclear", Severity::Error, format!("table 4 numbers are spread over {} lines and do not add up; nothing placed", lines_used.len()))
+                    .at(&parsed.table, "cases", ""),
+            );
+            for t in row.cells.iter().filter(|t| t.kind == Kind::Num) {
+                m.findings.push(ctx.unplaced(&parsed.table, "cases", t));
+            }
+            return m;
+        }
+    }
     let (mut m, amb) = map_rows(parsed, &columns_of, &row_check, &ctx);
     resolve_jointly(parsed, format, &columns_of, amb, &mut m, &ctx, true);
     m
 }
 
+/// One cell per line on consecutive lines (a deliberate layout, not lost order).
+fn is_vertical_run(cells: &[Token]) -> bool {
+    cells.windows(2).all(|w| w[1].line == w[0].line + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn sum_ok(v: &[String], lhs: usize, rhs: std::ops::Range<usize>) -> bool {
+        let num = |s: &String| s.parse::<f64>().ok();
+        let Some(l) = v.get(lhs).and_then(num) else {
+            return true;
+        };
+        let mut r = 0.0;
+        for s in &v[rhs] {
+            match num(s) {
+                Some(x) => r += x,
+                None => return true,
+            }
+        }
+        (l - r).abs() < 1e-6
+    }
 
     fn units() -> Vec<String> {
         vec!["万元".into(), "元".into()]
