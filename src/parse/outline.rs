@@ -69,7 +69,12 @@ pub fn heading_of(text: &str) -> Option<(u8, String, String)> {
     }
     // Short line: the whole is the title. Run-in heading: up to the first stop.
     let title = if rest.chars().count() <= 40 {
-        rest.trim_end_matches(['。', '.']).to_string()
+        // A run-in heading on a short (wrapped) line ends at its full stop.
+        rest.split('。')
+            .next()
+            .unwrap_or(rest)
+            .trim_end_matches('.')
+            .to_string()
     } else {
         let stop = rest.find(['。', ':', '：', ';', '；'])?;
         let t = &rest[..stop];
@@ -108,32 +113,83 @@ pub fn headings(
     formats: &[Format],
 ) -> Vec<Heading> {
     let mut out = Vec::new();
-    let mut section = String::new();
     for (i, l) in lines.iter().enumerate() {
-        if skip.iter().any(|&(a, b)| a <= i && i <= b) {
+        // Web text that lost its line breaks carries its section headings inline.
+        if l.text.chars().count() > 200 {
+            out.extend(inline_sections(l, format, formats));
             continue;
         }
         let Some((level, number, title)) = heading_of(&l.text) else {
             continue;
         };
-        if level == 1 {
-            section = section_of(format, formats, &title);
-        }
-        let sec = if level == 1 {
-            section.clone()
+        let section = if level == 1 {
+            section_of(format, formats, &title)
         } else {
             String::new()
         };
+        // Inside a table only a real section heading counts (table 3's own row
+        // labels 一、本年新收… are not headings).
+        if skip.iter().any(|&(a, b)| a <= i && i <= b) && section.is_empty() {
+            continue;
+        }
         out.push(Heading {
             level,
             number,
             title,
-            section: sec,
+            section,
             page: l.page,
             line: l.line,
         });
     }
     out
+}
+
+/// Level-1 headings found inside one long line by their template titles.
+fn inline_sections(l: &Line, format: Option<&Format>, formats: &[Format]) -> Vec<Heading> {
+    let text = normalize(&l.text);
+    let candidates = format.map(std::slice::from_ref).unwrap_or(formats);
+    let mut found: Vec<(usize, Heading)> = Vec::new();
+    for f in candidates {
+        for s in &f.sections {
+            let label = compact(&s.label);
+            let core = crate::template::labels::strip_enumerator(&label).to_string();
+            let titles: Vec<String> = std::iter::once(core)
+                .chain(s.aliases.iter().map(|a| compact(a)))
+                .collect();
+            'titles: for title in titles {
+                for (pos, _) in text.match_indices(title.as_str()) {
+                    // Preceded by its number: 二、 or 二.
+                    let before: String = text[..pos]
+                        .chars()
+                        .rev()
+                        .take_while(|c| "一二三四五六七八九十、. ".contains(*c))
+                        .collect();
+                    let number: String = before
+                        .chars()
+                        .rev()
+                        .filter(|c| "一二三四五六七八九十".contains(*c))
+                        .collect();
+                    if number.is_empty() || found.iter().any(|(p, _)| *p == pos) {
+                        continue;
+                    }
+                    found.push((
+                        pos,
+                        Heading {
+                            level: 1,
+                            number,
+                            title: title.clone(),
+                            section: s.id.clone(),
+                            page: l.page,
+                            line: l.line,
+                        },
+                    ));
+                    break 'titles;
+                }
+            }
+        }
+    }
+    found.sort_by_key(|(p, _)| *p);
+    found.into_iter().map(|(_, h)| h).collect()
 }
 
 /// Agency, report year and publication date from the title block and the end.
