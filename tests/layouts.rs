@@ -474,3 +474,23 @@ fn added_subtotal_column_is_recognised_not_misread() {
     assert_eq!(sub.value, "6");
     assert!(!r.findings.iter().any(|f| f.check == "t3_legal_subtotal"));
 }
+
+#[test]
+fn missing_table_is_reported_and_the_others_stay_whole() {
+    let text = report("", &|l, v| format!("{l}\t{}\n", v.join("\t")));
+    let a = text.find("四、政府信息公开行政复议").unwrap();
+    let b = text.find("五、存在的主要问题").unwrap();
+    let r = run(&format!("{}{}", &text[..a], &text[b..]));
+    let got = cells(&r);
+    for (k, v) in expected()
+        .iter()
+        .filter(|(k, _)| k.starts_with("applications"))
+    {
+        assert_eq!(got.get(k), Some(v), "{k}");
+    }
+    assert!(r
+        .findings
+        .iter()
+        .any(|f| f.check == "missing_table" && f.table == "review_litigation"));
+    assert_eq!(r.status, Status::Partial);
+}

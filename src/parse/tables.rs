@@ -115,13 +115,47 @@ impl TokenDoc {
     /// Regions of the tables of `format` (anchors from `common.toml` are passed in
     /// through [`TokenDoc::regions`]).
     pub fn regions_for(&self, format: &Format) -> Vec<(String, usize, usize)> {
-        self.regions(&self.common)
+        let mut out: Vec<(String, usize, usize)> = self
+            .regions(&self.common)
             .into_iter()
             .filter(|(id, _, _)| match id.as_str() {
                 "active_disclosure" => !format.tables.active_disclosure.blocks.is_empty(),
                 _ => true,
             })
-            .collect()
+            .collect();
+        // When table 4 is missing, table 2 or 3 is the last one: it ends at the next
+        // section of the template rather than at its own row labels (三、本年度办理结果).
+        if let Some(last) = out.last_mut() {
+            if last.0 != "review_litigation" {
+                last.2 = self.next_section(last.1, format, &last.0);
+            }
+        }
+        out
+    }
+
+    /// First token after `start` that begins a section of `format` other than `own`.
+    fn next_section(&self, start: usize, format: &Format, own: &str) -> usize {
+        let keys: Vec<String> = format
+            .sections
+            .iter()
+            .filter(|s| s.id != own && s.number > 1)
+            .flat_map(|s| {
+                std::iter::once(
+                    crate::template::labels::strip_enumerator(&compact(&s.label)).to_string(),
+                )
+                .chain(s.aliases.iter().map(|a| compact(a)))
+            })
+            .collect();
+        self.tokens
+            .iter()
+            .enumerate()
+            .skip(start + 1)
+            .find(|(_, t)| {
+                t.kind == Kind::Text
+                    && is_heading_like(&t.raw)
+                    && keys.iter().any(|k| compact(&t.raw).contains(k.as_str()))
+            })
+            .map_or(self.tokens.len(), |(i, _)| i)
     }
 
     pub fn regions(&self, common: &Common) -> Vec<(String, usize, usize)> {
