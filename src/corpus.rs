@@ -1,14 +1,17 @@
 //! Many inputs: discovery, stable report ids, sharding, parallel extraction with
-//! deterministic output order.
+//! deterministic output order and memory bounded by a window of in-flight reports.
 
 use crate::ingest::IngestOptions;
 use crate::model::{Report, Status};
 use crate::pipeline::extract_bytes;
 use crate::template::Grammars;
 use crate::write::Writers;
-use rayon::prelude::*;
+use std::collections::BTreeMap;
 use std::io::Read;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{mpsc, Condvar, Mutex};
 
 /// File extensions read when walking a folder.
 pub const EXTENSIONS: [&str; 6] = ["pdf", "txt", "md", "text", "markdown", "csv_never"];
@@ -24,23 +27,37 @@ pub struct Input {
 
 fn rel_id(root: &Path, p: &Path) -> String {
     let rel = p.strip_prefix(root).unwrap_or(p);
-    rel.components().map(|c| c.as_os_str().to_string_lossy().to_string()).collect::<Vec<_>>().join("/")
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy().to_string())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 fn wanted(p: &Path) -> bool {
-    let name = p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let name = p
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
     if name.starts_with('.') || name.ends_with(".expected.csv") {
         return false;
     }
-    p.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).is_some_and(|e| EXTENSIONS[..5].contains(&e.as_str()))
+    p.extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .is_some_and(|e| EXTENSIONS[..5].contains(&e.as_str()))
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?.filter_map(Result::ok).map(|e| e.path()).collect();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
     entries.sort();
     for p in entries {
         if p.is_dir() {
-            if !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) {
+            if !p
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+            {
                 walk(&p, out)?;
             }
         } else if wanted(&p) {
@@ -56,14 +73,26 @@ pub fn discover(args: &[PathBuf]) -> std::io::Result<Vec<Input>> {
     let mut out = Vec::new();
     for a in args {
         if a.as_os_str() == "-" {
-            out.push(Input { id: "-".into(), path: None });
+            out.push(Input {
+                id: "-".into(),
+                path: None,
+            });
         } else if a.is_dir() {
             let mut files = Vec::new();
             walk(a, &mut files)?;
-            out.extend(files.into_iter().map(|p| Input { id: rel_id(a, &p), path: Some(p) }));
+            out.extend(files.into_iter().map(|p| Input {
+                id: rel_id(a, &p),
+                path: Some(p),
+            }));
         } else {
-            let id = a.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-            out.push(Input { id, path: Some(a.clone()) });
+            let id = a
+                .file_name()
+                .map(|n| n.to_string_lossy().to_string())
+                .unwrap_or_default();
+            out.push(Input {
+                id,
+                path: Some(a.clone()),
+            });
         }
     }
     out.sort();
@@ -83,7 +112,10 @@ pub fn stable_hash(s: &str) -> u64 {
 
 /// Keeps the inputs of shard `k` of `n` (1-based), chosen by report id.
 pub fn shard(inputs: Vec<Input>, k: usize, n: usize) -> Vec<Input> {
-    inputs.into_iter().filter(|i| (stable_hash(&i.id) % n as u64) as usize == k - 1).collect()
+    inputs
+        .into_iter()
+        .filter(|i| (stable_hash(&i.id) % n as u64) as usize == k - 1)
+        .collect()
 }
 
 /// Reads one input and extracts it; I/O errors become `status=error`.
@@ -98,11 +130,17 @@ pub fn run_one(input: &Input, grammars: &Grammars, opts: &IngestOptions) -> Repo
         }
         Some(p) => match std::fs::metadata(p) {
             Ok(m) if m.len() as usize > crate::ingest::MAX_INPUT_BYTES => {
-                return Report::failed(&input.id, "", format!("file too large ({} bytes)", m.len()));
+                return Report::failed(
+                    &input.id,
+                    "",
+                    format!("file too large ({} bytes)", m.len()),
+                );
             }
             _ => match std::fs::read(p) {
                 Ok(b) => b,
-                Err(e) => return Report::failed(&input.id, "", format!("reading {}: {e}", p.display())),
+                Err(e) => {
+                    return Report::failed(&input.id, "", format!("reading {}: {e}", p.display()))
+                }
             },
         },
     };
@@ -133,11 +171,48 @@ impl Summary {
     }
 }
 
-/// Reports processed per parallel batch: bounds memory while keeping the order.
-const BATCH: usize = 64;
+/// How far (in reports) workers may run ahead of the writer, at least. Reports
+/// finish out of order but are written in input order; this bounds how many wait
+/// in memory, while a slow file (a large PDF) does not stall the other workers the
+/// way fixed batches would.
+const WINDOW: usize = 64;
+
+/// Lets workers run at most `window` reports ahead of the writer.
+struct Gate {
+    written: Mutex<usize>,
+    moved: Condvar,
+    abort: AtomicBool,
+    window: usize,
+}
+
+impl Gate {
+    /// Blocks until report `i` is within the window; false when the run is aborted.
+    fn admit(&self, i: usize) -> bool {
+        let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        while i >= *written + self.window && !self.abort.load(Ordering::Relaxed) {
+            written = self.moved.wait(written).unwrap_or_else(|e| e.into_inner());
+        }
+        !self.abort.load(Ordering::Relaxed)
+    }
+
+    fn advance(&self, written: usize) {
+        *self.written.lock().unwrap_or_else(|e| e.into_inner()) = written;
+        self.moved.notify_all();
+    }
+
+    fn abort(&self) {
+        self.abort.store(true, Ordering::Relaxed);
+        let _guard = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        self.moved.notify_all();
+    }
+}
 
 /// Extracts every input in parallel and streams the reports, in input order, to
-/// `writers`. `on_done` is called once per finished report (progress display).
+/// `writers`: the output is the same whatever the thread count. It runs as many
+/// workers as the rayon global pool has threads (`-j`), as plain scoped threads so
+/// the writer can block on them without tying up the pool.
+/// `on_done` is called once per finished report, from a worker thread (progress
+/// display). The first write error stops the run and is returned.
 pub fn run(
     inputs: &[Input],
     grammars: &Grammars,
@@ -145,20 +220,69 @@ pub fn run(
     writers: &mut Writers,
     on_done: &(dyn Fn(&Report) + Sync),
 ) -> std::io::Result<Summary> {
+    let threads = rayon::current_num_threads().max(1);
+    let gate = Gate {
+        written: Mutex::new(0),
+        moved: Condvar::new(),
+        abort: AtomicBool::new(false),
+        window: WINDOW.max(4 * threads),
+    };
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = mpsc::channel::<(usize, Report)>();
     let mut summary = Summary::default();
-    for chunk in inputs.chunks(BATCH) {
-        let reports: Vec<Report> = chunk
-            .par_iter()
-            .map(|i| {
-                let r = run_one(i, grammars, opts);
-                on_done(&r);
-                r
-            })
-            .collect();
-        for r in &reports {
-            summary.add(r);
-            writers.write(r)?;
+    let mut result = Ok(());
+    std::thread::scope(|scope| {
+        let (gate, next) = (&gate, &next);
+        for n in 0..threads.min(inputs.len()) {
+            let tx = tx.clone();
+            let worker = move || loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(input) = inputs.get(i) else { break };
+                if !gate.admit(i) {
+                    break;
+                }
+                let report = catch_unwind(AssertUnwindSafe(|| {
+                    let r = run_one(input, grammars, opts);
+                    on_done(&r);
+                    r
+                }))
+                .unwrap_or_else(|_| {
+                    Report::failed(&input.id, "", "internal error: worker panicked")
+                });
+                if tx.send((i, report)).is_err() {
+                    break;
+                }
+            };
+            let spawned = std::thread::Builder::new()
+                .name(format!("nianbao-{n}"))
+                .spawn_scoped(scope, worker);
+            if let Err(e) = spawned {
+                // Fewer workers is fine, none is not.
+                if n == 0 {
+                    result = Err(e);
+                    gate.abort();
+                }
+                break;
+            }
         }
-    }
-    Ok(summary)
+        drop(tx);
+        // This thread writes, in input order, while the pool extracts.
+        let mut waiting: BTreeMap<usize, Report> = BTreeMap::new();
+        let mut written = 0;
+        for (i, report) in rx {
+            waiting.insert(i, report);
+            while let Some(r) = waiting.remove(&written) {
+                written += 1;
+                if result.is_ok() {
+                    summary.add(&r);
+                    if let Err(e) = writers.write(&r) {
+                        result = Err(e);
+                        gate.abort();
+                    }
+                }
+                gate.advance(written);
+            }
+        }
+    });
+    result.map(|()| summary)
 }

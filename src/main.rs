@@ -20,11 +20,22 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Extract { inputs, out, jobs, shard: sh, excel, xlsx, quiet, grammars, pdf_timeout } => {
-            let grammars = match grammars.map_or_else(Grammars::embedded, |d| Grammars::load_dir(&d)) {
-                Ok(g) => g,
-                Err(e) => return usage(&e.to_string()),
-            };
+        Command::Extract {
+            inputs,
+            out,
+            jobs,
+            shard: sh,
+            excel,
+            xlsx,
+            quiet,
+            grammars,
+            pdf_timeout,
+        } => {
+            let grammars =
+                match grammars.map_or_else(Grammars::embedded, |d| Grammars::load_dir(&d)) {
+                    Ok(g) => g,
+                    Err(e) => return usage(&e.to_string()),
+                };
             let mut list = match discover(&inputs) {
                 Ok(l) => l,
                 Err(e) => return usage(&format!("reading inputs: {e}")),
@@ -36,10 +47,14 @@ fn main() -> ExitCode {
                 }
             }
             if let Some(j) = jobs {
-                let _ = rayon::ThreadPoolBuilder::new().num_threads(j.max(1)).build_global();
+                let _ = rayon::ThreadPoolBuilder::new()
+                    .num_threads(j.max(1))
+                    .build_global();
             }
-            let opts = IngestOptions { pdf_timeout_secs: pdf_timeout };
-            let mut writers = match Writers::create(&out, grammars.wide_keys(), excel) {
+            let opts = IngestOptions {
+                pdf_timeout_secs: pdf_timeout,
+            };
+            let mut writers = match Writers::create(&out, &grammars, excel) {
                 Ok(w) => w,
                 Err(e) => return usage(&format!("creating {}: {e}", out.display())),
             };
@@ -47,7 +62,13 @@ fn main() -> ExitCode {
             if quiet || !std::io::stderr().is_terminal() {
                 bar.set_draw_target(ProgressDrawTarget::hidden());
             }
-            bar.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} files  {per_sec}  ETA {eta}  {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()));
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{bar:40} {pos}/{len} files  {per_sec}  ETA {eta}  {msg}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            bar.set_message("0 errors");
             let errors = AtomicUsize::new(0);
             let started = Instant::now();
             let on_done = |r: &nianbao::model::Report| {
@@ -57,7 +78,7 @@ fn main() -> ExitCode {
                 }
                 bar.inc(1);
             };
-            let summary = match run(&list, &grammars, &opts, &mut writers, &on_done) {
+            let mut summary = match run(&list, &grammars, &opts, &mut writers, &on_done) {
                 Ok(s) => s,
                 Err(e) => {
                     eprintln!("nianbao: writing outputs: {e}");
@@ -65,9 +86,12 @@ fn main() -> ExitCode {
                 }
             };
             bar.finish_and_clear();
-            if let Err(e) = writers.finish() {
-                eprintln!("nianbao: writing outputs: {e}");
-                return ExitCode::from(1);
+            match writers.finish() {
+                Ok(cross_year) => summary.findings += cross_year,
+                Err(e) => {
+                    eprintln!("nianbao: writing outputs: {e}");
+                    return ExitCode::from(1);
+                }
             }
             if let Some(x) = xlsx {
                 if let Err(e) = nianbao::xlsx::write_workbook(&out, &x, &grammars) {
@@ -87,7 +111,13 @@ fn main() -> ExitCode {
             );
             ExitCode::from(if summary.error > 0 { 1 } else { 0 })
         }
-        Command::Eval { out, expected, min_accuracy, strict, verbose } => {
+        Command::Eval {
+            out,
+            expected,
+            min_accuracy,
+            strict,
+            verbose,
+        } => {
             let summary = match nianbao::eval::evaluate(&out, &expected) {
                 Ok(s) => s,
                 Err(e) => return usage(&e.to_string()),
@@ -97,20 +127,39 @@ fn main() -> ExitCode {
             } else {
                 println!("{summary}");
             }
-            let opts = if strict { nianbao::eval::EvalOptions::strict(min_accuracy) } else { nianbao::eval::EvalOptions { min_accuracy, ..Default::default() } };
+            let opts = if strict {
+                nianbao::eval::EvalOptions::strict(min_accuracy)
+            } else {
+                nianbao::eval::EvalOptions {
+                    min_accuracy,
+                    ..Default::default()
+                }
+            };
             let failures = summary.failures(&opts);
             for f in &failures {
                 eprintln!("FAIL: {f}");
             }
             ExitCode::from(if failures.is_empty() { 0 } else { 1 })
         }
-        Command::Merge { dirs, out } => match nianbao::merge::merge(&dirs, &out) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("nianbao: merge: {e}");
-                ExitCode::from(1)
+        Command::Merge { dirs, out } => {
+            let grammars = match Grammars::embedded() {
+                Ok(g) => g,
+                Err(e) => return usage(&e.to_string()),
+            };
+            match nianbao::merge::merge(&dirs, &out, &grammars) {
+                Ok(s) => {
+                    eprintln!(
+                        "merged {} folders: {} reports, {} cross-year findings",
+                        s.inputs, s.reports, s.cross_year
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("nianbao: merge: {e}");
+                    ExitCode::from(1)
+                }
             }
-        },
+        }
     }
 }
 
