@@ -17,7 +17,7 @@
 
 use crate::model::{Finding, Severity};
 use crate::template::{Format, Grammars, Identity};
-use crate::write::{close_csv, create_csv, open_csv};
+use crate::write::{close_csv, create_csv, open_csv, CsvReader, CsvWriter};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io;
 use std::path::Path;
@@ -217,10 +217,15 @@ impl CrossYear {
     }
 
     /// Registers a whole report.
+    /// Registers a whole report; one without any value the rules read is dropped
+    /// at once, since it can be neither side of a comparison.
     pub fn add(&mut self, r: &crate::model::Report) {
         self.add_report(&r.id, &r.agency, r.year, &r.format);
         for c in &r.cells {
             self.add_value(&r.id, &c.table, &c.row, &c.column, &c.value);
+        }
+        if self.facts.get(&r.id).is_some_and(|f| f.values.is_empty()) {
+            self.facts.remove(&r.id);
         }
     }
 
@@ -388,37 +393,33 @@ fn rewrite_findings(
     new: &BTreeMap<String, Vec<Finding>>,
     stale: Option<&BTreeSet<String>>,
 ) -> io::Result<BTreeMap<String, i64>> {
-    let (mut rd, bom) = open_csv(path)?;
-    let tmp = sibling(path);
-    let mut wr = create_csv(&tmp, bom)?;
-    let mut delta: BTreeMap<String, i64> = new
-        .iter()
-        .map(|(k, v)| (k.clone(), v.len() as i64))
-        .collect();
-    let mut pending = new.iter().peekable();
-    let mut rec = csv::StringRecord::new();
-    let mut first = true;
-    while rd.read_record(&mut rec)? {
-        if first {
-            first = false;
+    rewrite(path, |rd, wr| {
+        let mut delta: BTreeMap<String, i64> = new
+            .iter()
+            .map(|(k, v)| (k.clone(), v.len() as i64))
+            .collect();
+        let mut pending = new.iter().peekable();
+        let mut rec = csv::StringRecord::new();
+        let mut first = true;
+        while rd.read_record(&mut rec)? {
+            if first {
+                first = false;
+                wr.write_record(&rec)?;
+                continue;
+            }
+            let id = rec.get(0).unwrap_or("");
+            // Everything pending for ids before this one belongs after their rows.
+            write_pending(wr, &mut pending, Some(id))?;
+            if stale.is_some_and(|d| d.contains(rec.get(1).unwrap_or(""))) {
+                *delta.entry(id.to_string()).or_default() -= 1;
+                continue;
+            }
             wr.write_record(&rec)?;
-            continue;
         }
-        let id = rec.get(0).unwrap_or("");
-        // Everything pending for ids before this one belongs after their rows.
-        write_pending(&mut wr, &mut pending, Some(id))?;
-        if stale.is_some_and(|d| d.contains(rec.get(1).unwrap_or(""))) {
-            *delta.entry(id.to_string()).or_default() -= 1;
-            continue;
-        }
-        wr.write_record(&rec)?;
-    }
-    write_pending(&mut wr, &mut pending, None)?;
-    wr.flush()?;
-    close_csv(wr)?;
-    std::fs::rename(&tmp, path)?;
-    delta.retain(|_, d| *d != 0);
-    Ok(delta)
+        write_pending(wr, &mut pending, None)?;
+        delta.retain(|_, d| *d != 0);
+        Ok(delta)
+    })
 }
 
 type Pending<'a> = std::iter::Peekable<std::collections::btree_map::Iter<'a, String, Vec<Finding>>>;
@@ -444,36 +445,55 @@ fn write_pending<W: io::Write>(
 
 /// Streams `reports.csv`, adding `delta` to the `findings` column.
 fn rewrite_counts(path: &Path, delta: &BTreeMap<String, i64>) -> io::Result<()> {
+    rewrite(path, |rd, wr| {
+        let mut rec = csv::StringRecord::new();
+        let mut col = None;
+        while rd.read_record(&mut rec)? {
+            let Some(c) = col else {
+                col = Some(rec.iter().position(|h| h == "findings").ok_or_else(|| {
+                    io::Error::other(format!("{}: no findings column", path.display()))
+                })?);
+                wr.write_record(&rec)?;
+                continue;
+            };
+            match delta.get(rec.get(0).unwrap_or("")) {
+                Some(d) => {
+                    let n: i64 = rec.get(c).unwrap_or("0").parse().unwrap_or(0) + d;
+                    let n = n.to_string();
+                    let out: Vec<&str> = rec
+                        .iter()
+                        .enumerate()
+                        .map(|(i, f)| if i == c { n.as_str() } else { f })
+                        .collect();
+                    wr.write_record(out)?;
+                }
+                None => wr.write_record(&rec)?,
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Streams `path` through `body` into a sibling temporary file (keeping its
+/// byte-order mark), then renames that over `path`; on error removes it instead.
+fn rewrite<T>(
+    path: &Path,
+    body: impl FnOnce(&mut CsvReader, &mut CsvWriter) -> io::Result<T>,
+) -> io::Result<T> {
     let (mut rd, bom) = open_csv(path)?;
     let tmp = sibling(path);
-    let mut wr = create_csv(&tmp, bom)?;
-    let mut rec = csv::StringRecord::new();
-    let mut col = None;
-    while rd.read_record(&mut rec)? {
-        let Some(c) = col else {
-            col = Some(rec.iter().position(|h| h == "findings").ok_or_else(|| {
-                io::Error::other(format!("{}: no findings column", path.display()))
-            })?);
-            wr.write_record(&rec)?;
-            continue;
-        };
-        match delta.get(rec.get(0).unwrap_or("")) {
-            Some(d) => {
-                let n: i64 = rec.get(c).unwrap_or("0").parse().unwrap_or(0) + d;
-                let n = n.to_string();
-                let out: Vec<&str> = rec
-                    .iter()
-                    .enumerate()
-                    .map(|(i, f)| if i == c { n.as_str() } else { f })
-                    .collect();
-                wr.write_record(out)?;
-            }
-            None => wr.write_record(&rec)?,
+    let result = create_csv(&tmp, bom).and_then(|mut wr| {
+        let t = body(&mut rd, &mut wr)?;
+        close_csv(wr)?;
+        Ok(t)
+    });
+    match result.and_then(|t| std::fs::rename(&tmp, path).map(|()| t)) {
+        Ok(t) => Ok(t),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
         }
     }
-    wr.flush()?;
-    close_csv(wr)?;
-    std::fs::rename(&tmp, path)
 }
 
 fn sibling(path: &Path) -> std::path::PathBuf {
