@@ -64,17 +64,25 @@ fn main() -> ExitCode {
             }
             bar.set_style(
                 ProgressStyle::with_template(
-                    "{bar:40} {pos}/{len} files  {per_sec}  ETA {eta}  {msg}",
+                    "{bar:40} {pos}/{len} files  {rate}  ETA {eta}  errors: {msg}",
                 )
+                .map(|s| {
+                    s.with_key(
+                        "rate",
+                        |st: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                            let _ = write!(w, "{:.1} files/s", st.per_sec());
+                        },
+                    )
+                })
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
-            bar.set_message("0 errors");
+            bar.set_message("0");
             let errors = AtomicUsize::new(0);
             let started = Instant::now();
             let on_done = |r: &nianbao::model::Report| {
                 if r.status == Status::Error {
                     let n = errors.fetch_add(1, Ordering::Relaxed) + 1;
-                    bar.set_message(format!("{n} errors"));
+                    bar.set_message(n.to_string());
                 }
                 bar.inc(1);
             };
