@@ -551,4 +551,64 @@ mod tests {
         assert_eq!((b[0].expected.as_str(), b[0].actual.as_str()), ("5", "3"));
         assert!(b[0].message.contains("a2020") && b[0].message.contains("b2021"));
     }
+
+    #[test]
+    fn stock_identity_sums_operands() {
+        let g = Grammars::embedded().unwrap();
+        let mut cy = CrossYear::new(&g);
+        cy.add_report("x2021", "某局", Some(2021), "f2021");
+        cy.add_value(
+            "x2021",
+            "active_disclosure",
+            "regulations",
+            "in_force",
+            "10",
+        );
+        cy.add_report("x2022", "某局", Some(2022), "f2021");
+        for (col, v) in [("issued", "2"), ("repealed", "1"), ("in_force", "12")] {
+            cy.add_value("x2022", "active_disclosure", "regulations", col, v);
+        }
+        let f = &cy.findings()["x2022"];
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].check, "t2_art20_1_stock_cross_year");
+        assert_eq!(
+            (f[0].row.as_str(), f[0].column.as_str()),
+            ("regulations", "in_force")
+        );
+        assert_eq!((f[0].expected.as_str(), f[0].actual.as_str()), ("11", "12"));
+        assert_eq!(f[0].severity, Severity::Warning);
+    }
+
+    #[test]
+    fn rewrite_keeps_report_blocks_and_counts() {
+        let dir = tempfile::tempdir().unwrap();
+        let (fp, rp) = (
+            dir.path().join("findings.csv"),
+            dir.path().join("reports.csv"),
+        );
+        std::fs::write(&fp, "\u{feff}report,check,severity,table,row,column,expected,actual,message\na,x,info,,,,,,m\nc,x,info,,,,,,m\nc,old_cross,warning,,,,,,stale\n").unwrap();
+        std::fs::write(&rp, "\u{feff}report,findings\na,1\nb,0\nc,2\nd,0\n").unwrap();
+        let new: BTreeMap<String, Vec<Finding>> = ["b", "c", "d"]
+            .iter()
+            .map(|id| {
+                (
+                    id.to_string(),
+                    vec![Finding::new("cross", Severity::Warning, "n")],
+                )
+            })
+            .collect();
+        let stale: BTreeSet<String> = ["old_cross".to_string()].into();
+        let delta = rewrite_findings(&fp, &new, Some(&stale)).unwrap();
+        rewrite_counts(&rp, &delta).unwrap();
+        let f = std::fs::read_to_string(&fp).unwrap();
+        let ids: Vec<&str> = f
+            .lines()
+            .skip(1)
+            .map(|l| &l[..l.find(',').unwrap()])
+            .collect();
+        assert_eq!(ids, ["a", "b", "c", "c", "d"]);
+        assert!(f.starts_with('\u{feff}') && !f.contains("stale"));
+        let r = std::fs::read_to_string(&rp).unwrap();
+        assert_eq!(r, "\u{feff}report,findings\na,1\nb,1\nc,2\nd,1\n");
+    }
 }

@@ -196,11 +196,13 @@ fn merge_file(
             .ok_or_else(|| invalid(format!("{}: empty file, no header", path.display())))?;
         match &header {
             None => header = Some(h),
-            Some(first) if *first != h => return Err(invalid(format!(
+            Some(first) if *first != h => {
+                return Err(invalid(format!(
                 "{}: header differs from {}'s (shards run with different versions or grammars?)",
                 path.display(),
                 dirs[0].display()
-            ))),
+            )))
+            }
             Some(_) => {}
         }
         s.advance()?;
