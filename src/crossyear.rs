@@ -26,7 +26,7 @@ use std::path::Path;
 #[derive(Debug, Clone)]
 struct Term {
     sign: f64,
-    key: usize,
+    key: u16,
     previous: bool,
 }
 
@@ -56,15 +56,13 @@ struct Facts {
     agency: String,
     year: i32,
     format: String,
-    values: Vec<(usize, f64, Box<str>)>,
+    /// `(key index, value)`; a handful per report, so a list beats a map.
+    values: Vec<(u16, f64)>,
 }
 
 impl Facts {
-    fn get(&self, key: usize) -> Option<(f64, &str)> {
-        self.values
-            .iter()
-            .find(|(k, _, _)| *k == key)
-            .map(|(_, v, s)| (*v, &**s))
+    fn get(&self, key: u16) -> Option<f64> {
+        self.values.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
     }
 }
 
@@ -74,7 +72,7 @@ pub struct CrossYear {
     /// Rules by template id.
     rules: BTreeMap<String, Vec<Rule>>,
     /// Every `table.row.column` some rule reads, to its index.
-    keys: HashMap<String, usize>,
+    keys: HashMap<String, u16>,
     /// Check ids of every cross-year identity (to drop stale ones when merging).
     ids: BTreeSet<String>,
     /// Facts by report id (sorted, which makes every choice below deterministic).
@@ -105,8 +103,9 @@ impl CrossYear {
         &self.ids
     }
 
-    fn key(&mut self, key: String) -> usize {
-        let n = self.keys.len();
+    /// The index of a key (a grammar names far fewer than 65,536).
+    fn key(&mut self, key: String) -> u16 {
+        let n = u16::try_from(self.keys.len()).unwrap_or(u16::MAX);
         *self.keys.entry(key).or_insert(n)
     }
 
@@ -212,7 +211,7 @@ impl CrossYear {
         };
         let Ok(v) = value.parse::<f64>() else { return };
         if facts.get(key).is_none() {
-            facts.values.push((key, v, value.into()));
+            facts.values.push((key, v));
         }
     }
 
@@ -224,8 +223,12 @@ impl CrossYear {
         for c in &r.cells {
             self.add_value(&r.id, &c.table, &c.row, &c.column, &c.value);
         }
-        if self.facts.get(&r.id).is_some_and(|f| f.values.is_empty()) {
-            self.facts.remove(&r.id);
+        match self.facts.get_mut(&r.id) {
+            Some(f) if f.values.is_empty() => {
+                self.facts.remove(&r.id);
+            }
+            Some(f) => f.values.shrink_to_fit(),
+            None => {}
         }
     }
 
@@ -257,30 +260,20 @@ impl CrossYear {
             };
             for rule in rules {
                 for inst in &rule.instances {
-                    let side = |terms: &[Term]| -> Option<(f64, Option<&str>)> {
+                    let side = |terms: &[Term]| -> Option<f64> {
                         let mut sum = 0.0;
                         for t in terms {
-                            sum += t.sign * (if t.previous { prev } else { cur }).get(t.key)?.0;
+                            sum += t.sign * (if t.previous { prev } else { cur }).get(t.key)?;
                         }
-                        // A single positive operand keeps its printed form.
-                        let printed = match terms {
-                            [t] if t.sign > 0.0 => (if t.previous { prev } else { cur })
-                                .get(t.key)
-                                .map(|x| x.1),
-                            _ => None,
-                        };
-                        Some((sum, printed))
+                        Some(sum)
                     };
-                    let (Some((l, lp)), Some((r, rp))) = (side(&inst.lhs), side(&inst.rhs)) else {
+                    let (Some(l), Some(r)) = (side(&inst.lhs), side(&inst.rhs)) else {
                         continue;
                     };
                     if (l - r).abs() < 1e-6 {
                         continue;
                     }
-                    let (expected, actual) = (
-                        rp.map_or_else(|| fmt_num(r), str::to_string),
-                        lp.map_or_else(|| fmt_num(l), str::to_string),
-                    );
+                    let (expected, actual) = (fmt_num(r), fmt_num(l));
                     let at = if rule.instances.iter().all(|x| x.row == inst.row) {
                         format!("column {}", inst.column)
                     } else {
