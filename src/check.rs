@@ -38,7 +38,8 @@ impl Outcome {
 }
 
 fn get(v: &Values, t: &str, r: &str, c: &str) -> Option<f64> {
-    v.get(&(t.to_string(), r.to_string(), c.to_string())).copied()
+    v.get(&(t.to_string(), r.to_string(), c.to_string()))
+        .copied()
 }
 
 fn sum<'a>(v: &Values, keys: impl Iterator<Item = (&'a str, &'a str)>, t: &str) -> Option<f64> {
@@ -61,8 +62,16 @@ pub fn evaluate(format: &Format, v: &Values) -> Vec<Outcome> {
             "per_column" => {
                 let cols = table_columns(format, &id.table);
                 for c in cols {
-                    let l = sum(v, id.lhs.iter().map(|r| (r.as_str(), c.as_str())), &id.table);
-                    let r = sum(v, id.rhs.iter().map(|r| (r.as_str(), c.as_str())), &id.table);
+                    let l = sum(
+                        v,
+                        id.lhs.iter().map(|r| (r.as_str(), c.as_str())),
+                        &id.table,
+                    );
+                    let r = sum(
+                        v,
+                        id.rhs.iter().map(|r| (r.as_str(), c.as_str())),
+                        &id.table,
+                    );
                     if let (Some(l), Some(r)) = (l, r) {
                         out.push(outcome(id, "", &c, l, r));
                     }
@@ -70,8 +79,16 @@ pub fn evaluate(format: &Format, v: &Values) -> Vec<Outcome> {
             }
             "per_row" => {
                 for row in table_rows(format, &id.table) {
-                    let l = sum(v, id.lhs.iter().map(|c| (row.as_str(), c.as_str())), &id.table);
-                    let r = sum(v, id.rhs.iter().map(|c| (row.as_str(), c.as_str())), &id.table);
+                    let l = sum(
+                        v,
+                        id.lhs.iter().map(|c| (row.as_str(), c.as_str())),
+                        &id.table,
+                    );
+                    let r = sum(
+                        v,
+                        id.rhs.iter().map(|c| (row.as_str(), c.as_str())),
+                        &id.table,
+                    );
                     if let (Some(l), Some(r)) = (l, r) {
                         out.push(outcome(id, &row, "", l, r));
                     }
@@ -104,8 +121,20 @@ fn outcome(id: &Identity, row: &str, column: &str, lhs: f64, rhs: f64) -> Outcom
 
 fn table_columns(format: &Format, table: &str) -> Vec<String> {
     match table {
-        "applications" => format.tables.applications.columns.iter().map(|c| c.id.clone()).collect(),
-        "review_litigation" => format.tables.review_litigation.columns.iter().map(|c| c.id.clone()).collect(),
+        "applications" => format
+            .tables
+            .applications
+            .columns
+            .iter()
+            .map(|c| c.id.clone())
+            .collect(),
+        "review_litigation" => format
+            .tables
+            .review_litigation
+            .columns
+            .iter()
+            .map(|c| c.id.clone())
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -137,8 +166,16 @@ fn fmt_num(x: f64) -> String {
 /// Findings for every failed identity of the report's template.
 pub fn identity_findings(format: &Format, cells: &[Cell]) -> Vec<Finding> {
     let v = values_of(cells);
-    let status: BTreeMap<&str, &str> = format.identities.iter().map(|i| (i.id.as_str(), i.status.as_str())).collect();
-    let exprs: BTreeMap<&str, &str> = format.identities.iter().map(|i| (i.id.as_str(), i.expr.as_str())).collect();
+    let status: BTreeMap<&str, &str> = format
+        .identities
+        .iter()
+        .map(|i| (i.id.as_str(), i.status.as_str()))
+        .collect();
+    let exprs: BTreeMap<&str, &str> = format
+        .identities
+        .iter()
+        .map(|i| (i.id.as_str(), i.expr.as_str()))
+        .collect();
     let mut out = Vec::new();
     for o in evaluate(format, &v).into_iter().filter(|o| !o.holds()) {
         let sev = if status.get(o.identity.as_str()) == Some(&"soft") {
@@ -147,31 +184,116 @@ pub fn identity_findings(format: &Format, cells: &[Cell]) -> Vec<Finding> {
             Severity::Error
         };
         let expr = exprs.get(o.identity.as_str()).copied().unwrap_or("");
-        let at = if o.column.is_empty() || o.row == "cases" { o.row.clone() } else { format!("column {}", o.column) };
+        let at = if o.column.is_empty() || o.row == "cases" {
+            o.row.clone()
+        } else {
+            format!("column {}", o.column)
+        };
         out.push(
-            Finding::new(&o.identity, sev, format!("{expr} fails for {at}: {} ≠ {}", fmt_num(o.lhs), fmt_num(o.rhs)))
-                .at(&o.table, if o.row == "cases" || !o.column.is_empty() { &o.row } else { &o.row }, &o.column)
-                .values(fmt_num(o.rhs), fmt_num(o.lhs)),
+            Finding::new(
+                &o.identity,
+                sev,
+                format!(
+                    "{expr} fails for {at}: {} ≠ {}",
+                    fmt_num(o.lhs),
+                    fmt_num(o.rhs)
+                ),
+            )
+            .at(&o.table, &o.row, &o.column)
+            .values(fmt_num(o.rhs), fmt_num(o.lhs)),
         );
     }
     out.extend(soft_row_checks(format, &v));
+    out.extend(group_subtotals(format, &v));
+    out
+}
+
+/// `t3_group_subtotals`: a number printed on a group row (（三）不予公开 …) equals
+/// the sum of its sub-rows. Only evaluated where a report prints one.
+fn group_subtotals(format: &Format, v: &Values) -> Vec<Finding> {
+    let t = &format.tables.applications;
+    let Some(id) = format
+        .identities
+        .iter()
+        .find(|i| i.id == "t3_group_subtotals")
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for g in t.rows.iter().filter(|r| !r.is_data()) {
+        let children: Vec<&str> = t
+            .rows
+            .iter()
+            .filter(|r| r.parent == g.id && r.is_data())
+            .map(|r| r.id.as_str())
+            .collect();
+        for c in &t.columns {
+            let Some(printed) = get(v, "applications", &g.id, &c.id) else {
+                continue;
+            };
+            let Some(sum) = sum(
+                v,
+                children.iter().map(|r| (*r, c.id.as_str())),
+                "applications",
+            ) else {
+                continue;
+            };
+            if (printed - sum).abs() > 1e-6 {
+                out.push(
+                    Finding::new(
+                        &id.id,
+                        Severity::Warning,
+                        format!(
+                            "{} {}: printed subtotal {} ≠ sum of sub-rows {}",
+                            g.label,
+                            c.label,
+                            fmt_num(printed),
+                            fmt_num(sum)
+                        ),
+                    )
+                    .at("applications", &g.id, &c.id)
+                    .values(fmt_num(sum), fmt_num(printed)),
+                );
+            }
+        }
+    }
     out
 }
 
 /// Soft per-row comparisons written as `a >= b` in a block of table 2.
 fn soft_row_checks(format: &Format, v: &Values) -> Vec<Finding> {
     let mut out = Vec::new();
-    for id in format.identities.iter().filter(|i| i.apply == "per_row" && !i.block.is_empty()) {
-        let Some((a, b)) = id.expr.split_once(">=") else { continue };
+    for id in format
+        .identities
+        .iter()
+        .filter(|i| i.apply == "per_row" && !i.block.is_empty())
+    {
+        let Some((a, b)) = id.expr.split_once(">=") else {
+            continue;
+        };
         let (a, b) = (a.trim(), b.trim());
-        let Some(block) = format.tables.active_disclosure.blocks.iter().find(|bl| bl.id == id.block) else { continue };
+        let Some(block) = format
+            .tables
+            .active_disclosure
+            .blocks
+            .iter()
+            .find(|bl| bl.id == id.block)
+        else {
+            continue;
+        };
         for row in &block.rows {
-            if let (Some(x), Some(y)) = (get(v, &id.table, &row.id, a), get(v, &id.table, &row.id, b)) {
+            if let (Some(x), Some(y)) =
+                (get(v, &id.table, &row.id, a), get(v, &id.table, &row.id, b))
+            {
                 if x < y {
                     out.push(
-                        Finding::new(&id.id, Severity::Warning, format!("{}: {a} {} < {b} {}", row.label, fmt_num(x), fmt_num(y)))
-                            .at(&id.table, &row.id, a)
-                            .values(format!(">= {}", fmt_num(y)), fmt_num(x)),
+                        Finding::new(
+                            &id.id,
+                            Severity::Warning,
+                            format!("{}: {a} {} < {b} {}", row.label, fmt_num(x), fmt_num(y)),
+                        )
+                        .at(&id.table, &row.id, a)
+                        .values(format!(">= {}", fmt_num(y)), fmt_num(x)),
                     );
                 }
             }
@@ -180,41 +302,74 @@ fn soft_row_checks(format: &Format, v: &Values) -> Vec<Finding> {
     out
 }
 
+/// The value of `a.b.c+d.e.f` (every operand present), or None.
+fn reading(v: &Values, expr: &str) -> Option<f64> {
+    let mut total = 0.0;
+    for key in expr.split('+') {
+        let parts: Vec<&str> = key.trim().split('.').collect();
+        let [t, r, c] = parts.as_slice() else {
+            return None;
+        };
+        total += get(v, t, r, c)?;
+    }
+    Some(total)
+}
+
 /// Compares figures the prose states with the table cells they restate.
 /// `prose` is the report's paragraphs outside tables.
 pub fn prose_findings(common: &Common, prose: &[&Line], cells: &[Cell]) -> Vec<Finding> {
     let v = values_of(cells);
     let mut out = Vec::new();
     for rule in &common.prose {
-        let parts: Vec<&str> = rule.cell.split('.').collect();
-        let [t, r, c] = parts.as_slice() else { continue };
-        let Some(table_value) = get(&v, t, r, c) else { continue };
+        let readings: Vec<(String, f64)> = rule
+            .cells
+            .iter()
+            .filter_map(|e| Some((e.clone(), reading(&v, e)?)))
+            .collect();
+        let Some((first_key, first_value)) = readings.first().cloned() else {
+            continue;
+        };
+        let parts: Vec<&str> = first_key
+            .split('+')
+            .next()
+            .unwrap_or("")
+            .split('.')
+            .collect();
+        let [t, r, c] = parts.as_slice() else {
+            continue;
+        };
         'patterns: for pat in &rule.patterns {
             let Ok(re) = Regex::new(pat) else { continue };
             for line in prose {
                 let text: String = crate::text::compact(&line.text);
-                if let Some(m) = re.captures(&text) {
-                    let Some(n) = m.get(1).and_then(|g| g.as_str().parse::<f64>().ok()) else { continue };
-                    if (n - table_value).abs() > 1e-9 {
-                        out.push(
-                            Finding::new(
-                                "text_table_mismatch",
-                                Severity::Warning,
-                                format!(
-                                    "prose on page {} line {} says “{}” but {} is {}",
-                                    line.page,
-                                    line.line,
-                                    m.get(0).map_or("", |g| g.as_str()),
-                                    rule.cell,
-                                    fmt_num(table_value)
-                                ),
-                            )
-                            .at(t, r, c)
-                            .values(fmt_num(table_value), fmt_num(n)),
-                        );
-                    }
-                    break 'patterns;
+                let Some(m) = re.captures(&text) else {
+                    continue;
+                };
+                let Some(n) = m.get(1).and_then(|g| g.as_str().parse::<f64>().ok()) else {
+                    continue;
+                };
+                if !readings.iter().any(|(_, x)| (n - x).abs() < 1e-9) {
+                    let shown: Vec<String> = readings
+                        .iter()
+                        .map(|(k, x)| format!("{k} = {}", fmt_num(*x)))
+                        .collect();
+                    out.push(
+                        Finding::new(
+                            "text_table_mismatch",
+                            Severity::Warning,
+                            format!(
+                                "prose on page {} line {} says “{}” but the table has {}",
+                                line.page,
+                                line.line,
+                                m.get(0).map_or("", |g| g.as_str()),
+                                shown.join(" / ")
+                            ),
+                        )
+                        .at(t, r, c)
+                        .values(fmt_num(first_value), fmt_num(n)),
+                    );
                 }
+                break 'patterns;
             }
         }
     }

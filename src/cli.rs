@@ -4,7 +4,11 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "nianbao", version, about = "Chinese government information-disclosure annual reports (政府信息公开工作年度报告) → audited CSV")]
+#[command(
+    name = "nianbao",
+    version,
+    about = "Chinese government information-disclosure annual reports (政府信息公开工作年度报告) → audited CSV"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -13,7 +17,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Extract reports (PDF or text, any Chinese encoding) into CSV files.
-    #[command(after_help = "Example:\n  nianbao extract corpus/ --out out/\n  cat report.txt | nianbao extract - --out out/\n\nWrites reports.csv, cells.csv, wide.csv, sections.csv, repairs.csv and findings.csv.\nExit status: 0 all files read, 1 some files had errors (outputs still written), 2 usage error.")]
+    #[command(
+        after_help = "Example:\n  nianbao extract corpus/ --out out/\n  cat report.txt | nianbao extract - --out out/\n\nWrites reports.csv, cells.csv, wide.csv, sections.csv, repairs.csv and findings.csv.\nExit status: 0 all files read, 1 some files had errors (outputs still written), 2 usage error."
+    )]
     Extract {
         /// Files, folders (searched recursively for .pdf .txt .md) or - for stdin.
         #[arg(required = true)]

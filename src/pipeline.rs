@@ -5,7 +5,9 @@ use crate::clean::clean;
 use crate::ingest::{read_bytes, IngestOptions};
 use crate::model::{Cell, Document, Finding, Line, Report, Severity, Status};
 use crate::parse::outline::{headings, title_block};
-use crate::parse::tables::{block_keys, grid_keys, parse_rows, parse_single_row, ParsedTable, TokenDoc};
+use crate::parse::tables::{
+    block_keys, grid_group_keys, grid_keys, parse_rows, parse_single_row, ParsedTable, TokenDoc,
+};
 use crate::template::map::{map_active, map_applications, map_review, Mapped};
 use crate::template::{Format, Grammars};
 use crate::text::compact;
@@ -18,7 +20,11 @@ pub fn extract_bytes(id: &str, bytes: &[u8], grammars: &Grammars, opts: &IngestO
         match read_bytes(bytes, opts) {
             Ok(doc) => extract_document(id, doc, grammars),
             Err(e) => {
-                let src = if crate::ingest::looks_like_pdf(bytes) { "pdf" } else { "" };
+                let src = if crate::ingest::looks_like_pdf(bytes) {
+                    "pdf"
+                } else {
+                    ""
+                };
                 Report::failed(id, src, e.to_string())
             }
         }
@@ -41,7 +47,11 @@ pub fn detect_format<'g>(lines: &[Line], grammars: &'g Grammars) -> Option<&'g F
     let text: String = lines.iter().map(|l| compact(&l.text)).collect();
     let mut best: Option<(&Format, usize)> = None;
     for f in &grammars.formats {
-        let hits = f.detect_markers.iter().filter(|m| text.contains(&compact(m))).count();
+        let hits = f
+            .detect_markers
+            .iter()
+            .filter(|m| text.contains(&compact(m)))
+            .count();
         if hits >= grammars.common.min_marker_hits && best.is_none_or(|(_, b)| hits > b) {
             best = Some((f, hits));
         }
@@ -76,14 +86,26 @@ pub fn extract_document(id: &str, doc: Document, grammars: &Grammars) -> Report 
                 table_lines.push(t.lines);
             }
         }
+        for t in &tables {
+            report.repairs.extend(t.repairs.iter().cloned());
+        }
         let mapped = map_tables(&tables, f, &lines, grammars);
         report.cells = mapped.cells;
         report.repairs.extend(mapped.repairs);
         report.findings.extend(mapped.findings);
-        report.findings.extend(missing_rows(f, &tables, &report.cells, &report.findings));
+        report
+            .findings
+            .extend(missing_rows(f, &tables, &report.cells, &report.findings));
         report.findings.extend(identity_findings(f, &report.cells));
-        let prose: Vec<&Line> = lines.iter().enumerate().filter(|(i, _)| !table_lines.iter().any(|&(a, b)| a <= *i && *i <= b)).map(|(_, l)| l).collect();
-        report.findings.extend(prose_findings(&grammars.common, &prose, &report.cells));
+        let prose: Vec<&Line> = lines
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !table_lines.iter().any(|&(a, b)| a <= *i && *i <= b))
+            .map(|(_, l)| l)
+            .collect();
+        report
+            .findings
+            .extend(prose_findings(&grammars.common, &prose, &report.cells));
     } else {
         report.findings.push(Finding::new(
             "no_template",
@@ -101,12 +123,18 @@ fn parse_tables(tdoc: &TokenDoc, f: &Format) -> Vec<ParsedTable> {
     let mut out = Vec::new();
     for id in ["active_disclosure", "applications", "review_litigation"] {
         let Some(&(_, s, e)) = regions.iter().find(|r| r.0 == id) else {
-            out.push(ParsedTable { table: id.to_string(), found: false, ..Default::default() });
+            out.push(ParsedTable {
+                table: id.to_string(),
+                found: false,
+                ..Default::default()
+            });
             continue;
         };
         out.push(match id {
-            "active_disclosure" => parse_rows(tdoc, id, (s, e), &block_keys(f), false),
-            "applications" => parse_rows(tdoc, id, (s, e), &grid_keys(f), true),
+            "active_disclosure" => parse_rows(tdoc, id, (s, e), &block_keys(f), &[], false),
+            "applications" => {
+                parse_rows(tdoc, id, (s, e), &grid_keys(f), &grid_group_keys(f), true)
+            }
             _ => parse_single_row(tdoc, id, (s, e)),
         });
     }
@@ -132,27 +160,64 @@ fn map_tables(tables: &[ParsedTable], f: &Format, lines: &[Line], g: &Grammars) 
 /// Template order of a cell, for a deterministic `cells.csv`.
 fn key_order(f: &Format, c: &Cell) -> usize {
     let key = format!("{}.{}.{}", c.table, c.row, c.column);
-    f.cell_keys().iter().position(|k| *k == key).unwrap_or(usize::MAX)
+    f.cell_keys()
+        .iter()
+        .position(|k| *k == key)
+        .unwrap_or(usize::MAX)
 }
 
 /// `missing_table` / `missing_row` for template rows with no cells and no other finding.
-fn missing_rows(f: &Format, tables: &[ParsedTable], cells: &[Cell], findings: &[Finding]) -> Vec<Finding> {
+fn missing_rows(
+    f: &Format,
+    tables: &[ParsedTable],
+    cells: &[Cell],
+    findings: &[Finding],
+) -> Vec<Finding> {
     let mut out = Vec::new();
     for t in tables {
         if !t.found {
-            out.push(Finding::new("missing_table", Severity::Error, format!("table {} not found", t.table)).at(&t.table, "", ""));
+            out.push(
+                Finding::new(
+                    "missing_table",
+                    Severity::Error,
+                    format!("table {} not found", t.table),
+                )
+                .at(&t.table, "", ""),
+            );
             continue;
         }
         let rows: Vec<String> = match t.table.as_str() {
-            "active_disclosure" => f.tables.active_disclosure.blocks.iter().flat_map(|b| b.rows.iter().map(|r| r.id.clone())).collect(),
-            "applications" => f.tables.applications.rows.iter().filter(|r| r.is_data()).map(|r| r.id.clone()).collect(),
+            "active_disclosure" => f
+                .tables
+                .active_disclosure
+                .blocks
+                .iter()
+                .flat_map(|b| b.rows.iter().map(|r| r.id.clone()))
+                .collect(),
+            "applications" => f
+                .tables
+                .applications
+                .rows
+                .iter()
+                .filter(|r| r.is_data())
+                .map(|r| r.id.clone())
+                .collect(),
             _ => vec!["cases".to_string()],
         };
         for r in rows {
             let has_cells = cells.iter().any(|c| c.table == t.table && c.row == r);
-            let explained = findings.iter().any(|x| x.table == t.table && x.row == r && x.severity == Severity::Error);
+            let explained = findings
+                .iter()
+                .any(|x| x.table == t.table && x.row == r && x.severity == Severity::Error);
             if !has_cells && !explained {
-                out.push(Finding::new("missing_row", Severity::Error, format!("row {r} of table {} has no values in the report", t.table)).at(&t.table, &r, ""));
+                out.push(
+                    Finding::new(
+                        "missing_row",
+                        Severity::Error,
+                        format!("row {r} of table {} has no values in the report", t.table),
+                    )
+                    .at(&t.table, &r, ""),
+                );
             }
         }
     }

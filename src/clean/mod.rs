@@ -58,36 +58,58 @@ pub fn clean(pages: &[Page], furniture: &Furniture) -> Cleaned {
     // Work on (page, text) with furniture removed.
     let mut kept: Vec<Vec<String>> = Vec::with_capacity(pages.len());
     for p in pages {
-        let nonempty: Vec<usize> = (0..p.lines.len()).filter(|&i| !p.lines[i].trim().is_empty()).collect();
-        let edges: Vec<usize> = nonempty.iter().take(2).chain(nonempty.iter().rev().take(3)).copied().collect();
+        let nonempty: Vec<usize> = (0..p.lines.len())
+            .filter(|&i| !p.lines[i].trim().is_empty())
+            .collect();
+        let edges: Vec<usize> = nonempty
+            .iter()
+            .take(2)
+            .chain(nonempty.iter().rev().take(3))
+            .copied()
+            .collect();
         let mut lines = Vec::new();
         for (i, raw) in p.lines.iter().enumerate() {
             let t = normalize(raw);
             let t = t.trim();
             let at_edge = edges.contains(&i);
-            let number = pats.anywhere.iter().any(|r| r.is_match(t)) || (multi && at_edge && pats.edge.iter().any(|r| r.is_match(t)));
+            let number = pats.anywhere.iter().any(|r| r.is_match(t))
+                || (multi && at_edge && pats.edge.iter().any(|r| r.is_match(t)));
             let header = at_edge && running.contains_key(&furniture_key(t));
             if !t.is_empty() && (number || header) {
                 repairs.push(Repair {
-                    kind: if number { "page_number" } else { "running_header" }.into(),
+                    kind: if number {
+                        "page_number"
+                    } else {
+                        "running_header"
+                    }
+                    .into(),
                     page: Some(p.number),
                     line: Some(lines.len() + 1),
                     before: raw.trim().to_string(),
                     after: String::new(),
-                    rule: if number { "page furniture pattern" } else { "same line at the edge of several pages" }.into(),
+                    rule: if number {
+                        "page furniture pattern"
+                    } else {
+                        "same line at the edge of several pages"
+                    }
+                    .into(),
                 });
                 continue;
             }
-            lines.push(raw.trim_end().to_string());
+            lines.push(raw.trim_end_matches([' ', '\r', '\u{3000}']).to_string());
         }
         kept.push(lines);
     }
     // Join sentences broken by a page break.
     for pi in 0..kept.len().saturating_sub(1) {
-        let Some(a_idx) = kept[pi].iter().rposition(|l| !l.trim().is_empty()) else { continue };
-        let Some(b_idx) = kept[pi + 1].iter().position(|l| !l.trim().is_empty()) else { continue };
+        let Some(a_idx) = kept[pi].iter().rposition(|l| !l.trim().is_empty()) else {
+            continue;
+        };
+        let Some(b_idx) = kept[pi + 1].iter().position(|l| !l.trim().is_empty()) else {
+            continue;
+        };
         let (a, b) = (kept[pi][a_idx].clone(), kept[pi + 1][b_idx].clone());
-        if continues(&a, &b) {
+        if continues_across_page(&a, &b) {
             let joined = format!("{}{}", a.trim_end(), b.trim_start());
             repairs.push(Repair {
                 kind: "page_break_join".into(),
@@ -132,7 +154,13 @@ pub fn clean(pages: &[Page], furniture: &Furniture) -> Cleaned {
                 findings.push(Finding::new(
                     "possible_broken_sentence",
                     Severity::Info,
-                    format!("page {} line {}: “{}” stops mid-sentence before “{}”; left as is", pages[pi].number, i + 1, tail(&a), head(&b)),
+                    format!(
+                        "page {} line {}: “{}” stops mid-sentence before “{}”; left as is",
+                        pages[pi].number,
+                        i + 1,
+                        tail(&a),
+                        head(&b)
+                    ),
                 ));
             }
             i += 1;
@@ -141,10 +169,18 @@ pub fn clean(pages: &[Page], furniture: &Furniture) -> Cleaned {
     let mut out = Vec::new();
     for (pi, lines) in kept.into_iter().enumerate() {
         for (li, text) in lines.into_iter().enumerate() {
-            out.push(Line { text, page: pages[pi].number, line: li + 1 });
+            out.push(Line {
+                text,
+                page: pages[pi].number,
+                line: li + 1,
+            });
         }
     }
-    Cleaned { lines: out, repairs, findings }
+    Cleaned {
+        lines: out,
+        repairs,
+        findings,
+    }
 }
 
 /// A paragraph line: not a table row, and not a heading unless it is a run-in
@@ -162,21 +198,50 @@ fn has_clause(t: &str) -> bool {
 fn starts_like_continuation(b: &str) -> bool {
     let b = normalize(b);
     let b = b.trim();
-    let Some(c) = b.chars().next() else { return false };
-    (is_cjk(c) || c.is_ascii_digit() || "，,、。；）)”".contains(c)) && !is_table_line(b) && heading_of(b).is_none() && !b.starts_with('#')
+    let Some(c) = b.chars().next() else {
+        return false;
+    };
+    (is_cjk(c) || c.is_ascii_digit() || "，,、。；）)”".contains(c))
+        && !is_table_line(b)
+        && heading_of(b).is_none()
+        && !b.starts_with('#')
 }
 
 /// A long prose line cut mid-sentence, followed by its continuation.
 fn continues(a: &str, b: &str) -> bool {
     let at = a.trim();
-    is_prose(at) && has_clause(at) && at.chars().count() >= MIN_BROKEN_LINE && !ends_sentence(at) && starts_like_continuation(b)
+    is_prose(at)
+        && has_clause(at)
+        && at.chars().count() >= MIN_BROKEN_LINE
+        && !ends_sentence(at)
+        && starts_like_continuation(b)
+}
+
+/// At a page boundary a line of a hard-wrapped paragraph (PDF text) is short, so
+/// length proves nothing; an unfinished sentence with a clause continued by text
+/// that is not a heading or table row is enough.
+fn continues_across_page(a: &str, b: &str) -> bool {
+    let at = a.trim();
+    is_prose(at)
+        && at.chars().count() >= 10
+        && !ends_sentence(at)
+        && at
+            .chars()
+            .last()
+            .is_some_and(|c| is_cjk(c) || c.is_ascii_digit() || "“\"（(，,、".contains(c))
+        && starts_like_continuation(b)
 }
 
 /// Like [`continues`] but for a line too short to be sure.
 fn maybe_continues(a: &str, b: &str) -> bool {
     let at = a.trim();
     let n = at.chars().count();
-    is_prose(at) && has_clause(at) && (20..MIN_BROKEN_LINE).contains(&n) && !ends_sentence(at) && at.chars().last().is_some_and(is_cjk) && starts_like_continuation(b)
+    is_prose(at)
+        && has_clause(at)
+        && (20..MIN_BROKEN_LINE).contains(&n)
+        && !ends_sentence(at)
+        && at.chars().last().is_some_and(is_cjk)
+        && starts_like_continuation(b)
 }
 
 /// Lines repeated at the top or bottom of at least three pages (and half of them).
@@ -187,7 +252,7 @@ fn running_lines(pages: &[Page]) -> HashMap<String, usize> {
         let mut seen = std::collections::HashSet::new();
         for l in nonempty.iter().take(2).chain(nonempty.iter().rev().take(2)) {
             let k = furniture_key(&normalize(l));
-            if k.chars().count() >= 4 && seen.insert(k.clone()) {
+            if k.chars().count() >= 4 && !ends_sentence(l) && seen.insert(k.clone()) {
                 *counts.entry(k).or_default() += 1;
             }
         }
@@ -199,7 +264,10 @@ fn running_lines(pages: &[Page]) -> HashMap<String, usize> {
 
 /// A line's identity for header detection: digits (page numbers) and spaces ignored.
 fn furniture_key(t: &str) -> String {
-    t.chars().filter(|c| !c.is_whitespace()).map(|c| if c.is_ascii_digit() { '#' } else { c }).collect()
+    t.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| if c.is_ascii_digit() { '#' } else { c })
+        .collect()
 }
 
 fn tail(s: &str) -> String {
@@ -223,18 +291,38 @@ mod tests {
     use super::*;
 
     fn furniture() -> Furniture {
-        crate::template::Grammars::embedded().unwrap().common.furniture
+        crate::template::Grammars::embedded()
+            .unwrap()
+            .common
+            .furniture
     }
 
     fn page(n: usize, lines: &[&str]) -> Page {
-        Page { number: n, lines: lines.iter().map(|s| s.to_string()).collect() }
+        Page {
+            number: n,
+            lines: lines.iter().map(|s| s.to_string()).collect(),
+        }
     }
 
     #[test]
     fn joins_sentence_broken_by_blank_lines_and_logs_it() {
         let long = "2020年，我单位主动公开政府信息253条。其中，部门职能6条，政府文件解读4条，社会公益信息16";
-        let c = clean(&[page(1, &[long, "", "条，重要部署执行公开16条。", "", "二、主动公开政府信息情况"])], &furniture());
-        assert!(c.lines[0].text.ends_with("社会公益信息16条，重要部署执行公开16条。"));
+        let c = clean(
+            &[page(
+                1,
+                &[
+                    long,
+                    "",
+                    "条，重要部署执行公开16条。",
+                    "",
+                    "二、主动公开政府信息情况",
+                ],
+            )],
+            &furniture(),
+        );
+        assert!(c.lines[0]
+            .text
+            .ends_with("社会公益信息16条，重要部署执行公开16条。"));
         assert_eq!(c.repairs.len(), 1);
         assert_eq!(c.repairs[0].kind, "page_break_join");
         assert!(c.repairs[0].before.contains("16 ‖ 条"));
@@ -247,17 +335,33 @@ mod tests {
         let c = clean(&[page(1, &[long, "", "（五）监督保障情况"])], &furniture());
         assert_eq!(c.lines.iter().filter(|l| !l.text.is_empty()).count(), 2);
         // A finished sentence is not joined.
-        let c = clean(&[page(1, &["一、总体情况", "", "2020年，我局认真贯彻落实。"])], &furniture());
+        let c = clean(
+            &[page(1, &["一、总体情况", "", "2020年，我局认真贯彻落实。"])],
+            &furniture(),
+        );
         assert!(c.repairs.is_empty());
         // A short title line is not joined to the text under it.
-        let c = clean(&[page(1, &["2020年政府信息公开工作年度报告", "", "按照《通知》要求编制本报告。"])], &furniture());
+        let c = clean(
+            &[page(
+                1,
+                &[
+                    "2020年政府信息公开工作年度报告",
+                    "",
+                    "按照《通知》要求编制本报告。",
+                ],
+            )],
+            &furniture(),
+        );
         assert!(c.repairs.is_empty());
     }
 
     #[test]
     fn removes_page_numbers_and_joins_across_pages() {
         let long = "加强政府网站和政务新媒体日常管理，运用第三方检测平台实行常态化监测，执行信息审核发布制度。严格执行“分";
-        let pages = [page(1, &["一、总体情况", long, "", "-1-"]), page(2, &["级审核、先审后发”程序。", "— 2 —"])];
+        let pages = [
+            page(1, &["一、总体情况", long, "", "-1-"]),
+            page(2, &["级审核、先审后发”程序。", "— 2 —"]),
+        ];
         let c = clean(&pages, &furniture());
         let kinds: Vec<&str> = c.repairs.iter().map(|r| r.kind.as_str()).collect();
         assert_eq!(kinds, vec!["page_number", "page_number", "page_break_join"]);
@@ -267,9 +371,28 @@ mod tests {
 
     #[test]
     fn removes_running_headers() {
-        let pages: Vec<Page> = (1..=4).map(|n| page(n, &["某某县人民政府公报", "正文内容。", &format!("第 {n} 页 共 4 页")])).collect();
+        let pages: Vec<Page> = (1..=4)
+            .map(|n| {
+                page(
+                    n,
+                    &[
+                        "某某县人民政府公报",
+                        "正文内容。",
+                        "正文内容。",
+                        "正文内容。",
+                        &format!("第 {n} 页 共 4 页"),
+                    ],
+                )
+            })
+            .collect();
         let c = clean(&pages, &furniture());
         assert!(c.lines.iter().all(|l| l.text == "正文内容。"));
-        assert_eq!(c.repairs.iter().filter(|r| r.kind == "running_header").count(), 4);
+        assert_eq!(
+            c.repairs
+                .iter()
+                .filter(|r| r.kind == "running_header")
+                .count(),
+            4
+        );
     }
 }

@@ -128,7 +128,7 @@ pub fn decode_text(bytes: &[u8]) -> Result<(String, String), IngestError> {
 
 /// BOM-less UTF-16: many NUL bytes on one parity.
 fn sniff_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
-    if bytes.len() < 4 || bytes.len() % 2 != 0 {
+    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
         return None;
     }
     let n = bytes.len() / 2;

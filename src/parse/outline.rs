@@ -39,7 +39,10 @@ pub fn heading_number(s: &str) -> IResult<&str, (u8, String)> {
         let (r, (n, _)) = tuple((ascii_num, alt((tag("、"), tag(".")))))(s)?;
         // `1.5` is a number, not a heading.
         if r.starts_with(|c: char| c.is_ascii_digit()) {
-            return Err(nom::Err::Error(nom::error::Error::new(s, nom::error::ErrorKind::Digit)));
+            return Err(nom::Err::Error(nom::error::Error::new(
+                s,
+                nom::error::ErrorKind::Digit,
+            )));
         }
         Ok((r, (3u8, format!("{n}."))))
     };
@@ -86,7 +89,9 @@ pub fn section_of(format: Option<&Format>, formats: &[Format], title: &str) -> S
         for s in &f.sections {
             let label = compact(&s.label);
             let core = crate::template::labels::strip_enumerator(&label).to_string();
-            let hit = std::iter::once(core).chain(s.aliases.iter().map(|a| compact(a))).any(|k| c == k || (k.chars().count() >= 4 && c.contains(&k)));
+            let hit = std::iter::once(core)
+                .chain(s.aliases.iter().map(|a| compact(a)))
+                .any(|k| c == k || (k.chars().count() >= 4 && c.contains(&k)));
             if hit {
                 return s.id.clone();
             }
@@ -96,19 +101,37 @@ pub fn section_of(format: Option<&Format>, formats: &[Format], title: &str) -> S
 }
 
 /// Headings of the report outside the given table line ranges.
-pub fn headings(lines: &[Line], skip: &[(usize, usize)], format: Option<&Format>, formats: &[Format]) -> Vec<Heading> {
+pub fn headings(
+    lines: &[Line],
+    skip: &[(usize, usize)],
+    format: Option<&Format>,
+    formats: &[Format],
+) -> Vec<Heading> {
     let mut out = Vec::new();
     let mut section = String::new();
     for (i, l) in lines.iter().enumerate() {
         if skip.iter().any(|&(a, b)| a <= i && i <= b) {
             continue;
         }
-        let Some((level, number, title)) = heading_of(&l.text) else { continue };
+        let Some((level, number, title)) = heading_of(&l.text) else {
+            continue;
+        };
         if level == 1 {
             section = section_of(format, formats, &title);
         }
-        let sec = if level == 1 { section.clone() } else { String::new() };
-        out.push(Heading { level, number, title, section: sec, page: l.page, line: l.line });
+        let sec = if level == 1 {
+            section.clone()
+        } else {
+            String::new()
+        };
+        out.push(Heading {
+            level,
+            number,
+            title,
+            section: sec,
+            page: l.page,
+            line: l.line,
+        });
     }
     out
 }
@@ -130,13 +153,22 @@ fn title_re() -> &'static Regex {
 
 fn date_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"((?:19|20)\d{2})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?").expect("static regex"))
+    RE.get_or_init(|| {
+        Regex::new(r"((?:19|20)\d{2})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
+            .expect("static regex")
+    })
 }
 
 fn clean_agency(s: &str) -> String {
     let s = s.trim().trim_start_matches('#').trim();
-    let s = s.split_once([':', '：']).map(|(k, v)| if k.chars().count() <= 4 { v } else { s }).unwrap_or(s);
-    let s: String = s.chars().filter(|c| !c.is_whitespace() && !"《》\"“”".contains(*c)).collect();
+    let s = s
+        .split_once([':', '：'])
+        .map(|(k, v)| if k.chars().count() <= 4 { v } else { s })
+        .unwrap_or(s);
+    let s: String = s
+        .chars()
+        .filter(|c| !c.is_whitespace() && !"《》\"“”".contains(*c))
+        .collect();
     let s = s.trim_start_matches("关于").trim_end_matches("关于");
     // Leading page chrome such as 当前位置：首页… is not an agency.
     if s.chars().count() > 30 {
@@ -148,12 +180,20 @@ fn clean_agency(s: &str) -> String {
 /// Reads the title block from the first lines, the date from metadata or the end.
 pub fn title_block(lines: &[Line]) -> TitleBlock {
     let mut tb = TitleBlock::default();
-    let head: Vec<&Line> = lines.iter().filter(|l| !l.text.trim().is_empty()).take(15).collect();
+    let head: Vec<&Line> = lines
+        .iter()
+        .filter(|l| !l.text.trim().is_empty())
+        .take(15)
+        .collect();
     // Titles wrap: try each line joined with the next one.
     for (i, l) in head.iter().enumerate() {
         let mut candidates = vec![normalize(&l.text)];
         if let Some(n) = head.get(i + 1) {
-            candidates.push(format!("{}{}", normalize(&l.text).trim_end(), normalize(&n.text).trim_start()));
+            candidates.push(format!(
+                "{}{}",
+                normalize(&l.text).trim_end(),
+                normalize(&n.text).trim_start()
+            ));
         }
         for text in candidates {
             let flat: String = text.chars().filter(|c| *c != ' ').collect();
@@ -186,7 +226,10 @@ fn published_date(lines: &[Line], year: Option<i32>) -> Option<String> {
         let y: i32 = c[1].parse().ok()?;
         let m: u32 = c[2].parse().ok()?;
         let d: u32 = c[3].parse().ok()?;
-        if !(1..=12).contains(&m) || !(1..=31).contains(&d) || year.is_some_and(|ry| y <= ry - 1 || y > ry + 2) {
+        if !(1..=12).contains(&m)
+            || !(1..=31).contains(&d)
+            || year.is_some_and(|ry| y < ry || y > ry + 2)
+        {
             return None;
         }
         Some(format!("{y:04}-{m:02}-{d:02}"))
@@ -195,7 +238,10 @@ fn published_date(lines: &[Line], year: Option<i32>) -> Option<String> {
     for l in lines.iter().take(20) {
         let t = normalize(&l.text);
         let t = t.trim();
-        if ["发布时间", "发布日期", "成文日期", "日期"].iter().any(|k| t.starts_with(k)) {
+        if ["发布时间", "发布日期", "成文日期", "日期"]
+            .iter()
+            .any(|k| t.starts_with(k))
+        {
             if let Some(d) = date_re().captures(t).and_then(as_date) {
                 return Some(d);
             }
@@ -206,7 +252,9 @@ fn published_date(lines: &[Line], year: Option<i32>) -> Option<String> {
         let t = normalize(&l.text);
         let t = t.trim().trim_matches(['(', ')', ' ']);
         let m = date_re().find(t)?;
-        (m.start() == 0 && m.end() == t.len()).then(|| date_re().captures(t).and_then(as_date)).flatten()
+        (m.start() == 0 && m.end() == t.len())
+            .then(|| date_re().captures(t).and_then(as_date))
+            .flatten()
     };
     let nonempty: Vec<&Line> = lines.iter().filter(|l| !l.text.trim().is_empty()).collect();
     for l in nonempty.iter().rev().take(8) {
@@ -222,16 +270,28 @@ mod tests {
     use super::*;
 
     fn line(t: &str) -> Line {
-        Line { text: t.to_string(), page: 1, line: 1 }
+        Line {
+            text: t.to_string(),
+            page: 1,
+            line: 1,
+        }
     }
 
     #[test]
     fn heading_levels() {
-        assert_eq!(heading_of("一、总体情况").unwrap(), (1, "一".into(), "总体情况".into()));
+        assert_eq!(
+            heading_of("一、总体情况").unwrap(),
+            (1, "一".into(), "总体情况".into())
+        );
         assert_eq!(heading_of("（二）依申请公开信息情况").unwrap().0, 2);
         assert_eq!(heading_of("(四) 平台建设情况").unwrap().1, "(四)");
         assert_eq!(heading_of("1.做好常规类信息公开。按照要求，对机构职能、部门文件会议、相关解读、规划计划、财务等信息进行公开，并根据变化随时调整更新。").unwrap().2, "做好常规类信息公开");
-        assert_eq!(heading_of("4. 人大代表、政协委员建议提案办理结果公开。2020年").unwrap().0, 3);
+        assert_eq!(
+            heading_of("4. 人大代表、政协委员建议提案办理结果公开。2020年")
+                .unwrap()
+                .0,
+            3
+        );
         assert_eq!(heading_of("（１）专项").unwrap().0, 4);
         assert_eq!(heading_of("## 一、总体情况").unwrap().0, 1);
         assert!(heading_of("2020年，我局认真贯彻落实").is_none());
@@ -240,14 +300,39 @@ mod tests {
 
     #[test]
     fn title_block_variants() {
-        let tb = title_block(&[line(""), line("沂源县自然资源局"), line("2020年政府信息公开工作年度报告"), line("2021年1月28日")]);
-        assert_eq!(tb, TitleBlock { agency: "沂源县自然资源局".into(), year: Some(2020), published: Some("2021-01-28".into()) });
-        let tb = title_block(&[line("标题: 平潭综合实验区2019年度政府信息公开工作年度报告"), line("发布时间: 2020-01-20 15:22")]);
+        let tb = title_block(&[
+            line(""),
+            line("沂源县自然资源局"),
+            line("2020年政府信息公开工作年度报告"),
+            line("2021年1月28日"),
+        ]);
+        assert_eq!(
+            tb,
+            TitleBlock {
+                agency: "沂源县自然资源局".into(),
+                year: Some(2020),
+                published: Some("2021-01-28".into())
+            }
+        );
+        let tb = title_block(&[
+            line("标题: 平潭综合实验区2019年度政府信息公开工作年度报告"),
+            line("发布时间: 2020-01-20 15:22"),
+        ]);
         assert_eq!(tb.agency, "平潭综合实验区");
         assert_eq!(tb.published.as_deref(), Some("2020-01-20"));
-        let tb = title_block(&[line("正文"), line("2024 年上海市科委政府信息公开工作"), line("年度报告")]);
+        let tb = title_block(&[
+            line("正文"),
+            line("2024 年上海市科委政府信息公开工作"),
+            line("年度报告"),
+        ]);
         assert_eq!((tb.agency.as_str(), tb.year), ("上海市科委", Some(2024)));
-        let tb = title_block(&[line("# 沐阳县人民政府 2025 年 政府信息公开工作年度报告"), line("(2026年1月23日)")]);
-        assert_eq!((tb.agency.as_str(), tb.published.as_deref()), ("沐阳县人民政府", Some("2026-01-23")));
+        let tb = title_block(&[
+            line("# 沐阳县人民政府 2025 年 政府信息公开工作年度报告"),
+            line("(2026年1月23日)"),
+        ]);
+        assert_eq!(
+            (tb.agency.as_str(), tb.published.as_deref()),
+            ("沐阳县人民政府", Some("2026-01-23"))
+        );
     }
 }

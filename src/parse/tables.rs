@@ -8,7 +8,7 @@
 //! reported, never guessed.
 
 use super::tokens::{tokenize_line, Kind, Token};
-use crate::model::Line;
+use crate::model::{Line, Repair};
 use crate::template::labels::{find_approx, max_errors, row_keys, RowKeys};
 use crate::template::{Common, Format};
 use crate::text::compact;
@@ -45,11 +45,15 @@ pub struct ParsedTable {
     pub stray: Vec<Token>,
     /// Indices of the first and last cleaned line of the region.
     pub lines: (usize, usize),
+    /// Structural repairs: rows re-aligned after a page break, blank lines dropped.
+    pub repairs: Vec<Repair>,
 }
 
 /// All tokens of the document plus a compact label stream over its text tokens.
 pub struct TokenDoc {
     pub tokens: Vec<Token>,
+    /// The cleaned lines the tokens index into.
+    lines: Vec<Line>,
     common: Common,
     /// Compact characters of text tokens…
     stream: Vec<char>,
@@ -63,7 +67,12 @@ impl TokenDoc {
     pub fn new(lines: &[Line], common: &Common) -> Self {
         let mut tokens = Vec::new();
         for (i, l) in lines.iter().enumerate() {
-            tokens.extend(tokenize_line(&l.text, i, &common.cells.empty_tokens, &common.cells.units));
+            tokens.extend(tokenize_line(
+                &l.text,
+                i,
+                &common.cells.empty_tokens,
+                &common.cells.units,
+            ));
         }
         let mut stream = Vec::new();
         let mut owner = Vec::new();
@@ -79,7 +88,14 @@ impl TokenDoc {
                 }
             }
         }
-        TokenDoc { tokens, common: common.clone(), stream, owner, offset }
+        TokenDoc {
+            tokens,
+            lines: lines.to_vec(),
+            common: common.clone(),
+            stream,
+            owner,
+            offset,
+        }
     }
 
     /// Stream position of the first character of token `ti` or later.
@@ -112,7 +128,9 @@ impl TokenDoc {
         let n = self.tokens.len();
         let mut starts: Vec<(String, usize)> = Vec::new();
         for id in ["active_disclosure", "applications", "review_litigation"] {
-            let Some(anchor) = common.tables.get(id) else { continue };
+            let Some(anchor) = common.tables.get(id) else {
+                continue;
+            };
             let after = starts.last().map(|(_, s)| *s).unwrap_or(0);
             let mut best: Option<usize> = None;
             for marker in &anchor.start {
@@ -164,7 +182,7 @@ fn is_heading_like(raw: &str) -> bool {
     let first = chars.next();
     let numeral = |ch: char| "一二三四五六七八九十".contains(ch);
     match first {
-        Some(ch) if numeral(ch) => c.chars().skip_while(|&x| numeral(x)).next() == Some('、'),
+        Some(ch) if numeral(ch) => c.chars().find(|&x| !numeral(x)) == Some('、'),
         Some('(') => {
             let rest: String = c.chars().skip(1).take_while(|&x| numeral(x)).collect();
             !rest.is_empty() && c.chars().nth(1 + rest.chars().count()) == Some(')')
@@ -186,7 +204,11 @@ impl TokenDoc {
             }
             let chars: Vec<char> = t.raw.chars().collect();
             let from = if ti == ts { self.offset[s] } else { 0 };
-            let to = if ti == te { self.offset[e - 1] + 1 } else { chars.len() };
+            let to = if ti == te {
+                self.offset[e - 1] + 1
+            } else {
+                chars.len()
+            };
             let mut from = from;
             if ti == ts {
                 let before: String = chars[..from].iter().collect();
@@ -213,6 +235,8 @@ struct Group {
     first: usize,
     last: usize,
     line: usize,
+    /// Last line of a vertical run of one-cell lines (else `line`).
+    last_line: usize,
 }
 
 fn groups(tokens: &[Token], start: usize, end: usize) -> Vec<Group> {
@@ -226,7 +250,12 @@ fn groups(tokens: &[Token], start: usize, end: usize) -> Vec<Group> {
                 if let Some(g) = cur.take() {
                     out.push(g);
                 }
-                cur = Some(Group { first: i, last: i, line: t.line });
+                cur = Some(Group {
+                    first: i,
+                    last: i,
+                    line: t.line,
+                    last_line: t.line,
+                });
             }
             (_, false) => {
                 if let Some(g) = cur.take() {
@@ -240,6 +269,32 @@ fn groups(tokens: &[Token], start: usize, end: usize) -> Vec<Group> {
     }
     // Runs of blanks alone carry nothing.
     out.retain(|g| tokens[g.first..=g.last].iter().any(|t| t.kind == Kind::Num));
+    merge_vertical(tokens, out)
+}
+
+/// One cell per line: consecutive lines that each hold a single number (and no
+/// words between them) are one row.
+fn merge_vertical(tokens: &[Token], gs: Vec<Group>) -> Vec<Group> {
+    let single = |g: &Group| g.first == g.last && g.line == g.last_line;
+    let alone_on_line = |i: usize| tokens.iter().filter(|t| t.line == tokens[i].line).count() == 1;
+    let mut out: Vec<Group> = Vec::new();
+    for g in gs {
+        if let Some(prev) = out.last_mut() {
+            let prev_single_lines = prev.last == prev.first || (prev.line != prev.last_line);
+            if prev_single_lines
+                && single(&g)
+                && alone_on_line(g.first)
+                && alone_on_line(prev.last)
+                && g.first == prev.last + 1
+                && g.line == prev.last_line + 1
+            {
+                prev.last = g.last;
+                prev.last_line = g.line;
+                continue;
+            }
+        }
+        out.push(g);
+    }
     out
 }
 
@@ -252,13 +307,17 @@ struct LabelHit {
     last_line: usize,
 }
 
+/// A label found: first and last token, the report's words, and whether the match
+/// ends where its token ends (nothing else glued after it).
+type LabelMatch = (usize, usize, String, bool);
+
 /// Finds the label of `keys` in the region, from token `from`; a key of three or
 /// fewer characters (`总计`, `其他`, `规章`) counts only when numbers follow it.
-fn find_label(doc: &TokenDoc, keys: &RowKeys, from: usize, end: usize) -> Option<(usize, usize, String)> {
+fn find_label(doc: &TokenDoc, keys: &RowKeys, from: usize, end: usize) -> Option<LabelMatch> {
     let from_pos = doc.stream_pos_of_token(from);
     let end_pos = doc.stream_pos_of_token(end);
     let hay = &doc.stream[..end_pos];
-    let mut best: Option<(usize, usize, String)> = None;
+    let mut best: Option<(usize, usize, String, bool)> = None;
     for key in &keys.keys {
         let mut pos = from_pos;
         while let Some((s, e)) = find_approx(hay, pos, key, max_errors(key.len())) {
@@ -269,8 +328,8 @@ fn find_label(doc: &TokenDoc, keys: &RowKeys, from: usize, end: usize) -> Option
                 .is_some_and(|t| t.kind != Kind::Text && t.line == doc.tokens[te].line);
             if key.len() > 3 || numbers_follow {
                 // Earliest start wins; keys are tried longest first, so a tie keeps the longer.
-                if best.as_ref().is_none_or(|(b, _, _)| ts < *b) {
-                    best = Some((ts, te, doc.words(s, e)));
+                if best.as_ref().is_none_or(|(b, _, _, _)| ts < *b) {
+                    best = Some((ts, te, doc.words(s, e), doc.owner.get(e) != Some(&te)));
                 }
                 break;
             }
@@ -289,14 +348,15 @@ pub fn parse_rows(
     table: &str,
     (start, end): (usize, usize),
     rows: &[RowKeys],
+    group_rows: &[RowKeys],
     ordered: bool,
 ) -> ParsedTable {
     let toks = &doc.tokens;
-    let mut hits: Vec<Option<LabelHit>> = vec![None; rows.len()];
+    let mut hits: Vec<Option<LabelHit>> = vec![None; rows.len() + group_rows.len()];
     let mut cursor = start;
     for (ri, keys) in rows.iter().enumerate() {
         let from = if ordered { cursor } else { start };
-        if let Some((f, l, words)) = find_label(doc, keys, from, end) {
+        if let Some((f, l, words, _)) = find_label(doc, keys, from, end) {
             hits[ri] = Some(LabelHit {
                 row: ri,
                 words,
@@ -309,14 +369,41 @@ pub fn parse_rows(
             }
         }
     }
+    // Group rows (（三）不予公开 …) carry numbers only when a report prints a subtotal
+    // right after the label; they never move the cursor (their labels float).
+    let n_data = rows.len();
+    for (gi, keys) in group_rows.iter().enumerate() {
+        if let Some((f, l, words, ends_token)) = find_label(doc, keys, start, end) {
+            let followed = ends_token
+                && toks
+                    .get(l + 1)
+                    .is_some_and(|t| t.kind != Kind::Text && t.line == toks[l].line);
+            if followed {
+                hits[n_data + gi] = Some(LabelHit {
+                    row: n_data + gi,
+                    words,
+                    last: l,
+                    first_line: toks[f].line,
+                    last_line: toks[l].line,
+                });
+            }
+        }
+    }
+    let all: Vec<&RowKeys> = rows.iter().chain(group_rows).collect();
     let gs = groups(toks, start, end);
     let mut bound: Vec<Option<(usize, Binding)>> = vec![None; gs.len()]; // group -> row
-    let mut row_group: Vec<Option<usize>> = vec![None; rows.len()];
+    let mut row_group: Vec<Option<usize>> = vec![None; all.len()];
     // 1. Same line, right after the label.
     for (gi, g) in gs.iter().enumerate() {
-        let owner = hits.iter().flatten().filter(|h| h.last < g.first && h.last_line == g.line).max_by_key(|h| h.last);
+        let owner = hits
+            .iter()
+            .flatten()
+            .filter(|h| h.last < g.first && h.last_line == g.line)
+            .max_by_key(|h| h.last);
         if let Some(h) = owner {
-            let between_text = toks[h.last + 1..g.first].iter().any(|t| t.kind == Kind::Text);
+            let between_text = toks[h.last + 1..g.first]
+                .iter()
+                .any(|t| t.kind == Kind::Text);
             if !between_text && row_group[h.row].is_none() {
                 bound[gi] = Some((h.row, Binding::SameLine));
                 row_group[h.row] = Some(gi);
@@ -341,20 +428,26 @@ pub fn parse_rows(
     }
     // 3. Template order between bound rows.
     if ordered {
-        fill_by_order(&gs, &mut bound, &mut row_group, toks);
+        fill_by_order(&gs, &mut bound, &mut row_group[..n_data], toks);
     } else {
         bind_adjacent(&gs, &hits, &mut bound, &mut row_group, toks);
     }
     let mut out = ParsedTable {
         table: table.to_string(),
         found: true,
-        lines: (toks.get(start).map_or(0, |t| t.line), toks.get(end.saturating_sub(1)).map_or(0, |t| t.line)),
+        lines: (
+            toks.get(start).map_or(0, |t| t.line),
+            toks.get(end.saturating_sub(1)).map_or(0, |t| t.line),
+        ),
         ..Default::default()
     };
-    for (ri, keys) in rows.iter().enumerate() {
+    for (ri, keys) in all.iter().enumerate() {
         let Some(gi) = row_group[ri] else { continue };
         let g = &gs[gi];
-        let label = hits[ri].as_ref().map(|h| h.words.clone()).unwrap_or_default();
+        let label = hits[ri]
+            .as_ref()
+            .map(|h| h.words.clone())
+            .unwrap_or_default();
         out.rows.push(ParsedRow {
             row: keys.id.clone(),
             label,
@@ -362,9 +455,93 @@ pub fn parse_rows(
             binding: bound[gi].map_or(Binding::Order, |b| b.1),
         });
     }
+    out.repairs = structure_repairs(doc, &gs, &row_group);
     for (gi, g) in gs.iter().enumerate() {
         if bound[gi].is_none() {
-            out.stray.extend(toks[g.first..=g.last].iter().filter(|t| t.kind == Kind::Num).cloned());
+            out.stray.extend(
+                toks[g.first..=g.last]
+                    .iter()
+                    .filter(|t| t.kind == Kind::Num)
+                    .cloned(),
+            );
+        }
+    }
+    out
+}
+
+fn show_tabs(s: &str) -> String {
+    s.replace('\t', "⇥")
+}
+
+/// Logs what a page break did to a separated table: a row that lost its leading
+/// empty cells and gained trailing ones (re-aligned by reading it from its label),
+/// and blank lines between rows that are otherwise adjacent (ignored).
+fn structure_repairs(doc: &TokenDoc, gs: &[Group], row_group: &[Option<usize>]) -> Vec<Repair> {
+    let toks = &doc.tokens;
+    let mut out = Vec::new();
+    let line_toks = |line: usize| toks.iter().filter(move |t| t.line == line);
+    let lead = |line: usize| {
+        line_toks(line)
+            .take_while(|t| t.kind == Kind::Blank)
+            .count()
+    };
+    let trail = |line: usize| {
+        let v: Vec<&Token> = line_toks(line).collect();
+        v.iter().rev().take_while(|t| t.kind == Kind::Blank).count()
+    };
+    let rows: Vec<usize> = row_group.iter().flatten().map(|&g| gs[g].line).collect();
+    let tabbed = |line: usize| doc.lines.get(line).is_some_and(|l| l.text.contains('\t'));
+    for (i, &line) in rows.iter().enumerate() {
+        if !tabbed(line) {
+            continue;
+        }
+        let neighbours: Vec<usize> = [i.checked_sub(1), Some(i + 1)]
+            .into_iter()
+            .flatten()
+            .filter_map(|j| rows.get(j).copied())
+            .filter(|&l| tabbed(l))
+            .collect();
+        let (l, t) = (lead(line), trail(line));
+        let expected = neighbours.iter().map(|&n| lead(n)).filter(|&n| n > l).min();
+        if let Some(e) = expected {
+            if t > 0 && l + t.min(e - l) == e && neighbours.iter().all(|&n| trail(n) < t) {
+                let text = &doc.lines[line].text;
+                let after = format!("{}{}", "\t".repeat(e - l), text.trim_end_matches('\t'));
+                out.push(Repair {
+                    kind: "table_row_realign".into(),
+                    page: Some(doc.lines[line].page),
+                    line: Some(doc.lines[line].line),
+                    before: show_tabs(text),
+                    after: show_tabs(&after),
+                    rule: format!(
+                        "row lost {} leading cell(s) at a page break; read from its label",
+                        e - l
+                    ),
+                });
+            }
+        }
+    }
+    // Blank lines between consecutive rows of a table whose rows are otherwise adjacent.
+    let pairs: Vec<(usize, usize)> = rows
+        .windows(2)
+        .map(|w| (w[0], w[1]))
+        .filter(|(a, b)| b > a)
+        .collect();
+    let adjacent = pairs.iter().filter(|(a, b)| b - a == 1).count();
+    if adjacent * 3 >= pairs.len() * 2 {
+        for (a, b) in pairs {
+            if b - a > 1 && (a + 1..b).all(|k| doc.lines[k].text.trim().is_empty()) {
+                for k in a + 1..b {
+                    out.push(Repair {
+                        kind: "table_blank_line".into(),
+                        page: Some(doc.lines[k].page),
+                        line: Some(doc.lines[k].line),
+                        before: String::new(),
+                        after: String::new(),
+                        rule: "blank line inside a table (page break) ignored".into(),
+                    });
+                }
+            }
         }
     }
     out
@@ -372,14 +549,26 @@ pub fn parse_rows(
 
 /// Width of a group in cells (a glued run may hide several).
 fn group_len(toks: &[Token], g: &Group) -> usize {
-    toks[g.first..=g.last].iter().filter(|t| t.kind == Kind::Num).count()
+    toks[g.first..=g.last]
+        .iter()
+        .filter(|t| t.kind == Kind::Num)
+        .count()
 }
 
-fn fill_by_order(gs: &[Group], bound: &mut [Option<(usize, Binding)>], row_group: &mut [Option<usize>], toks: &[Token]) {
-    // Widest row in the table: value runs much narrower than that are stray numbers
-    // (a page number, a footnote mark), not rows.
+/// Value runs much narrower than the widest row of the table are stray numbers
+/// (a page number, a footnote mark), not rows.
+fn is_row(toks: &[Token], gs: &[Group], g: &Group) -> bool {
     let widest = gs.iter().map(|g| group_len(toks, g)).max().unwrap_or(0);
-    let is_row = |g: &Group| toks[g.first..=g.last].iter().any(|t| t.glued) || group_len(toks, g) * 2 > widest;
+    toks[g.first..=g.last].iter().any(|t| t.glued) || group_len(toks, g) * 2 > widest
+}
+
+fn fill_by_order(
+    gs: &[Group],
+    bound: &mut [Option<(usize, Binding)>],
+    row_group: &mut [Option<usize>],
+    toks: &[Token],
+) {
+    let is_row = |g: &Group| is_row(toks, gs, g);
     let n_rows = row_group.len();
     // Anchors: (row, group) pairs already bound, in row order; plus sentinels.
     let mut anchors: Vec<(isize, isize)> = row_group
@@ -394,8 +583,14 @@ fn fill_by_order(gs: &[Group], bound: &mut [Option<(usize, Binding)>], row_group
         if g1 <= g0 {
             continue;
         }
-        let free_rows: Vec<usize> = ((r0 + 1)..r1).map(|r| r as usize).filter(|&r| row_group[r].is_none()).collect();
-        let free_groups: Vec<usize> = ((g0 + 1)..g1).map(|g| g as usize).filter(|&g| bound[g].is_none() && is_row(&gs[g])).collect();
+        let free_rows: Vec<usize> = ((r0 + 1)..r1)
+            .map(|r| r as usize)
+            .filter(|&r| row_group[r].is_none())
+            .collect();
+        let free_groups: Vec<usize> = ((g0 + 1)..g1)
+            .map(|g| g as usize)
+            .filter(|&g| bound[g].is_none() && is_row(&gs[g]))
+            .collect();
         if !free_rows.is_empty() && free_rows.len() == free_groups.len() {
             for (r, g) in free_rows.into_iter().zip(free_groups) {
                 bound[g] = Some((r, Binding::Order));
@@ -407,14 +602,24 @@ fn fill_by_order(gs: &[Group], bound: &mut [Option<(usize, Binding)>], row_group
 
 /// Table 2: a label without numbers on its line takes the value line just below it,
 /// or just above it (values printed a little higher than their label).
-fn bind_adjacent(gs: &[Group], hits: &[Option<LabelHit>], bound: &mut [Option<(usize, Binding)>], row_group: &mut [Option<usize>], toks: &[Token]) {
+fn bind_adjacent(
+    gs: &[Group],
+    hits: &[Option<LabelHit>],
+    bound: &mut [Option<(usize, Binding)>],
+    row_group: &mut [Option<usize>],
+    toks: &[Token],
+) {
     let text_on_line = |line: usize| toks.iter().any(|t| t.line == line && t.kind == Kind::Text);
     for h in hits.iter().flatten() {
         if row_group[h.row].is_some() {
             continue;
         }
-        let below = gs.iter().position(|g| g.line > h.last_line && g.line <= h.last_line + 2 && !text_on_line(g.line));
-        let above = gs.iter().position(|g| g.line < h.first_line && g.line + 2 >= h.first_line && !text_on_line(g.line));
+        let below = gs.iter().position(|g| {
+            g.line > h.last_line && g.line <= h.last_line + 2 && !text_on_line(g.line)
+        });
+        let above = gs.iter().position(|g| {
+            g.line < h.first_line && g.line + 2 >= h.first_line && !text_on_line(g.line)
+        });
         for gi in [below, above].into_iter().flatten() {
             if bound[gi].is_none() {
                 bound[gi] = Some((h.row, Binding::Adjacent));
@@ -436,11 +641,19 @@ pub fn parse_single_row(doc: &TokenDoc, table: &str, (start, end): (usize, usize
     let mut out = ParsedTable {
         table: table.to_string(),
         found: true,
-        lines: (toks.get(start).map_or(0, |t| t.line), toks.get(end.saturating_sub(1)).map_or(0, |t| t.line)),
+        lines: (
+            toks.get(start).map_or(0, |t| t.line),
+            toks.get(end.saturating_sub(1)).map_or(0, |t| t.line),
+        ),
         ..Default::default()
     };
     if !cells.is_empty() {
-        out.rows.push(ParsedRow { row: "cases".into(), label: String::new(), cells, binding: Binding::SameLine });
+        out.rows.push(ParsedRow {
+            row: "cases".into(),
+            label: String::new(),
+            cells,
+            binding: Binding::SameLine,
+        });
     }
     out
 }
@@ -453,6 +666,18 @@ pub fn grid_keys(format: &Format) -> Vec<RowKeys> {
         .rows
         .iter()
         .filter(|r| r.is_data())
+        .map(|r| row_keys(&r.id, &r.label, &r.aliases))
+        .collect()
+}
+
+/// Row keys of table 3's group rows (subtotals when a report prints them).
+pub fn grid_group_keys(format: &Format) -> Vec<RowKeys> {
+    format
+        .tables
+        .applications
+        .rows
+        .iter()
+        .filter(|r| !r.is_data() && !r.parent.is_empty())
         .map(|r| row_keys(&r.id, &r.label, &r.aliases))
         .collect()
 }

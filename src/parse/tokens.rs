@@ -41,7 +41,11 @@ pub struct Number {
 
 /// Parses a printed cell as a number: sign, thousands separators and a unit allowed.
 pub fn parse_number(raw: &str, units: &[String]) -> Option<Number> {
-    let s: String = raw.chars().map(norm_char).filter(|c| !c.is_whitespace()).collect();
+    let s: String = raw
+        .chars()
+        .map(norm_char)
+        .filter(|c| !c.is_whitespace())
+        .collect();
     let mut body = s.as_str();
     let mut unit = String::new();
     for u in units {
@@ -66,7 +70,11 @@ pub fn parse_number(raw: &str, units: &[String]) -> Option<Number> {
             '0'..='9' => out.push(c),
             ',' => {
                 // A thousands separator must be followed by exactly three digits.
-                let rest: String = digits.chars().skip(i + 1).take_while(|c| c.is_ascii_digit()).collect();
+                let rest: String = digits
+                    .chars()
+                    .skip(i + 1)
+                    .take_while(|c| c.is_ascii_digit())
+                    .collect();
                 if seen_dot || rest.len() != 3 {
                     return None;
                 }
@@ -102,14 +110,19 @@ fn split_cells(line: &str) -> (Vec<(String, usize, usize)>, bool) {
     let mut cur_start = 0usize;
     let mut col = 0usize;
     let mut i = 0usize;
-    let push = |cells: &mut Vec<(String, usize, usize)>, cur: &mut String, start: usize, end: usize| {
-        let t = cur.trim();
-        let lead = cur.len() - cur.trim_start().len();
-        let lead_cols: usize = cur[..lead].chars().map(width).sum();
-        let trail_cols: usize = cur[lead + t.len()..].chars().map(width).sum();
-        cells.push((t.to_string(), start + lead_cols, end.saturating_sub(trail_cols)));
-        cur.clear();
-    };
+    let push =
+        |cells: &mut Vec<(String, usize, usize)>, cur: &mut String, start: usize, end: usize| {
+            let t = cur.trim();
+            let lead = cur.len() - cur.trim_start().len();
+            let lead_cols: usize = cur[..lead].chars().map(width).sum();
+            let trail_cols: usize = cur[lead + t.len()..].chars().map(width).sum();
+            cells.push((
+                t.to_string(),
+                start + lead_cols,
+                end.saturating_sub(trail_cols),
+            ));
+            cur.clear();
+        };
     while i < chars.len() {
         let c = chars[i];
         let is_space = |c: char| c == ' ' || c == '\u{3000}' || c == '\u{00A0}';
@@ -151,11 +164,18 @@ fn split_cells(line: &str) -> (Vec<(String, usize, usize)>, bool) {
 /// True for a markdown rule line such as `|---|:---:|`.
 fn is_rule_line(line: &str) -> bool {
     let t = line.trim();
-    t.contains('-') && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '+' | '='))
+    (t.contains("--") || t.contains("=="))
+        && t.chars()
+            .all(|c| matches!(c, '|' | '-' | ':' | ' ' | '+' | '='))
 }
 
 /// Tokenises one line of the cleaned document.
-pub fn tokenize_line(line: &str, line_no: usize, empty_tokens: &[String], units: &[String]) -> Vec<Token> {
+pub fn tokenize_line(
+    line: &str,
+    line_no: usize,
+    empty_tokens: &[String],
+    units: &[String],
+) -> Vec<Token> {
     if is_rule_line(line) {
         return Vec::new();
     }
@@ -183,7 +203,7 @@ pub fn tokenize_line(line: &str, line_no: usize, empty_tokens: &[String], units:
             continue;
         }
         let normalized: String = cell.chars().map(norm_char).collect();
-        if empty_tokens.iter().any(|e| *e == normalized) {
+        if empty_tokens.contains(&normalized) {
             out.push(tok(Kind::Blank, &cell, start, end, false));
         } else if parse_number(&cell, units).is_some() {
             out.push(tok(Kind::Num, &cell, start, end, false));
@@ -201,7 +221,13 @@ pub fn tokenize_line(line: &str, line_no: usize, empty_tokens: &[String], units:
 ///
 /// In a separated line only a space may part a word from a number (`行政许可 97`);
 /// in a line without separators any word/digit boundary does (`规章000`).
-fn scan_mixed(cell: &str, start_col: usize, line_no: usize, had_sep: bool, units: &[String]) -> Vec<Token> {
+fn scan_mixed(
+    cell: &str,
+    start_col: usize,
+    line_no: usize,
+    had_sep: bool,
+    units: &[String],
+) -> Vec<Token> {
     let chars: Vec<char> = cell.chars().map(norm_char).collect();
     let orig: Vec<char> = cell.chars().collect();
     let mut toks = Vec::new();
@@ -228,7 +254,8 @@ fn scan_mixed(cell: &str, start_col: usize, line_no: usize, had_sep: bool, units
     };
     while i < chars.len() {
         let c = chars[i];
-        let starts_number = (c.is_ascii_digit() || ((c == '+' || c == '-') && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit())))
+        let starts_number = (c.is_ascii_digit()
+            || ((c == '+' || c == '-') && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit())))
             && !is_enumerator_at(&chars, i);
         let boundary_ok = if had_sep {
             i == 0 || chars[i - 1].is_whitespace()
@@ -243,22 +270,8 @@ fn scan_mixed(cell: &str, start_col: usize, line_no: usize, had_sep: bool, units
         // Extent of the number run: digits, signs, dots, commas and single spaces
         // between digits; stop before an enumerator digit.
         let mut j = i;
-        while j < chars.len() {
-            let d = chars[j];
-            if d.is_ascii_digit() {
-                if j > i && is_enumerator_at(&chars, j) {
-                    break;
-                }
-                j += 1;
-            } else if matches!(d, '+' | '-') && chars.get(j + 1).is_some_and(|x| x.is_ascii_digit()) && !had_sep {
-                j += 1;
-            } else if matches!(d, '.' | ',') && j > i && chars.get(j + 1).is_some_and(|x| x.is_ascii_digit()) && !is_enumerator_at(&chars, j - 1) {
-                j += 1;
-            } else if d == ' ' && !had_sep && chars.get(j + 1).is_some_and(|x| x.is_ascii_digit() || *x == '+' || *x == '-') && !is_enumerator_at(&chars, j + 1) {
-                j += 1;
-            } else {
-                break;
-            }
+        while j < chars.len() && continues_run(&chars, i, j, had_sep) {
+            j += 1;
         }
         // A run followed by a word character that is not a unit is part of the text
         // (`2019年`, `16条`) unless the line is glued web text and the word is a label.
@@ -276,7 +289,8 @@ fn scan_mixed(cell: &str, start_col: usize, line_no: usize, had_sep: bool, units
             i = end.max(i + 1);
             continue;
         }
-        if !had_sep && word_follows && next.is_some_and(|n| "年月日条件个项次人余万亿%".contains(n)) {
+        if !had_sep && word_follows && next.is_some_and(|n| "年月日条件个项次人余万亿%".contains(n))
+        {
             i = end.max(i + 1);
             continue;
         }
@@ -301,6 +315,29 @@ fn scan_mixed(cell: &str, start_col: usize, line_no: usize, had_sep: bool, units
     toks
 }
 
+/// Whether `chars[j]` extends the number run that started at `i`.
+fn continues_run(chars: &[char], i: usize, j: usize, had_sep: bool) -> bool {
+    let d = chars[j];
+    let digit_next = chars.get(j + 1).is_some_and(|x| x.is_ascii_digit());
+    if d.is_ascii_digit() {
+        return j == i || !is_enumerator_at(chars, j);
+    }
+    match d {
+        // A sign inside glued text starts the next value of the same run.
+        '+' | '-' => digit_next && !had_sep,
+        '.' | ',' => j > i && digit_next && !is_enumerator_at(chars, j - 1),
+        // Single spaces between digit groups of glued text.
+        ' ' => {
+            !had_sep
+                && chars
+                    .get(j + 1)
+                    .is_some_and(|x| x.is_ascii_digit() || *x == '+' || *x == '-')
+                && !is_enumerator_at(chars, j + 1)
+        }
+        _ => false,
+    }
+}
+
 /// A digit that starts an enumerator: `2.其他`, `3、`, `1. 属于` (digit, stop, word).
 fn is_enumerator_at(chars: &[char], i: usize) -> bool {
     if !chars[i].is_ascii_digit() {
@@ -309,7 +346,9 @@ fn is_enumerator_at(chars: &[char], i: usize) -> bool {
     if i > 0 && chars[i - 1].is_ascii_digit() && !is_run_break(chars, i) {
         return false;
     }
-    let Some(&stop) = chars.get(i + 1) else { return false };
+    let Some(&stop) = chars.get(i + 1) else {
+        return false;
+    };
     if !matches!(stop, '.' | '、') {
         return false;
     }
@@ -317,7 +356,9 @@ fn is_enumerator_at(chars: &[char], i: usize) -> bool {
     while chars.get(k).is_some_and(|c| *c == ' ') {
         k += 1;
     }
-    chars.get(k).is_some_and(|c| !c.is_ascii_digit() && !c.is_whitespace())
+    chars
+        .get(k)
+        .is_some_and(|c| !c.is_ascii_digit() && !c.is_whitespace())
 }
 
 /// Inside a glued digit run the enumerator digit is the last before the stop.
@@ -330,9 +371,17 @@ mod tests {
     use super::*;
 
     fn toks(line: &str) -> Vec<(Kind, String)> {
-        let empty = vec!["-".to_string(), "—".to_string(), "/".to_string(), "无".to_string()];
+        let empty = vec![
+            "-".to_string(),
+            "—".to_string(),
+            "/".to_string(),
+            "无".to_string(),
+        ];
         let units = vec!["万元".to_string(), "元".to_string()];
-        tokenize_line(line, 0, &empty, &units).into_iter().map(|t| (t.kind, t.raw)).collect()
+        tokenize_line(line, 0, &empty, &units)
+            .into_iter()
+            .map(|t| (t.kind, t.raw))
+            .collect()
     }
     use Kind::*;
 
@@ -353,7 +402,13 @@ mod tests {
     fn tab_row_with_blanks() {
         assert_eq!(
             toks("\t(四) 无法提供\t1. 本单位不掌握相关政府信息\t0\t3"),
-            vec![(Blank, "".into()), (Text, "(四) 无法提供".into()), (Text, "1. 本单位不掌握相关政府信息".into()), (Num, "0".into()), (Num, "3".into())]
+            vec![
+                (Blank, "".into()),
+                (Text, "(四) 无法提供".into()),
+                (Text, "1. 本单位不掌握相关政府信息".into()),
+                (Num, "0".into()),
+                (Num, "3".into())
+            ]
         );
     }
 
@@ -361,7 +416,12 @@ mod tests {
     fn space_aligned_and_markdown() {
         assert_eq!(
             toks("规章               0          0       0"),
-            vec![(Text, "规章".into()), (Num, "0".into()), (Num, "0".into()), (Num, "0".into())]
+            vec![
+                (Text, "规章".into()),
+                (Num, "0".into()),
+                (Num, "0".into()),
+                (Num, "0".into())
+            ]
         );
         assert_eq!(
             toks("| 行政许可 | 517645 |"),
@@ -369,13 +429,22 @@ mod tests {
         );
         assert!(toks("|---|---|").is_empty());
         // Invented headers stay text.
-        assert_eq!(toks("| 类别 | 数据1 |"), vec![(Text, "类别".into()), (Text, "数据1".into())]);
-        assert_eq!(toks("| - | - |"), vec![(Blank, "-".into()), (Blank, "-".into())]);
+        assert_eq!(
+            toks("| 类别 | 数据1 |"),
+            vec![(Text, "类别".into()), (Text, "数据1".into())]
+        );
+        assert_eq!(
+            toks("| - | - |"),
+            vec![(Blank, "-".into()), (Blank, "-".into())]
+        );
     }
 
     #[test]
     fn single_space_number_in_plain_line() {
-        assert_eq!(toks("行政许可 97"), vec![(Text, "行政许可".into()), (Num, "97".into())]);
+        assert_eq!(
+            toks("行政许可 97"),
+            vec![(Text, "行政许可".into()), (Num, "97".into())]
+        );
     }
 
     #[test]

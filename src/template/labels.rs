@@ -20,8 +20,10 @@ pub struct RowKeys {
 fn enumerator_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d+[.、]|\(\d+\))")
-            .expect("static regex")
+        Regex::new(
+            r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d+[.、]|\(\d+\))",
+        )
+        .expect("static regex")
     })
 }
 
@@ -50,7 +52,10 @@ pub fn row_keys(id: &str, label: &str, aliases: &[String]) -> RowKeys {
         }
     }
     keys.sort_by_key(|k| std::cmp::Reverse(k.len()));
-    RowKeys { id: id.to_string(), keys }
+    RowKeys {
+        id: id.to_string(),
+        keys,
+    }
 }
 
 /// Errors tolerated for a key of `len` characters.
@@ -64,7 +69,12 @@ pub fn max_errors(len: usize) -> usize {
 
 /// Finds `key` in `hay[from..]`, exactly or with at most `max_err` edits.
 /// Returns `(start, end)` (end exclusive) of the earliest-ending best match.
-pub fn find_approx(hay: &[char], from: usize, key: &[char], max_err: usize) -> Option<(usize, usize)> {
+pub fn find_approx(
+    hay: &[char],
+    from: usize,
+    key: &[char],
+    max_err: usize,
+) -> Option<(usize, usize)> {
     if key.is_empty() || from >= hay.len() {
         return None;
     }
@@ -126,7 +136,11 @@ mod tests {
 
     #[test]
     fn keys_strip_enumerators_and_notes() {
-        let k = row_keys("partial", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", &["部分公开".into()]);
+        let k = row_keys(
+            "partial",
+            "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+            &["部分公开".into()],
+        );
         let ks: Vec<String> = k.keys.iter().map(|k| k.iter().collect()).collect();
         assert!(ks.contains(&"部分公开".to_string()));
         assert!(ks[0].starts_with("部分公开(区分处理的"));
@@ -144,6 +158,9 @@ mod tests {
         assert!(found.ends_with("止公开"), "{found}");
         assert_eq!(find_approx(&hay, 0, &chars("保护第三方合法权益"), 2), None);
         let hay = chars("沐阳县本年新收政府信息公开申请数量");
-        assert_eq!(find_approx(&hay, 0, &chars("本年新收政府信息公开申请数量"), 0), Some((3, 17)));
+        assert_eq!(
+            find_approx(&hay, 0, &chars("本年新收政府信息公开申请数量"), 0),
+            Some((3, 17))
+        );
     }
 }

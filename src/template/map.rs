@@ -15,6 +15,9 @@ use crate::template::{Common, Format};
 /// Cap on enumerated readings of one glued run.
 const MAX_SPLITS: usize = 20_000;
 
+/// A glued row with several readings: (row index, readings, raw digits, token).
+type Ambiguous = (usize, Vec<Vec<String>>, String, Token);
+
 /// Output of mapping one table.
 #[derive(Debug, Default)]
 pub struct Mapped {
@@ -46,7 +49,14 @@ pub fn digit_splits(raw: &str, k: usize, units: &[String]) -> Vec<Vec<String>> {
     out
 }
 
-fn split_rec(pieces: &[String], i: usize, k: usize, units: &[String], acc: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+fn split_rec(
+    pieces: &[String],
+    i: usize,
+    k: usize,
+    units: &[String],
+    acc: &mut Vec<String>,
+    out: &mut Vec<Vec<String>>,
+) {
     if out.len() >= MAX_SPLITS {
         return;
     }
@@ -97,7 +107,9 @@ fn piece_splits(piece: &str, max_parts: usize, units: &[String]) -> Vec<Vec<Stri
             parts.push(s);
             prev = c;
         }
-        if parts.iter().all(|p| valid_number(p)) {
+        // A fraction runs to the end of its piece: nothing is glued after decimals.
+        let fraction_last = parts.iter().rev().skip(1).all(|p| !p.contains('.'));
+        if fraction_last && parts.iter().all(|p| valid_number(p)) {
             if let Some(first) = parts.first_mut() {
                 first.insert_str(0, &sign);
             }
@@ -110,7 +122,13 @@ fn piece_splits(piece: &str, max_parts: usize, units: &[String]) -> Vec<Vec<Stri
     out
 }
 
-fn cuts_rec(chars: &[char], from: usize, max_parts: usize, cur: &mut Vec<usize>, f: &mut dyn FnMut(&[usize])) {
+fn cuts_rec(
+    chars: &[char],
+    from: usize,
+    max_parts: usize,
+    cur: &mut Vec<usize>,
+    f: &mut dyn FnMut(&[usize]),
+) {
     f(cur);
     if cur.len() + 1 >= max_parts {
         return;
@@ -151,22 +169,53 @@ enum Reading {
     /// One token per column.
     Cells(Vec<Token>),
     /// Glued digits with several possible readings.
-    Candidates { raw: String, options: Vec<Vec<String>>, token: Token },
+    Candidates {
+        raw: String,
+        options: Vec<Vec<String>>,
+        token: Token,
+    },
     /// Fewer numbers than columns and no way to place them.
     Short(Vec<Token>),
 }
 
-fn read_row(row: &ParsedRow, k: usize, units: &[String], centers: &Option<Vec<f64>>) -> (Reading, Vec<Token>) {
+fn read_row(
+    row: &ParsedRow,
+    k: usize,
+    units: &[String],
+    centers: &Option<Vec<f64>>,
+) -> (Reading, Vec<Token>) {
     let cells = trim_blanks(&row.cells, k);
     let nums = cells.iter().filter(|t| t.kind == Kind::Num).count();
-    if cells.iter().any(|t| t.glued) && (cells.len() != k || cells.iter().any(|t| t.raw.contains(' '))) {
-        let raw: String = cells.iter().filter(|t| t.kind == Kind::Num).map(|t| t.raw.as_str()).collect::<Vec<_>>().join(" ");
+    if cells.iter().any(|t| t.glued)
+        && (cells.len() != k || cells.iter().any(|t| t.raw.contains(' ')))
+    {
+        let raw: String = cells
+            .iter()
+            .filter(|t| t.kind == Kind::Num)
+            .map(|t| t.raw.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
         let options = digit_splits(&raw, k, units);
-        let token = cells.iter().find(|t| t.glued).cloned().unwrap_or_else(|| cells[0].clone());
-        return (Reading::Candidates { raw, options, token }, Vec::new());
+        let token = cells
+            .iter()
+            .find(|t| t.glued)
+            .cloned()
+            .unwrap_or_else(|| cells[0].clone());
+        return (
+            Reading::Candidates {
+                raw,
+                options,
+                token,
+            },
+            Vec::new(),
+        );
     }
     if cells.len() >= k {
-        let extra = cells[k..].iter().filter(|t| t.kind == Kind::Num).cloned().collect();
+        let extra = cells[k..]
+            .iter()
+            .filter(|t| t.kind == Kind::Num)
+            .cloned()
+            .collect();
         return (Reading::Cells(cells[..k].to_vec()), extra);
     }
     // Space-aligned text with blank cells: place numbers by column position.
@@ -191,7 +240,10 @@ fn column_centers(rows: &[ParsedRow], k: usize) -> Option<Vec<f64>> {
     }
     let mut centers = Vec::with_capacity(k);
     for j in 0..k {
-        let mut xs: Vec<f64> = full.iter().map(|c| (c[j].col + c[j].col_end) as f64 / 2.0).collect();
+        let mut xs: Vec<f64> = full
+            .iter()
+            .map(|c| (c[j].col + c[j].col_end) as f64 / 2.0)
+            .collect();
         xs.sort_by(|a, b| a.total_cmp(b));
         centers.push(xs[xs.len() / 2]);
     }
@@ -209,7 +261,11 @@ fn place_by_position(cells: &[Token], centers: &[f64]) -> Option<Vec<Token>> {
             .map(|(j, c)| (j, (c - x).abs()))
             .min_by(|a, b| a.1.total_cmp(&b.1))?;
         // Too far from every column, or out of order: give up.
-        let spacing = if centers.len() > 1 { (centers[centers.len() - 1] - centers[0]) / (centers.len() - 1) as f64 } else { 8.0 };
+        let spacing = if centers.len() > 1 {
+            (centers[centers.len() - 1] - centers[0]) / (centers.len() - 1) as f64
+        } else {
+            8.0
+        };
         if d > spacing * 0.6 || last.is_some_and(|l| j <= l) || out[j].is_some() {
             return None;
         }
@@ -219,7 +275,14 @@ fn place_by_position(cells: &[Token], centers: &[f64]) -> Option<Vec<Token>> {
     Some(
         out.into_iter()
             .map(|t| {
-                t.unwrap_or(Token { kind: Kind::Blank, raw: String::new(), line: cells[0].line, col: 0, col_end: 0, glued: false })
+                t.unwrap_or(Token {
+                    kind: Kind::Blank,
+                    raw: String::new(),
+                    line: cells[0].line,
+                    col: 0,
+                    col_end: 0,
+                    glued: false,
+                })
             })
             .collect(),
     )
@@ -232,10 +295,19 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn loc(&self, t: &Token) -> (Option<usize>, Option<usize>) {
-        self.lines.get(t.line).map_or((None, None), |l| (Some(l.page), Some(l.line)))
+        self.lines
+            .get(t.line)
+            .map_or((None, None), |l| (Some(l.page), Some(l.line)))
     }
 
-    fn cell(&self, table: &str, row: &ParsedRow, column: (&str, &str), raw: &str, at: &Token) -> Cell {
+    fn cell(
+        &self,
+        table: &str,
+        row: &ParsedRow,
+        column: (&str, &str),
+        raw: &str,
+        at: &Token,
+    ) -> Cell {
         let (page, line) = self.loc(at);
         let (value, unit) = match parse_number(raw, self.units) {
             Some(n) => (n.value, n.unit),
@@ -260,7 +332,12 @@ impl Ctx<'_> {
         Finding::new(
             "unplaced_value",
             Severity::Warning,
-            format!("number “{}” on page {} line {} has no cell in the template", t.raw, page.unwrap_or(0), line.unwrap_or(0)),
+            format!(
+                "number “{}” on page {} line {} has no cell in the template",
+                t.raw,
+                page.unwrap_or(0),
+                line.unwrap_or(0)
+            ),
         )
         .at(table, row, "")
         .values("", t.raw.clone())
@@ -268,22 +345,25 @@ impl Ctx<'_> {
 
     fn split_repair(&self, t: &Token, before: &str, after: &[String], rule: &str) -> Repair {
         let (page, line) = self.loc(t);
-        Repair { kind: "digit_split".into(), page, line, before: before.into(), after: after.join("|"), rule: rule.into() }
+        Repair {
+            kind: "digit_split".into(),
+            page,
+            line,
+            before: before.into(),
+            after: after.join("|"),
+            rule: rule.into(),
+        }
     }
 }
 
 /// Maps a table whose rows each carry the same `columns` (table 3) or, with
 /// `columns_of`, per-row columns (table 2), or the single row of table 4.
-#[allow(clippy::too_many_arguments)]
 fn map_rows(
     parsed: &ParsedTable,
-    format: &Format,
     columns_of: &dyn Fn(&str) -> Vec<(String, String)>,
     row_check: &dyn Fn(&str, &[String]) -> bool,
-    lines: &[Line],
-    common: &Common,
-) -> (Mapped, Vec<(usize, Vec<Vec<String>>, String, Token)>) {
-    let ctx = Ctx { lines, units: &common.cells.units };
+    ctx: &Ctx,
+) -> (Mapped, Vec<Ambiguous>) {
     let mut m = Mapped::default();
     let mut ambiguous = Vec::new();
     let k_of = |row: &str| columns_of(row).len();
@@ -303,16 +383,30 @@ fn map_rows(
         match reading {
             Reading::Cells(tokens) => {
                 for (t, (cid, clabel)) in tokens.iter().zip(&cols) {
-                    m.cells.push(ctx.cell(&parsed.table, row, (cid, clabel), &t.raw, t));
+                    m.cells
+                        .push(ctx.cell(&parsed.table, row, (cid, clabel), &t.raw, t));
                 }
             }
-            Reading::Candidates { raw, options, token } => {
-                let fitting: Vec<Vec<String>> = options.into_iter().filter(|o| row_check(&row.row, o)).collect();
+            Reading::Candidates {
+                raw,
+                options,
+                token,
+            } => {
+                let fitting: Vec<Vec<String>> = options
+                    .into_iter()
+                    .filter(|o| row_check(&row.row, o))
+                    .collect();
                 if fitting.len() == 1 {
-                    let rule = if k == 1 { "column count" } else { "row identity and column count" };
-                    m.repairs.push(ctx.split_repair(&token, &raw, &fitting[0], rule));
+                    let rule = if k == 1 {
+                        "column count"
+                    } else {
+                        "row identity and column count"
+                    };
+                    m.repairs
+                        .push(ctx.split_repair(&token, &raw, &fitting[0], rule));
                     for (v, (cid, clabel)) in fitting[0].iter().zip(&cols) {
-                        m.cells.push(ctx.cell(&parsed.table, row, (cid, clabel), v, &token));
+                        m.cells
+                            .push(ctx.cell(&parsed.table, row, (cid, clabel), v, &token));
                     }
                 } else {
                     ambiguous.push((ri, fitting, raw, token));
@@ -323,7 +417,12 @@ fn map_rows(
                     Finding::new(
                         "row_incomplete",
                         Severity::Error,
-                        format!("row “{}” has {} cells for {} columns; its numbers are not placed", row.label, tokens.len(), k),
+                        format!(
+                            "row “{}” has {} cells for {} columns; its numbers are not placed",
+                            row.label,
+                            tokens.len(),
+                            k
+                        ),
                     )
                     .at(&parsed.table, &row.row, "")
                     .values(k.to_string(), tokens.len().to_string()),
@@ -337,7 +436,6 @@ fn map_rows(
     for t in &parsed.stray {
         m.findings.push(ctx.unplaced(&parsed.table, "", t));
     }
-    let _ = format;
     (m, ambiguous)
 }
 
@@ -347,13 +445,11 @@ fn resolve_jointly(
     parsed: &ParsedTable,
     format: &Format,
     columns_of: &dyn Fn(&str) -> Vec<(String, String)>,
-    ambiguous: Vec<(usize, Vec<Vec<String>>, String, Token)>,
+    ambiguous: Vec<Ambiguous>,
     m: &mut Mapped,
-    lines: &[Line],
-    common: &Common,
+    ctx: &Ctx,
     use_identities: bool,
 ) {
-    let ctx = Ctx { lines, units: &common.cells.units };
     if ambiguous.is_empty() {
         return;
     }
@@ -372,7 +468,11 @@ fn resolve_jointly(
             }
             let vals = values_of(&cells);
             let outcomes = evaluate(format, &vals);
-            if outcomes.iter().filter(|o| o.table == parsed.table).all(|o| o.holds()) {
+            if outcomes
+                .iter()
+                .filter(|o| o.table == parsed.table)
+                .all(|o| o.holds())
+            {
                 winners.push(idx.clone());
                 if winners.len() > 1 {
                     break;
@@ -403,13 +503,23 @@ fn resolve_jointly(
         let row = &parsed.rows[*ri];
         if let Some(ch) = &chosen {
             let pick = &opts[ch[ai]];
-            m.repairs.push(ctx.split_repair(tok, raw, pick, "table identities (勾稽关系) across rows"));
+            m.repairs.push(ctx.split_repair(
+                tok,
+                raw,
+                pick,
+                "table identities (勾稽关系) across rows",
+            ));
             for (v, (cid, clabel)) in pick.iter().zip(columns_of(&row.row)) {
-                m.cells.push(ctx.cell(&parsed.table, row, (&cid, &clabel), v, tok));
+                m.cells
+                    .push(ctx.cell(&parsed.table, row, (&cid, &clabel), v, tok));
             }
         } else {
             let shown: Vec<String> = opts.iter().take(8).map(|o| o.join("/")).collect();
-            let more = if opts.len() > 8 { format!(" and {} more", opts.len() - 8) } else { String::new() };
+            let more = if opts.len() > 8 {
+                format!(" and {} more", opts.len() - 8)
+            } else {
+                String::new()
+            };
             m.findings.push(
                 Finding::new(
                     "ambiguous_split",
@@ -430,7 +540,9 @@ fn resolve_jointly(
 
 fn sum_ok(v: &[String], lhs: usize, rhs: std::ops::Range<usize>) -> bool {
     let num = |s: &String| s.parse::<f64>().ok();
-    let Some(l) = v.get(lhs).and_then(num) else { return true };
+    let Some(l) = v.get(lhs).and_then(num) else {
+        return true;
+    };
     let mut r = 0.0;
     for s in &v[rhs] {
         match num(s) {
@@ -442,47 +554,107 @@ fn sum_ok(v: &[String], lhs: usize, rhs: std::ops::Range<usize>) -> bool {
 }
 
 /// Table 3: seven applicant columns per row; a row must satisfy total = Σ applicants.
-pub fn map_applications(parsed: &ParsedTable, format: &Format, lines: &[Line], common: &Common) -> Mapped {
-    let cols: Vec<(String, String)> = format.tables.applications.columns.iter().map(|c| (c.id.clone(), c.label.clone())).collect();
+pub fn map_applications(
+    parsed: &ParsedTable,
+    format: &Format,
+    lines: &[Line],
+    common: &Common,
+) -> Mapped {
+    let cols: Vec<(String, String)> = format
+        .tables
+        .applications
+        .columns
+        .iter()
+        .map(|c| (c.id.clone(), c.label.clone()))
+        .collect();
     let n = cols.len();
     let columns_of = |_: &str| cols.clone();
     let row_check = |_: &str, v: &[String]| n < 2 || sum_ok(v, n - 1, 0..n - 1);
-    let (mut m, amb) = map_rows(parsed, format, &columns_of, &row_check, lines, common);
-    resolve_jointly(parsed, format, &columns_of, amb, &mut m, lines, common, true);
+    let ctx = Ctx {
+        lines,
+        units: &common.cells.units,
+    };
+    let (mut m, amb) = map_rows(parsed, &columns_of, &row_check, &ctx);
+    resolve_jointly(parsed, format, &columns_of, amb, &mut m, &ctx, true);
     m
 }
 
+/// Whether a reading fits the columns' value kinds: a sign only in a signed
+/// column, a decimal point or a unit only in a money column.
+pub fn fits_kinds(values: &[String], kinds: &[&str]) -> bool {
+    values.iter().zip(kinds).all(|(v, k)| {
+        let signed = v.starts_with(['+', '-']);
+        let money_like = v.contains('.') || v.ends_with(|c: char| !c.is_ascii_digit());
+        (!signed || *k == "signed_int") && (!money_like || *k == "money")
+    })
+}
+
 /// Table 2: per-block columns; glued rows split only by column count, sign or unit.
-pub fn map_active(parsed: &ParsedTable, format: &Format, lines: &[Line], common: &Common) -> Mapped {
+pub fn map_active(
+    parsed: &ParsedTable,
+    format: &Format,
+    lines: &[Line],
+    common: &Common,
+) -> Mapped {
     let blocks = &format.tables.active_disclosure.blocks;
     let columns_of = |row: &str| -> Vec<(String, String)> {
         blocks
             .iter()
             .find(|b| b.rows.iter().any(|r| r.id == row))
-            .map(|b| b.columns.iter().map(|c| (c.id.clone(), c.label.clone())).collect())
+            .map(|b| {
+                b.columns
+                    .iter()
+                    .map(|c| (c.id.clone(), c.label.clone()))
+                    .collect()
+            })
             .unwrap_or_default()
     };
-    let row_check = |_: &str, _: &[String]| true;
-    let (mut m, amb) = map_rows(parsed, format, &columns_of, &row_check, lines, common);
-    resolve_jointly(parsed, format, &columns_of, amb, &mut m, lines, common, false);
+    let row_check = |row: &str, v: &[String]| {
+        let kinds: Vec<&str> = blocks
+            .iter()
+            .find(|b| b.rows.iter().any(|r| r.id == row))
+            .map(|b| b.columns.iter().map(|c| c.value.as_str()).collect())
+            .unwrap_or_default();
+        fits_kinds(v, &kinds)
+    };
+    let ctx = Ctx {
+        lines,
+        units: &common.cells.units,
+    };
+    let (mut m, amb) = map_rows(parsed, &columns_of, &row_check, &ctx);
+    resolve_jointly(parsed, format, &columns_of, amb, &mut m, &ctx, false);
     m
 }
 
 /// Table 4: fifteen columns in one row; each group of five sums to its total.
-pub fn map_review(parsed: &ParsedTable, format: &Format, lines: &[Line], common: &Common) -> Mapped {
+pub fn map_review(
+    parsed: &ParsedTable,
+    format: &Format,
+    lines: &[Line],
+    common: &Common,
+) -> Mapped {
     let t = &format.tables.review_litigation;
     let cols: Vec<(String, String)> = t
         .columns
         .iter()
         .map(|c| {
-            let g = t.column_groups.iter().find(|g| g.id == c.group).map_or("", |g| g.label.as_str());
+            let g = t
+                .column_groups
+                .iter()
+                .find(|g| g.id == c.group)
+                .map_or("", |g| g.label.as_str());
             (c.id.clone(), format!("{g}/{}", c.label))
         })
         .collect();
     let columns_of = |_: &str| cols.clone();
-    let row_check = |_: &str, v: &[String]| (0..v.len() / 5).all(|b| sum_ok(v, b * 5 + 4, b * 5..b * 5 + 4));
-    let (mut m, amb) = map_rows(parsed, format, &columns_of, &row_check, lines, common);
-    resolve_jointly(parsed, format, &columns_of, amb, &mut m, lines, common, true);
+    let row_check =
+        |_: &str, v: &[String]| (0..v.len() / 5).all(|b| sum_ok(v, b * 5 + 4, b * 5..b * 5 + 4));
+    let ctx = Ctx {
+        lines,
+        units: &common.cells.units,
+    };
+    let (mut m, amb) = map_rows(parsed, &columns_of, &row_check, &ctx);
+    resolve_jointly(parsed, format, &columns_of, amb, &mut m, &ctx, true);
     m
 }
 
@@ -508,18 +680,31 @@ mod tests {
     #[test]
     fn signs_units_and_decimals_stay_whole() {
         let s = digit_splits("176+700", 3, &units());
-        assert_eq!(s, vec![vec!["176", "+70", "0"]]);
+        let fit: Vec<_> = s
+            .into_iter()
+            .filter(|v| fits_kinds(v, &["int", "signed_int", "int"]))
+            .collect();
+        assert_eq!(fit, vec![vec!["176", "+70", "0"]]);
         let s = digit_splits("24252.311082", 1, &units());
         assert_eq!(s, vec![vec!["24252.311082"]]);
         let s = digit_splits("13575394432.52元", 2, &units());
         assert!(s.iter().all(|v| v[1].ends_with('元') && v[1].contains('.')));
+        assert!(s.iter().all(|v| fits_kinds(v, &["int", "money"])));
         assert!(s.contains(&vec!["135".to_string(), "75394432.52元".to_string()]));
     }
 
     #[test]
     fn review_row_splits_by_block_totals() {
         let s = digit_splits("10203120001200000", 15, &units());
-        let ok: Vec<_> = s.iter().filter(|v| (0..3).all(|b| sum_ok(v, b * 5 + 4, b * 5..b * 5 + 4))).collect();
-        assert!(ok.contains(&&vec!["1", "0", "2", "0", "3", "12", "0", "0", "0", "12", "0", "0", "0", "0", "0"].into_iter().map(String::from).collect::<Vec<_>>()));
+        let ok: Vec<_> = s
+            .iter()
+            .filter(|v| (0..3).all(|b| sum_ok(v, b * 5 + 4, b * 5..b * 5 + 4)))
+            .collect();
+        assert!(ok.contains(
+            &&vec!["1", "0", "2", "0", "3", "12", "0", "0", "0", "12", "0", "0", "0", "0", "0"]
+                .into_iter()
+                .map(String::from)
+                .collect::<Vec<_>>()
+        ));
     }
 }

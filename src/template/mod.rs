@@ -176,7 +176,8 @@ fn default_window() -> usize {
 #[derive(Debug, Clone, Deserialize)]
 pub struct ProseRule {
     pub id: String,
-    pub cell: String,
+    /// Readings of the figure: `table.row.column` keys, or sums of them joined by `+`.
+    pub cells: Vec<String>,
     pub patterns: Vec<String>,
 }
 
@@ -221,7 +222,11 @@ impl Grammars {
             .collect();
         entries.sort();
         for p in entries {
-            let name = p.file_name().unwrap_or_default().to_string_lossy().to_string();
+            let name = p
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .to_string();
             let text = std::fs::read_to_string(&p).map_err(io)?;
             if name == "common.toml" {
                 common = Some((name, text));
@@ -337,11 +342,30 @@ mod tests {
         assert_eq!(g.formats.len(), 2);
         let f19 = g.format("f2019").unwrap();
         let f21 = g.format("f2021").unwrap();
-        assert_eq!(f19.tables.applications.rows.iter().filter(|r| r.is_data()).count(), 23);
-        assert_eq!(f21.tables.applications.rows.iter().filter(|r| r.is_data()).count(), 25);
+        assert_eq!(
+            f19.tables
+                .applications
+                .rows
+                .iter()
+                .filter(|r| r.is_data())
+                .count(),
+            23
+        );
+        assert_eq!(
+            f21.tables
+                .applications
+                .rows
+                .iter()
+                .filter(|r| r.is_data())
+                .count(),
+            25
+        );
         assert_eq!(f19.tables.review_litigation.columns.len(), 15);
         // 2019: 24 table-2 cells, 23×7 table-3, 15 table-4.
-        assert_eq!(f19.cell_keys().len(), 2 * 3 + 2 * 3 + 2 * 3 + 2 + 2 + 23 * 7 + 15);
+        assert_eq!(
+            f19.cell_keys().len(),
+            2 * 3 + 2 * 3 + 2 * 3 + 2 + 2 + 23 * 7 + 15
+        );
         let wide = g.wide_keys();
         assert!(wide.contains(&"active_disclosure.regulations.issued".to_string()));
         assert!(wide.contains(&"active_disclosure.regulations.new_made".to_string()));

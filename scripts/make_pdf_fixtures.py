@@ -1,0 +1,405 @@
+#!/usr/bin/env python3
+"""Renders the sample report corpus/000_yiyuan_zrzyj_2020.txt to test PDFs.
+
+Install (Debian 12):
+    apt-get install -y fonts-arphic-uming fonts-wqy-zenhei python3 python3-pip
+    pip install typst reportlab pikepdf      # pillow comes with reportlab
+
+Run from the repository root (re-runnable; overwrites its outputs):
+    python3 scripts/make_pdf_fixtures.py
+
+Tool versions used for the committed files: typst (PyPI) 0.15.2, reportlab
+5.1.0, pikepdf 10.18.0 (qpdf 11.x), Pillow 13.0.0, fonts-arphic-uming
+0.2.20080216.2, fonts-wqy-zenhei 0.9.45.
+
+Outputs (each good PDF gets X.expected.csv, a copy of the sample's CSV):
+    corpus/pdf/report_typst.pdf    Typst: Type0 CID fonts, Identity-H, subset,
+                                   ToUnicode (like Word/WPS output)
+    corpus/pdf/report_stsong.pdf   reportlab: STSong-Light, UniGB-UCS2-H, not
+                                   embedded, no ToUnicode (公文/OFD style)
+    corpus/pdf/report_gbk.pdf      report_stsong.pdf re-encoded to GBK-EUC-H
+    corpus/bad/encrypted.pdf       user password "secret"
+    corpus/bad/truncated.pdf       first 40 % of a short Typst PDF
+    corpus/bad/no_tounicode.pdf    short Typst PDF with /ToUnicode deleted
+    corpus/bad/image_only.pdf      a scanned-looking page, no text layer
+    corpus/bad/not_a_pdf.pdf       a PNG file named .pdf
+"""
+
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+import pikepdf
+import typst
+from PIL import Image, ImageDraw, ImageFont
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SAMPLE = "000_yiyuan_zrzyj_2020"
+GOOD = os.path.join(ROOT, "corpus", "pdf")
+BAD = os.path.join(ROOT, "corpus", "bad")
+SERIF = "AR PL UMing CN"  # stands in for 仿宋_GB2312 / 宋体
+SANS = "WenQuanYi Zen Hei"  # stands in for 黑体
+
+
+def sample_paths():
+    """The sample text and CSV: corpus/ copy, else ../shared/corpus (then copied)."""
+    own = os.path.join(ROOT, "corpus")
+    shared = os.path.join(ROOT, "..", "shared", "corpus")
+    for ext in (".txt", ".expected.csv"):
+        dst = os.path.join(own, SAMPLE + ext)
+        if not os.path.exists(dst):
+            shutil.copy(os.path.join(shared, SAMPLE + ext), dst)
+    return os.path.join(own, SAMPLE + ".txt"), os.path.join(own, SAMPLE + ".expected.csv")
+
+
+# ---------------------------------------------------------------- the report
+
+
+def read_sample(path):
+    """Returns (title lines, prose blocks before/after tables, table values)."""
+    lines = [l.rstrip("\n") for l in open(path, encoding="utf-8")]
+    prose = [l.strip() for l in lines if l.strip() and "\t" not in l]
+    rows = [[f.strip() for f in l.split("\t")] for l in lines if "\t" in l]
+    # Join paragraphs broken by the source's page-break artifact (`16` / `条`).
+    joined = []
+    for p in prose:
+        if joined and not re.search(r"[。；：！？）]$|情况$|措施$|问题$", joined[-1]) \
+                and not is_heading(p) and not is_heading(joined[-1]) and len(joined) > 2:
+            joined[-1] += p
+        else:
+            joined.append(p)
+    return joined, rows
+
+
+def is_heading(p):
+    return bool(re.match(r"^([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\))", p)) \
+        and len(p) < 40
+
+
+def numbers(row):
+    return [f for f in row if re.fullmatch(r"[+-]?\d+(\.\d+)?", f)]
+
+
+def table_values(rows):
+    """Table 1 values by label, table 2 as 23 rows of 7, table 3 as 15 values."""
+    t1 = {}
+    t2 = []
+    t3 = None
+    for r in rows:
+        nums = numbers(r)
+        label = next((f for f in r if f and not re.fullmatch(r"[+-]?\d+(\.\d+)?", f)), "")
+        if len(nums) >= 15:  # the sample row has a stray 16th value
+            t3 = nums[:15]
+        elif len(nums) == 7:
+            t2.append(nums)
+        elif nums and label:
+            t1[label] = nums
+    assert len(t2) == 23 and t3, (len(t2), t3)
+    return t1, t2, t3
+
+
+class Grid:
+    """A table as positioned cells: (row, col, rowspan, colspan, text)."""
+
+    def __init__(self, ncols, widths):
+        self.ncols, self.widths, self.cells, self.nrows = ncols, widths, [], 0
+
+    def add(self, r, c, text, rs=1, cs=1):
+        self.cells.append((r, c, rs, cs, str(text)))
+        self.nrows = max(self.nrows, r + rs)
+
+
+def table1(t1):
+    g = Grid(4, [3.2, 2, 2, 2])
+    r = 0
+    parts = [
+        ("第二十条第（一）项", ["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"],
+         ["规章", "规范性文件"]),
+        ("第二十条第（五）项", ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"],
+         ["行政许可", "其他对外管理服务事项"]),
+        ("第二十条第（六）项", ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"],
+         ["行政处罚", "行政强制"]),
+        ("第二十条第（八）项", ["信息内容", "上一年项目数量", "本年增/减", ""], ["行政事业性收费"]),
+        ("第二十条第（九）项", ["信息内容", "采购项目数量", "采购总金额", ""], ["政府集中采购"]),
+    ]
+    for title, head, labels in parts:
+        g.add(r, 0, title, cs=4)
+        r += 1
+        for c, h in enumerate(head):
+            g.add(r, c, h)
+        r += 1
+        for label in labels:
+            g.add(r, 0, label)
+            for c, v in enumerate(t1[label]):
+                g.add(r, c + 1, v)
+            r += 1
+    return g
+
+
+T2_ROWS = [
+    ("一、本年新收政府信息公开申请数量", None, None),
+    ("二、上年结转政府信息公开申请数量", None, None),
+    ("三、本年度办理结果", "（一）予以公开", None),
+    (None, "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", None),
+    (None, "（三）不予公开", "1.属于国家秘密"),
+    (None, None, "2.其他法律行政法规禁止公开"),
+    (None, None, "3.危及“三安全一稳定”"),
+    (None, None, "4.保护第三方合法权益"),
+    (None, None, "5.属于三类内部事务信息"),
+    (None, None, "6.属于四类过程性信息"),
+    (None, None, "7.属于行政执法案卷"),
+    (None, None, "8.属于行政查询事项"),
+    (None, "（四）无法提供", "1.本机关不掌握相关政府信息"),
+    (None, None, "2.没有现成信息需要另行制作"),
+    (None, None, "3.补正后申请内容仍不明确"),
+    (None, "（五）不予处理", "1.信访举报投诉类申请"),
+    (None, None, "2.重复申请"),
+    (None, None, "3.要求提供公开出版物"),
+    (None, None, "4.无正当理由大量反复申请"),
+    (None, None, "5.要求行政机关确认或重新出具已获取信息"),
+    (None, "（六）其他处理", None),
+    (None, "（七）总计", None),
+    ("四、结转下年度继续办理", None, None),
+]
+
+
+def table2(t2):
+    g = Grid(10, [1.3, 1.7, 3.6] + [1.05] * 7)
+    g.add(0, 0, "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", rs=3, cs=3)
+    g.add(0, 3, "申请人情况", cs=7)
+    g.add(1, 3, "自然人", rs=2)
+    g.add(1, 4, "法人或其他组织", cs=5)
+    g.add(1, 9, "总计", rs=2)
+    for c, h in enumerate(["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]):
+        g.add(2, 4 + c, h)
+    spans = {"三、本年度办理结果": 20, "（三）不予公开": 8, "（四）无法提供": 3, "（五）不予处理": 5}
+    for i, ((a, b, c), vals) in enumerate(zip(T2_ROWS, t2)):
+        r = 3 + i
+        if a and not b:
+            g.add(r, 0, a, cs=3)
+        elif a:
+            g.add(r, 0, a, rs=spans[a])
+        if b and not c:
+            g.add(r, 1, b, cs=2)
+        elif b:
+            g.add(r, 1, b, rs=spans[b])
+        if c:
+            g.add(r, 2, c)
+        for k, v in enumerate(vals):
+            g.add(r, 3 + k, v)
+    return g
+
+
+def table3(t3):
+    g = Grid(15, [1] * 15)
+    g.add(0, 0, "行政复议", cs=5)
+    g.add(0, 5, "行政诉讼", cs=10)
+    for c, h in enumerate(["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]):
+        g.add(1, c, h, rs=2)
+    g.add(1, 5, "未经复议直接起诉", cs=5)
+    g.add(1, 10, "复议后起诉", cs=5)
+    for k in range(2):
+        for c, h in enumerate(["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]):
+            g.add(2, 5 + 5 * k + c, h)
+    for c, v in enumerate(t3):
+        g.add(3, c, v)
+    return g
+
+
+def blocks(sample):
+    """The report as a list of ('title'|'h'|'p'|'table', payload)."""
+    prose, rows = read_sample(sample)
+    t1, t2, t3 = table_values(rows)
+    tables = {"二、主动公开政府信息情况": table1(t1), "三、收到和处理政府信息公开申请情况": table2(t2),
+              "四、政府信息公开行政复议、行政诉讼情况": table3(t3)}
+    out = [("title", prose[0]), ("title", prose[1])]
+    for p in prose[2:]:
+        out.append(("h" if is_heading(p) else "p", p))
+        if p in tables:
+            out.append(("table", tables[p]))
+    return out
+
+
+# ---------------------------------------------------------------- Typst
+
+
+def typst_escape(s):
+    return re.sub(r"([\\#*_`$<>@\[\]=/+-])", r"\\\1", s)
+
+
+def typst_source(doc):
+    src = [f"""#set page(paper: "a4", margin: (x: 26mm, top: 30mm, bottom: 28mm),
+  footer: context align(center, text(font: "{SERIF}", size: 14pt)[— #counter(page).display() —]))
+#set text(font: ("{SERIF}", "{SANS}"), size: 16pt, lang: "zh")
+#set par(justify: true, first-line-indent: (amount: 2em, all: true), leading: 0.9em, spacing: 0.9em)
+"""]
+    for kind, x in doc:
+        if kind == "title":
+            src.append(f'#align(center, text(font: "{SANS}", size: 20pt)[{typst_escape(x)}])\n')
+        elif kind == "h":
+            src.append(f'#text(font: "{SANS}")[{typst_escape(x)}]\n')
+        elif kind == "p":
+            src.append(typst_escape(x) + "\n")
+        else:
+            cols = ", ".join(f"{w}fr" for w in x.widths)
+            cells = ",\n".join(
+                f"table.cell(x: {c}, y: {r}, rowspan: {rs}, colspan: {cs})[{typst_escape(t)}]"
+                for r, c, rs, cs, t in x.cells)
+            src.append(f"""#block(breakable: true, text(size: 10.5pt, table(columns: ({cols}),
+  align: center + horizon, stroke: 0.5pt, inset: 4pt,
+{cells})))
+""")
+        src.append("\n")
+    return "".join(src)
+
+
+def render_typst(doc, out):
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "report.typ")
+        with open(src, "w", encoding="utf-8") as f:
+            f.write(typst_source(doc))
+        typst.compile(src, output=out)
+
+
+# ---------------------------------------------------------------- reportlab
+
+
+def render_stsong(doc, out):
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))  # UniGB-UCS2-H
+    body = ParagraphStyle("body", fontName="STSong-Light", fontSize=14, leading=24,
+                          firstLineIndent=28, alignment=TA_JUSTIFY, wordWrap="CJK")
+    title = ParagraphStyle("title", parent=body, fontSize=18, leading=28, alignment=TA_CENTER,
+                           firstLineIndent=0)
+    cell = ParagraphStyle("cell", fontName="STSong-Light", fontSize=9, leading=11,
+                          alignment=TA_CENTER, wordWrap="CJK")
+    story = []
+    width = A4[0] - 50 * mm
+    for kind, x in doc:
+        if kind == "title":
+            story.append(Paragraph(x, title))
+        elif kind in ("h", "p"):
+            story.append(Paragraph(x, body))
+        else:
+            data = [[""] * x.ncols for _ in range(x.nrows)]
+            style = [("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                     ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+            for r, c, rs, cs, t in x.cells:
+                data[r][c] = Paragraph(t, cell)
+                if rs > 1 or cs > 1:
+                    style.append(("SPAN", (c, r), (c + cs - 1, r + rs - 1)))
+            total = sum(x.widths)
+            story.append(Table(data, colWidths=[width * w / total for w in x.widths],
+                               style=TableStyle(style), repeatRows=0))
+            story.append(Spacer(1, 8))
+
+    def footer(canvas, d):
+        canvas.setFont("STSong-Light", 12)
+        canvas.drawCentredString(A4[0] / 2, 15 * mm, f"— {d.page} —")
+
+    SimpleDocTemplate(out, pagesize=A4, leftMargin=25 * mm, rightMargin=25 * mm,
+                      topMargin=25 * mm, bottomMargin=25 * mm).build(
+        story, onFirstPage=footer, onLaterPages=footer)
+
+
+def reencode_gbk(src, out):
+    """Re-encodes every UniGB-UCS2-H string to GBK and renames the CMap GBK-EUC-H."""
+    pdf = pikepdf.open(src)
+    fonts = set()
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Dictionary) and obj.get("/Encoding") == "/UniGB-UCS2-H":
+            obj.Encoding = pikepdf.Name("/GBK-EUC-H")
+            fonts.add(obj.objgen)
+    for page in pdf.pages:
+        names = {str(k) for k, v in page.Resources.Font.items() if v.objgen in fonts}
+        ops, font = [], None
+        for operands, op in pikepdf.parse_content_stream(page):
+            if str(op) == "Tf":
+                font = str(operands[0])
+            if str(op) in ("Tj", "TJ", "'", '"') and font in names:
+                operands = [gbk(o) for o in operands]
+            ops.append((operands, op))
+        page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(ops))
+    pdf.save(out)
+
+
+def gbk(o):
+    if isinstance(o, pikepdf.String):
+        return pikepdf.String(bytes(o).decode("utf-16-be").encode("gbk"))
+    if isinstance(o, pikepdf.Array):
+        return pikepdf.Array([gbk(x) for x in o])
+    return o
+
+
+# ---------------------------------------------------------------- failures
+
+
+def short_doc(doc):
+    """The title and first paragraphs: enough text for a one-page PDF."""
+    return [b for b in doc if b[0] != "table"][:6]
+
+
+def make_bad(doc):
+    os.makedirs(BAD, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        short = os.path.join(tmp, "short.pdf")
+        render_typst(short_doc(doc), short)
+        with pikepdf.open(short) as pdf:
+            pdf.save(os.path.join(BAD, "encrypted.pdf"),
+                     encryption=pikepdf.Encryption(user="secret", owner="owner", R=6))
+        data = open(short, "rb").read()
+        open(os.path.join(BAD, "truncated.pdf"), "wb").write(data[: len(data) * 4 // 10])
+        with pikepdf.open(short) as pdf:
+            for obj in pdf.objects:
+                if isinstance(obj, pikepdf.Dictionary) and "/ToUnicode" in obj:
+                    del obj["/ToUnicode"]
+            pdf.save(os.path.join(BAD, "no_tounicode.pdf"))
+    img = Image.new("L", (620, 877), 255)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 22)
+    y = 60
+    for _, text in short_doc(doc):
+        for i in range(0, len(text), 24):
+            draw.text((50, y), text[i:i + 24], font=font, fill=0)
+            y += 32
+    img.save(os.path.join(BAD, "image_only.pdf"), resolution=75)
+    png = io.BytesIO()
+    img.resize((155, 219)).save(png, format="PNG")
+    open(os.path.join(BAD, "not_a_pdf.pdf"), "wb").write(png.getvalue())
+
+
+def main():
+    txt, csv = sample_paths()
+    doc = blocks(txt)
+    os.makedirs(GOOD, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        stsong = os.path.join(tmp, "stsong.pdf")
+        render_stsong(doc, stsong)
+        outputs = {
+            "report_typst.pdf": lambda out: render_typst(doc, out),
+            "report_stsong.pdf": lambda out: shutil.copy(stsong, out),
+            "report_gbk.pdf": lambda out: reencode_gbk(stsong, out),
+        }
+        for name, make in outputs.items():
+            out = os.path.join(GOOD, name)
+            make(out)
+            shutil.copy(csv, out[: -len(".pdf")] + ".expected.csv")
+    make_bad(doc)
+    for d in (GOOD, BAD):
+        for f in sorted(os.listdir(d)):
+            print(f"{os.path.getsize(os.path.join(d, f)):>8}  {os.path.join(os.path.basename(d), f)}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
