@@ -1,14 +1,17 @@
 //! Many inputs: discovery, stable report ids, sharding, parallel extraction with
-//! deterministic output order.
+//! deterministic output order and memory bounded by a window of in-flight reports.
 
 use crate::ingest::IngestOptions;
 use crate::model::{Report, Status};
 use crate::pipeline::extract_bytes;
 use crate::template::Grammars;
 use crate::write::Writers;
-use rayon::prelude::*;
+use std::collections::BTreeMap;
 use std::io::Read;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{mpsc, Condvar, Mutex};
 
 /// File extensions read when walking a folder.
 pub const EXTENSIONS: [&str; 6] = ["pdf", "txt", "md", "text", "markdown", "csv_never"];
@@ -168,11 +171,48 @@ impl Summary {
     }
 }
 
-/// Reports processed per parallel batch: bounds memory while keeping the order.
-const BATCH: usize = 64;
+/// How far (in reports) workers may run ahead of the writer, at least. Reports
+/// finish out of order but are written in input order; this bounds how many wait
+/// in memory, while a slow file (a large PDF) does not stall the other workers the
+/// way fixed batches would.
+const WINDOW: usize = 64;
+
+/// Lets workers run at most `window` reports ahead of the writer.
+struct Gate {
+    written: Mutex<usize>,
+    moved: Condvar,
+    abort: AtomicBool,
+    window: usize,
+}
+
+impl Gate {
+    /// Blocks until report `i` is within the window; false when the run is aborted.
+    fn admit(&self, i: usize) -> bool {
+        let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        while i >= *written + self.window && !self.abort.load(Ordering::Relaxed) {
+            written = self.moved.wait(written).unwrap_or_else(|e| e.into_inner());
+        }
+        !self.abort.load(Ordering::Relaxed)
+    }
+
+    fn advance(&self, written: usize) {
+        *self.written.lock().unwrap_or_else(|e| e.into_inner()) = written;
+        self.moved.notify_all();
+    }
+
+    fn abort(&self) {
+        self.abort.store(true, Ordering::Relaxed);
+        let _guard = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        self.moved.notify_all();
+    }
+}
 
 /// Extracts every input in parallel and streams the reports, in input order, to
-/// `writers`. `on_done` is called once per finished report (progress display).
+/// `writers`: the output is the same whatever the thread count. It runs as many
+/// workers as the rayon global pool has threads (`-j`), as plain scoped threads so
+/// the writer can block on them without tying up the pool.
+/// `on_done` is called once per finished report, from a worker thread (progress
+/// display). The first write error stops the run and is returned.
 pub fn run(
     inputs: &[Input],
     grammars: &Grammars,
@@ -180,20 +220,69 @@ pub fn run(
     writers: &mut Writers,
     on_done: &(dyn Fn(&Report) + Sync),
 ) -> std::io::Result<Summary> {
+    let threads = rayon::current_num_threads().max(1);
+    let gate = Gate {
+        written: Mutex::new(0),
+        moved: Condvar::new(),
+        abort: AtomicBool::new(false),
+        window: WINDOW.max(4 * threads),
+    };
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = mpsc::channel::<(usize, Report)>();
     let mut summary = Summary::default();
-    for chunk in inputs.chunks(BATCH) {
-        let reports: Vec<Report> = chunk
-            .par_iter()
-            .map(|i| {
-                let r = run_one(i, grammars, opts);
-                on_done(&r);
-                r
-            })
-            .collect();
-        for r in &reports {
-            summary.add(r);
-            writers.write(r)?;
+    let mut result = Ok(());
+    std::thread::scope(|scope| {
+        let (gate, next) = (&gate, &next);
+        for n in 0..threads.min(inputs.len()) {
+            let tx = tx.clone();
+            let worker = move || loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(input) = inputs.get(i) else { break };
+                if !gate.admit(i) {
+                    break;
+                }
+                let report = catch_unwind(AssertUnwindSafe(|| {
+                    let r = run_one(input, grammars, opts);
+                    on_done(&r);
+                    r
+                }))
+                .unwrap_or_else(|_| {
+                    Report::failed(&input.id, "", "internal error: worker panicked")
+                });
+                if tx.send((i, report)).is_err() {
+                    break;
+                }
+            };
+            let spawned = std::thread::Builder::new()
+                .name(format!("nianbao-{n}"))
+                .spawn_scoped(scope, worker);
+            if let Err(e) = spawned {
+                // Fewer workers is fine, none is not.
+                if n == 0 {
+                    result = Err(e);
+                    gate.abort();
+                }
+                break;
+            }
         }
-    }
-    Ok(summary)
+        drop(tx);
+        // This thread writes, in input order, while the pool extracts.
+        let mut waiting: BTreeMap<usize, Report> = BTreeMap::new();
+        let mut written = 0;
+        for (i, report) in rx {
+            waiting.insert(i, report);
+            while let Some(r) = waiting.remove(&written) {
+                written += 1;
+                if result.is_ok() {
+                    summary.add(&r);
+                    if let Err(e) = writers.write(&r) {
+                        result = Err(e);
+                        gate.abort();
+                    }
+                }
+                gate.advance(written);
+            }
+        }
+    });
+    result.map(|()| summary)
 }

@@ -9,6 +9,7 @@ pub mod check;
 pub mod clean;
 pub mod cli;
 pub mod corpus;
+pub mod crossyear;
 pub mod eval;
 pub mod ingest;
 pub mod merge;

@@ -54,7 +54,7 @@ fn main() -> ExitCode {
             let opts = IngestOptions {
                 pdf_timeout_secs: pdf_timeout,
             };
-            let mut writers = match Writers::create(&out, grammars.wide_keys(), excel) {
+            let mut writers = match Writers::create(&out, &grammars, excel) {
                 Ok(w) => w,
                 Err(e) => return usage(&format!("creating {}: {e}", out.display())),
             };
@@ -64,20 +64,29 @@ fn main() -> ExitCode {
             }
             bar.set_style(
                 ProgressStyle::with_template(
-                    "{bar:40} {pos}/{len} files  {per_sec}  ETA {eta}  {msg}",
+                    "{bar:40} {pos}/{len} files  {rate}  ETA {eta}  errors: {msg}",
                 )
+                .map(|s| {
+                    s.with_key(
+                        "rate",
+                        |st: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                            let _ = write!(w, "{:.1} files/s", st.per_sec());
+                        },
+                    )
+                })
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
+            bar.set_message("0");
             let errors = AtomicUsize::new(0);
             let started = Instant::now();
             let on_done = |r: &nianbao::model::Report| {
                 if r.status == Status::Error {
                     let n = errors.fetch_add(1, Ordering::Relaxed) + 1;
-                    bar.set_message(format!("{n} errors"));
+                    bar.set_message(n.to_string());
                 }
                 bar.inc(1);
             };
-            let summary = match run(&list, &grammars, &opts, &mut writers, &on_done) {
+            let mut summary = match run(&list, &grammars, &opts, &mut writers, &on_done) {
                 Ok(s) => s,
                 Err(e) => {
                     eprintln!("nianbao: writing outputs: {e}");
@@ -85,9 +94,12 @@ fn main() -> ExitCode {
                 }
             };
             bar.finish_and_clear();
-            if let Err(e) = writers.finish() {
-                eprintln!("nianbao: writing outputs: {e}");
-                return ExitCode::from(1);
+            match writers.finish() {
+                Ok(cross_year) => summary.findings += cross_year,
+                Err(e) => {
+                    eprintln!("nianbao: writing outputs: {e}");
+                    return ExitCode::from(1);
+                }
             }
             if let Some(x) = xlsx {
                 if let Err(e) = nianbao::xlsx::write_workbook(&out, &x, &grammars) {
@@ -137,13 +149,25 @@ fn main() -> ExitCode {
             }
             ExitCode::from(if failures.is_empty() { 0 } else { 1 })
         }
-        Command::Merge { dirs, out } => match nianbao::merge::merge(&dirs, &out) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("nianbao: merge: {e}");
-                ExitCode::from(1)
+        Command::Merge { dirs, out } => {
+            let grammars = match Grammars::embedded() {
+                Ok(g) => g,
+                Err(e) => return usage(&e.to_string()),
+            };
+            match nianbao::merge::merge(&dirs, &out, &grammars) {
+                Ok(s) => {
+                    eprintln!(
+                        "merged {} folders: {} reports, {} cross-year findings",
+                        s.inputs, s.reports, s.cross_year
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("nianbao: merge: {e}");
+                    ExitCode::from(1)
+                }
             }
-        },
+        }
     }
 }
 

@@ -1,6 +1,254 @@
-//! Merge shard outputs (placeholder until corpus-scale work lands).
+//! Merge: the output folders of several shards (`--shard K/N`) → exactly the files
+//! one run over the whole corpus writes, byte for byte.
+//!
+//! Every output file has its rows grouped by report id in sorted order, and a
+//! report lives in exactly one shard, so each file is a k-way merge by report id
+//! that copies each report's block of rows unchanged. Headers must agree (for
+//! `wide.csv` they encode the template keys, so shards run with different grammars
+//! are refused), and so must the byte-order mark: all inputs with one (`--excel`)
+//! or all without.
+//!
+//! Cross-year findings link reports that may sit in different shards, so each
+//! shard's own are stale: the merge drops them and recomputes them from the merged
+//! `reports.csv` and `cells.csv` with the same code a single run uses
+//! ([`crate::crossyear`]), which is what makes the result identical.
+
+use crate::crossyear::CrossYear;
+use crate::template::Grammars;
+use crate::write::{
+    close_csv, create_csv, open_csv, publish, tmp_path, CsvReader, CsvWriter, FILES,
+};
+use csv::ByteRecord;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::io;
 use std::path::{Path, PathBuf};
 
-pub fn merge(_dirs: &[PathBuf], _out: &Path) -> std::io::Result<()> {
-    Err(std::io::Error::other("merge not built yet"))
+/// What a merge did, for the summary line.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct MergeSummary {
+    pub inputs: usize,
+    pub reports: usize,
+    /// Cross-year findings in the merged output.
+    pub cross_year: usize,
+}
+
+/// One shard's file, positioned at its next record.
+struct Source {
+    dir: PathBuf,
+    reader: CsvReader,
+    next: Option<ByteRecord>,
+}
+
+impl Source {
+    fn advance(&mut self) -> io::Result<()> {
+        let mut rec = ByteRecord::new();
+        self.next = if self.reader.read_byte_record(&mut rec)? {
+            Some(rec)
+        } else {
+            None
+        };
+        Ok(())
+    }
+
+    fn id(&self) -> Option<&[u8]> {
+        self.next.as_ref().and_then(|r| r.get(0))
+    }
+}
+
+fn invalid(msg: String) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, msg)
+}
+
+/// Merges the shard folders `dirs` into `out`, atomically (temporary names, then
+/// rename), using `grammars` for the cross-year checks.
+pub fn merge(dirs: &[PathBuf], out: &Path, grammars: &Grammars) -> io::Result<MergeSummary> {
+    if dirs.is_empty() {
+        return Err(invalid("no folders to merge".into()));
+    }
+    let bom = common_bom(dirs)?;
+    std::fs::create_dir_all(out)?;
+    let tmp: Vec<PathBuf> = FILES.iter().map(|n| tmp_path(out, n)).collect();
+    let result = merge_into(dirs, &tmp, bom, grammars);
+    match result {
+        Ok(summary) => {
+            publish(&tmp, out)?;
+            Ok(summary)
+        }
+        Err(e) => {
+            for p in &tmp {
+                let _ = std::fs::remove_file(p);
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Whether the inputs carry a byte-order mark; all must agree.
+fn common_bom(dirs: &[PathBuf]) -> io::Result<bool> {
+    let mut seen: Option<(bool, PathBuf)> = None;
+    for d in dirs {
+        for name in FILES {
+            let p = d.join(name);
+            let (_, bom) = open_csv(&p)
+                .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", p.display())))?;
+            match &seen {
+                None => seen = Some((bom, p)),
+                Some((b, first)) if *b != bom => {
+                    return Err(invalid(format!(
+                        "{} {} a byte-order mark but {} {}: merge outputs written all with --excel or all without",
+                        first.display(),
+                        if *b { "has" } else { "has no" },
+                        p.display(),
+                        if bom { "has one" } else { "has none" }
+                    )))
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    Ok(seen.is_some_and(|(b, _)| b))
+}
+
+fn merge_into(
+    dirs: &[PathBuf],
+    tmp: &[PathBuf],
+    bom: bool,
+    grammars: &Grammars,
+) -> io::Result<MergeSummary> {
+    let mut cross_year = CrossYear::new(grammars);
+    let mut summary = MergeSummary {
+        inputs: dirs.len(),
+        ..Default::default()
+    };
+    for (name, tmp) in FILES.iter().zip(tmp) {
+        let mut wr = create_csv(tmp, bom)?;
+        merge_file(dirs, name, &mut wr, |header, rec| {
+            observe(name, header, rec, &mut cross_year, &mut summary)
+        })?;
+        close_csv(wr)?;
+    }
+    summary.cross_year = cross_year.apply(&tmp[5], &tmp[0], true)?;
+    Ok(summary)
+}
+
+/// Feeds the cross-year state from the merged `reports.csv` and `cells.csv`.
+fn observe(
+    name: &str,
+    header: &ByteRecord,
+    rec: &ByteRecord,
+    cy: &mut CrossYear,
+    summary: &mut MergeSummary,
+) {
+    let col = |h: &str| {
+        header
+            .iter()
+            .position(|x| x == h.as_bytes())
+            .and_then(|i| rec.get(i))
+            .map(String::from_utf8_lossy)
+            .unwrap_or_default()
+    };
+    let id = rec.get(0).map(String::from_utf8_lossy).unwrap_or_default();
+    match name {
+        "reports.csv" => {
+            summary.reports += 1;
+            cy.add_report(
+                &id,
+                &col("agency"),
+                col("year").parse().ok(),
+                &col("format"),
+            );
+        }
+        "cells.csv" => cy.add_value(
+            &id,
+            &col("table"),
+            &col("row"),
+            &col("column"),
+            &col("value"),
+        ),
+        _ => {}
+    }
+}
+
+/// K-way merges one file of every folder into `wr`, calling `seen` for every data
+/// record written, with the header.
+fn merge_file(
+    dirs: &[PathBuf],
+    name: &str,
+    wr: &mut CsvWriter,
+    mut seen: impl FnMut(&ByteRecord, &ByteRecord),
+) -> io::Result<()> {
+    let mut sources = Vec::with_capacity(dirs.len());
+    let mut header: Option<ByteRecord> = None;
+    for d in dirs {
+        let path = d.join(name);
+        let (reader, _) = open_csv(&path)
+            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+        let mut s = Source {
+            dir: d.clone(),
+            reader,
+            next: None,
+        };
+        s.advance()?;
+        let h = s
+            .next
+            .take()
+            .ok_or_else(|| invalid(format!("{}: empty file, no header", path.display())))?;
+        match &header {
+            None => header = Some(h),
+            Some(first) if *first != h => {
+                return Err(invalid(format!(
+                "{}: header differs from {}'s (shards run with different versions or grammars?)",
+                path.display(),
+                dirs[0].display()
+            )))
+            }
+            Some(_) => {}
+        }
+        s.advance()?;
+        sources.push(s);
+    }
+    let header = header.ok_or_else(|| invalid("no folders to merge".into()))?;
+    wr.write_byte_record(&header)?;
+
+    let mut heap: BinaryHeap<Reverse<(Vec<u8>, usize)>> = BinaryHeap::new();
+    for (i, s) in sources.iter().enumerate() {
+        if let Some(id) = s.id() {
+            heap.push(Reverse((id.to_vec(), i)));
+        }
+    }
+    while let Some(Reverse((id, i))) = heap.pop() {
+        if let Some(Reverse((other, j))) = heap.peek() {
+            if *other == id {
+                return Err(invalid(format!(
+                    "{name}: report {} is in both {} and {} (the same shard twice?)",
+                    String::from_utf8_lossy(&id),
+                    sources[i].dir.display(),
+                    sources[*j].dir.display()
+                )));
+            }
+        }
+        // Copy this report's block.
+        let s = &mut sources[i];
+        while let Some(rec) = s.next.take() {
+            let rid = rec.get(0).unwrap_or_default();
+            if rid != id.as_slice() {
+                if rid < id.as_slice() {
+                    return Err(invalid(format!(
+                        "{}: rows are not sorted by report ({} after {}); not an nianbao output?",
+                        s.dir.join(name).display(),
+                        String::from_utf8_lossy(rid),
+                        String::from_utf8_lossy(&id)
+                    )));
+                }
+                heap.push(Reverse((rid.to_vec(), i)));
+                s.next = Some(rec);
+                break;
+            }
+            seen(&header, &rec);
+            wr.write_byte_record(&rec)?;
+            s.advance()?;
+        }
+    }
+    Ok(())
 }

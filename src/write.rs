@@ -3,11 +3,16 @@
 //! Each file is written to a temporary name in the output directory and renamed
 //! into place, so a reader never sees half a file and an interrupted run leaves the
 //! previous outputs intact. Rows stream out as reports arrive, so memory does not
-//! grow with the corpus.
+//! grow with the corpus; only the few numbers the cross-year checks need are kept
+//! (see [`crate::crossyear`]), and those findings are added in one more streaming
+//! pass over `findings.csv` and `reports.csv` just before the rename.
 
+use crate::crossyear::CrossYear;
 use crate::model::Report;
+use crate::template::Grammars;
+use std::collections::HashMap;
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 pub const FILES: [&str; 6] = [
@@ -53,20 +58,61 @@ pub const REPAIRS_HEADER: [&str; 7] = ["report", "kind", "page", "line", "before
 pub const FINDINGS_HEADER: [&str; 9] = [
     "report", "check", "severity", "table", "row", "column", "expected", "actual", "message",
 ];
+/// The columns of `wide.csv` before the cell keys.
+pub const WIDE_PREFIX: [&str; 4] = ["report", "agency", "year", "format"];
 
-type Csv = csv::Writer<BufWriter<File>>;
+/// The UTF-8 byte-order mark `--excel` writes first.
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+pub type CsvWriter = csv::Writer<BufWriter<File>>;
+pub type CsvReader = csv::Reader<BufReader<File>>;
+
+/// The temporary name of `name` in `dir`: hidden, and unique to this process.
+pub fn tmp_path(dir: &Path, name: &str) -> PathBuf {
+    dir.join(format!(".{name}.tmp{}", std::process::id()))
+}
+
+/// Creates a CSV file, with a UTF-8 byte-order mark first when `bom`.
+pub fn create_csv(path: &Path, bom: bool) -> io::Result<CsvWriter> {
+    let mut f = BufWriter::new(File::create(path)?);
+    if bom {
+        f.write_all(BOM)?;
+    }
+    Ok(csv::WriterBuilder::new().from_writer(f))
+}
+
+/// Opens a CSV file for reading, record by record, header included as the first
+/// record. Says whether it started with a byte-order mark (which is skipped), so a
+/// rewrite can keep it.
+pub fn open_csv(path: &Path) -> io::Result<(CsvReader, bool)> {
+    let mut f = BufReader::new(File::open(path)?);
+    let bom = f.fill_buf()?.starts_with(BOM);
+    if bom {
+        f.consume(BOM.len());
+    }
+    Ok((
+        csv::ReaderBuilder::new().has_headers(false).from_reader(f),
+        bom,
+    ))
+}
+
+/// Flushes a CSV writer and its file, reporting errors the destructor would hide.
+pub fn close_csv<W: Write>(wr: csv::Writer<W>) -> io::Result<()> {
+    let mut inner = wr
+        .into_inner()
+        .map_err(|e| io::Error::other(e.to_string()))?;
+    inner.flush()
+}
 
 /// Streams reports into the six files; call [`Writers::finish`] to publish them.
+/// Dropping it unfinished removes the temporary files.
 pub struct Writers {
     dir: PathBuf,
     tmp: Vec<PathBuf>,
-    reports: Csv,
-    cells: Csv,
-    wide: Csv,
-    sections: Csv,
-    repairs: Csv,
-    findings: Csv,
+    /// In [`FILES`] order; `None` once finished.
+    csv: Option<[CsvWriter; 6]>,
     wide_keys: Vec<String>,
+    cross_year: CrossYear,
 }
 
 fn opt(n: Option<usize>) -> String {
@@ -74,49 +120,76 @@ fn opt(n: Option<usize>) -> String {
 }
 
 impl Writers {
-    /// `wide_keys` are the `table.row.column` columns of `wide.csv`; `bom` writes a
-    /// UTF-8 byte-order mark first so Excel and WPS detect the encoding.
-    pub fn create(dir: &Path, wide_keys: Vec<String>, bom: bool) -> std::io::Result<Self> {
+    /// Opens the six files in `dir`. The columns of `wide.csv` and the cross-year
+    /// identities come from `grammars`; `bom` writes a UTF-8 byte-order mark first
+    /// so Excel and WPS detect the encoding.
+    pub fn create(dir: &Path, grammars: &Grammars, bom: bool) -> io::Result<Self> {
         std::fs::create_dir_all(dir)?;
-        let mut tmp = Vec::new();
-        let mut open = |name: &str| -> std::io::Result<Csv> {
-            let p = dir.join(format!(".{name}.tmp{}", std::process::id()));
-            let mut f = BufWriter::new(File::create(&p)?);
-            if bom {
-                f.write_all(b"\xEF\xBB\xBF")?;
+        let tmp: Vec<PathBuf> = FILES.iter().map(|n| tmp_path(dir, n)).collect();
+        let mut opened = Vec::with_capacity(FILES.len());
+        for p in &tmp {
+            match create_csv(p, bom) {
+                Ok(w) => opened.push(w),
+                Err(e) => {
+                    for q in &tmp {
+                        let _ = std::fs::remove_file(q);
+                    }
+                    return Err(e);
+                }
             }
-            tmp.push(p);
-            Ok(csv::WriterBuilder::new().from_writer(f))
-        };
+        }
+        let csv: [CsvWriter; 6] = opened
+            .try_into()
+            .map_err(|_| io::Error::other("six output files"))?;
         let mut w = Writers {
-            reports: open(FILES[0])?,
-            cells: open(FILES[1])?,
-            wide: open(FILES[2])?,
-            sections: open(FILES[3])?,
-            repairs: open(FILES[4])?,
-            findings: open(FILES[5])?,
             dir: dir.to_path_buf(),
             tmp,
-            wide_keys,
+            csv: Some(csv),
+            wide_keys: grammars.wide_keys(),
+            cross_year: CrossYear::new(grammars),
         };
-        w.reports.write_record(REPORTS_HEADER)?;
-        w.cells.write_record(CELLS_HEADER)?;
-        let mut wh: Vec<String> = ["report", "agency", "year", "format"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        wh.extend(w.wide_keys.iter().cloned());
-        w.wide.write_record(&wh)?;
-        w.sections.write_record(SECTIONS_HEADER)?;
-        w.repairs.write_record(REPAIRS_HEADER)?;
-        w.findings.write_record(FINDINGS_HEADER)?;
+        let mut wide: Vec<String> = WIDE_PREFIX.iter().map(|s| s.to_string()).collect();
+        wide.extend(w.wide_keys.iter().cloned());
+        let [reports, cells, wide_csv, sections, repairs, findings] = w.files()?;
+        reports.write_record(REPORTS_HEADER)?;
+        cells.write_record(CELLS_HEADER)?;
+        wide_csv.write_record(&wide)?;
+        sections.write_record(SECTIONS_HEADER)?;
+        repairs.write_record(REPAIRS_HEADER)?;
+        findings.write_record(FINDINGS_HEADER)?;
         Ok(w)
     }
 
+    fn files(&mut self) -> io::Result<&mut [CsvWriter; 6]> {
+        self.csv
+            .as_mut()
+            .ok_or_else(|| io::Error::other("outputs already finished"))
+    }
+
     /// Appends one report's rows to every file.
-    pub fn write(&mut self, r: &Report) -> std::io::Result<()> {
+    pub fn write(&mut self, r: &Report) -> io::Result<()> {
+        self.cross_year.add(r);
         let year = r.year.map(|y| y.to_string()).unwrap_or_default();
-        self.reports.write_record([
+        let mut wide = vec![
+            r.id.clone(),
+            r.agency.clone(),
+            year.clone(),
+            r.format.clone(),
+        ];
+        let mut by_key: HashMap<String, &str> = HashMap::new();
+        for c in &r.cells {
+            // The first cell of a key wins, as everywhere else.
+            by_key
+                .entry(format!("{}.{}.{}", c.table, c.row, c.column))
+                .or_insert(c.value.as_str());
+        }
+        wide.extend(
+            self.wide_keys
+                .iter()
+                .map(|k| by_key.get(k).copied().unwrap_or("").to_string()),
+        );
+        let [reports, cells, wide_csv, sections, repairs, findings] = self.files()?;
+        reports.write_record([
             r.id.as_str(),
             &r.source,
             &r.format,
@@ -135,7 +208,7 @@ impl Writers {
             &r.findings.len().to_string(),
         ])?;
         for c in &r.cells {
-            self.cells.write_record([
+            cells.write_record([
                 r.id.as_str(),
                 &c.table,
                 &c.row,
@@ -149,25 +222,9 @@ impl Writers {
                 &opt(c.line),
             ])?;
         }
-        let mut wide = vec![r.id.clone(), r.agency.clone(), year, r.format.clone()];
-        let by_key: std::collections::HashMap<String, &str> = r
-            .cells
-            .iter()
-            .map(|c| {
-                (
-                    format!("{}.{}.{}", c.table, c.row, c.column),
-                    c.value.as_str(),
-                )
-            })
-            .collect();
-        wide.extend(
-            self.wide_keys
-                .iter()
-                .map(|k| by_key.get(k).copied().unwrap_or("").to_string()),
-        );
-        self.wide.write_record(&wide)?;
+        wide_csv.write_record(&wide)?;
         for h in &r.headings {
-            self.sections.write_record([
+            sections.write_record([
                 r.id.as_str(),
                 &h.level.to_string(),
                 &h.number,
@@ -178,7 +235,7 @@ impl Writers {
             ])?;
         }
         for x in &r.repairs {
-            self.repairs.write_record([
+            repairs.write_record([
                 r.id.as_str(),
                 &x.kind,
                 &opt(x.page),
@@ -189,7 +246,7 @@ impl Writers {
             ])?;
         }
         for f in &r.findings {
-            self.findings.write_record([
+            findings.write_record([
                 r.id.as_str(),
                 &f.check,
                 &f.severity.to_string(),
@@ -204,41 +261,48 @@ impl Writers {
         Ok(())
     }
 
-    /// Flushes and renames every file into place.
-    pub fn finish(mut self) -> std::io::Result<()> {
-        for w in [
-            &mut self.reports,
-            &mut self.cells,
-            &mut self.wide,
-            &mut self.sections,
-            &mut self.repairs,
-            &mut self.findings,
-        ] {
-            w.flush()?;
+    /// Flushes every file, adds the cross-year findings, and renames every file
+    /// into place. Returns the number of cross-year findings added.
+    pub fn finish(mut self) -> io::Result<usize> {
+        let files = self
+            .csv
+            .take()
+            .ok_or_else(|| io::Error::other("outputs already finished"))?;
+        for w in files {
+            close_csv(w)?;
         }
-        drop((
-            self.reports,
-            self.cells,
-            self.wide,
-            self.sections,
-            self.repairs,
-            self.findings,
-        ));
-        for (tmp, name) in self.tmp.iter().zip(FILES) {
-            std::fs::rename(tmp, self.dir.join(name))?;
+        let added = self.cross_year.apply(&self.tmp[5], &self.tmp[0], false)?;
+        publish(&self.tmp, &self.dir)?;
+        Ok(added)
+    }
+}
+
+/// Renames the temporary files (in [`FILES`] order) to their names in `dir`.
+pub(crate) fn publish(tmp: &[PathBuf], dir: &Path) -> io::Result<()> {
+    for (tmp, name) in tmp.iter().zip(FILES) {
+        std::fs::rename(tmp, dir.join(name))?;
+    }
+    Ok(())
+}
+
+impl Drop for Writers {
+    fn drop(&mut self) {
+        // After a successful finish the temporary names no longer exist.
+        self.csv = None;
+        for p in &self.tmp {
+            let _ = std::fs::remove_file(p);
         }
-        Ok(())
     }
 }
 
 /// Writes bytes to `path` atomically (temp file in the same directory, then rename).
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
+    let tmp = tmp_path(dir, &name);
     std::fs::write(&tmp, bytes)?;
     std::fs::rename(&tmp, path)
 }

@@ -1,7 +1,446 @@
-//! Excel workbook output (placeholder until corpus-scale work lands).
+//! Excel workbook output (`--xlsx FILE`), built from the CSV files of an output
+//! folder so it works the same after `nianbao merge`.
+//!
+//! Sheets: `报告` (reports.csv), one sheet per standard table — `主动公开` (table 2),
+//! `申请` (table 3), `复议诉讼` (table 4) — with a row per report, and `检查`
+//! (findings.csv). Table sheets have two header rows: the template's labels
+//! (`行政许可/本年处理决定数量`) and the canonical keys, so a person can read it and
+//! a script can address it. A cell is filled red when an error finding names it
+//! (its table, row and column, or its table and row with an empty column).
+//!
+//! Everything streams: the worksheets run in rust_xlsxwriter's constant-memory mode,
+//! and the findings are read in step with `wide.csv` (both sorted by report id), so
+//! only one report's error findings are held at a time. A sheet that would pass
+//! Excel's row limit continues on `name 2`, `name 3`, ….
+
 use crate::template::Grammars;
+use crate::write::{open_csv, CsvReader, WIDE_PREFIX};
+use rust_xlsxwriter::{Color, Format, Workbook, Worksheet, XlsxError};
+use std::collections::HashSet;
+use std::io;
 use std::path::Path;
 
-pub fn write_workbook(_out_dir: &Path, _file: &Path, _g: &Grammars) -> std::io::Result<()> {
-    Err(std::io::Error::other("xlsx not built yet"))
+/// The table sheets: table id and sheet name.
+pub const TABLE_SHEETS: [(&str, &str); 3] = [
+    ("active_disclosure", "主动公开"),
+    ("applications", "申请"),
+    ("review_litigation", "复议诉讼"),
+];
+pub const REPORTS_SHEET: &str = "报告";
+pub const FINDINGS_SHEET: &str = "检查";
+
+/// Excel's limits: rows per sheet and characters per cell.
+const MAX_ROWS: u32 = 1_048_576;
+const MAX_CHARS: usize = 32_767;
+
+fn xerr(e: XlsxError) -> io::Error {
+    io::Error::other(e.to_string())
+}
+
+/// The fills used.
+struct Styles {
+    header: Format,
+    key: Format,
+    error: Format,
+    warning: Format,
+}
+
+impl Styles {
+    fn new() -> Self {
+        Styles {
+            header: Format::new()
+                .set_bold()
+                .set_background_color(Color::RGB(0xD9E1F2)),
+            key: Format::new()
+                .set_font_color(Color::RGB(0x808080))
+                .set_background_color(Color::RGB(0xF2F2F2)),
+            error: Format::new()
+                .set_background_color(Color::RGB(0xFFC7CE))
+                .set_font_color(Color::RGB(0x9C0006)),
+            warning: Format::new().set_background_color(Color::RGB(0xFFEB9C)),
+        }
+    }
+}
+
+/// A logical sheet that rolls over to a new worksheet at Excel's row limit,
+/// repeating its header rows.
+struct Sheet {
+    name: String,
+    headers: Vec<Vec<String>>,
+    widths: Vec<f64>,
+    freeze: (u32, u16),
+    done: Vec<Worksheet>,
+    current: Option<Worksheet>,
+    row: u32,
+}
+
+impl Sheet {
+    fn new(name: &str, headers: Vec<Vec<String>>, widths: Vec<f64>, freeze: (u32, u16)) -> Self {
+        Sheet {
+            name: name.to_string(),
+            headers,
+            widths,
+            freeze,
+            done: Vec::new(),
+            current: None,
+            row: 0,
+        }
+    }
+
+    /// The worksheet and row index for the next data row.
+    fn next_row(&mut self, wb: &mut Workbook, st: &Styles) -> io::Result<(&mut Worksheet, u32)> {
+        if self.current.is_none() || self.row >= MAX_ROWS {
+            if let Some(ws) = self.current.take() {
+                self.done.push(ws);
+            }
+            let mut ws = wb.new_worksheet_with_constant_memory();
+            let n = self.done.len() + 1;
+            let name = if n == 1 {
+                self.name.clone()
+            } else {
+                format!("{} {n}", self.name)
+            };
+            ws.set_name(name).map_err(xerr)?;
+            for (c, w) in self.widths.iter().enumerate() {
+                ws.set_column_width(col(c)?, *w).map_err(xerr)?;
+            }
+            for (r, h) in self.headers.iter().enumerate() {
+                let fmt = if r == 0 { &st.header } else { &st.key };
+                for (c, text) in h.iter().enumerate() {
+                    ws.write_string_with_format(r as u32, col(c)?, clip(text), fmt)
+                        .map_err(xerr)?;
+                }
+            }
+            ws.set_freeze_panes(self.freeze.0, self.freeze.1)
+                .map_err(xerr)?;
+            self.row = self.headers.len() as u32;
+            self.current = Some(ws);
+        }
+        let row = self.row;
+        self.row += 1;
+        let ws = self
+            .current
+            .as_mut()
+            .ok_or_else(|| io::Error::other("no worksheet"))?;
+        Ok((ws, row))
+    }
+
+    fn finish(mut self, wb: &mut Workbook) {
+        if let Some(ws) = self.current.take() {
+            self.done.push(ws);
+        }
+        for ws in self.done {
+            wb.push_worksheet(ws);
+        }
+    }
+}
+
+fn col(c: usize) -> io::Result<u16> {
+    u16::try_from(c).map_err(|_| io::Error::other("too many columns for Excel"))
+}
+
+fn clip(s: &str) -> &str {
+    match s.char_indices().nth(MAX_CHARS) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+/// Whether `s` is a canonical number (`-12`, `3.5`), written as a number cell.
+fn is_number(s: &str) -> bool {
+    let t = s.strip_prefix('-').unwrap_or(s);
+    !t.is_empty()
+        && t.len() <= 15
+        && t.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && t.chars().filter(|&c| c == '.').count() <= 1
+        && t.chars().next().is_some_and(|c| c.is_ascii_digit())
+}
+
+fn write_cell(
+    ws: &mut Worksheet,
+    row: u32,
+    c: usize,
+    text: &str,
+    numeric: bool,
+    fmt: Option<&Format>,
+) -> io::Result<()> {
+    let c = col(c)?;
+    let res = if text.is_empty() {
+        // Only a highlighted blank needs a cell at all.
+        fmt.map(|f| ws.write_blank(row, c, f).map(|_| ()))
+            .unwrap_or(Ok(()))
+    } else if numeric && is_number(text) {
+        let v: f64 = text.parse().unwrap_or_default();
+        match fmt {
+            Some(f) => ws.write_number_with_format(row, c, v, f).map(|_| ()),
+            None => ws.write_number(row, c, v).map(|_| ()),
+        }
+    } else {
+        match fmt {
+            Some(f) => ws
+                .write_string_with_format(row, c, clip(text), f)
+                .map(|_| ()),
+            None => ws.write_string(row, c, clip(text)).map(|_| ()),
+        }
+    };
+    res.map_err(xerr)
+}
+
+fn read(reader: &mut CsvReader) -> io::Result<Option<csv::StringRecord>> {
+    let mut rec = csv::StringRecord::new();
+    Ok(if reader.read_record(&mut rec)? {
+        Some(rec)
+    } else {
+        None
+    })
+}
+
+fn open(dir: &Path, name: &str) -> io::Result<CsvReader> {
+    let path = dir.join(name);
+    open_csv(&path)
+        .map(|(r, _)| r)
+        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))
+}
+
+fn header(reader: &mut CsvReader, name: &str) -> io::Result<Vec<String>> {
+    read(reader)?
+        .map(|h| h.iter().map(str::to_string).collect())
+        .ok_or_else(|| io::Error::other(format!("{name}: empty file")))
+}
+
+/// Writes the workbook `file` from the CSV files in `out_dir`.
+pub fn write_workbook(out_dir: &Path, file: &Path, grammars: &Grammars) -> io::Result<()> {
+    let st = Styles::new();
+    let mut wb = Workbook::new();
+    let reports = copy_sheet(
+        &mut wb,
+        &st,
+        out_dir,
+        "reports.csv",
+        REPORTS_SHEET,
+        &["year", "pages", "cells", "repairs", "findings"],
+        "status",
+    )?;
+    let tables = table_sheets(&mut wb, &st, out_dir, grammars)?;
+    let findings = copy_sheet(
+        &mut wb,
+        &st,
+        out_dir,
+        "findings.csv",
+        FINDINGS_SHEET,
+        &["expected", "actual"],
+        "severity",
+    )?;
+    reports.finish(&mut wb);
+    for t in tables {
+        t.finish(&mut wb);
+    }
+    findings.finish(&mut wb);
+    wb.save(file).map_err(xerr)
+}
+
+/// A sheet holding a CSV file as it is; `numeric` columns become numbers and the
+/// `flag` column (status or severity) is filled for errors and warnings/partials.
+fn copy_sheet(
+    wb: &mut Workbook,
+    st: &Styles,
+    dir: &Path,
+    name: &str,
+    sheet: &str,
+    numeric: &[&str],
+    flag: &str,
+) -> io::Result<Sheet> {
+    let mut rd = open(dir, name)?;
+    let head = header(&mut rd, name)?;
+    let numeric: Vec<bool> = head.iter().map(|h| numeric.contains(&h.as_str())).collect();
+    let flag = head.iter().position(|h| h == flag);
+    let widths = head
+        .iter()
+        .map(|h| {
+            if h == "report" || h == "message" || h == "error" {
+                40.0
+            } else {
+                12.0
+            }
+        })
+        .collect();
+    let mut out = Sheet::new(sheet, vec![head], widths, (1, 1));
+    while let Some(rec) = read(&mut rd)? {
+        let (ws, row) = out.next_row(wb, st)?;
+        for (c, text) in rec.iter().enumerate() {
+            let fill = match (Some(c) == flag, text) {
+                (true, "error") => Some(&st.error),
+                (true, "warning" | "partial") => Some(&st.warning),
+                _ => None,
+            };
+            write_cell(
+                ws,
+                row,
+                c,
+                text,
+                numeric.get(c).copied().unwrap_or(false),
+                fill,
+            )?;
+        }
+    }
+    Ok(out)
+}
+
+/// Error findings of one report: `(table, row, column)`, column empty for a row.
+struct Flags {
+    cells: HashSet<(String, String, String)>,
+}
+
+impl Flags {
+    fn flagged(&self, table: &str, row: &str, column: &str) -> bool {
+        self.cells
+            .contains(&(table.to_string(), row.to_string(), column.to_string()))
+            || self
+                .cells
+                .contains(&(table.to_string(), row.to_string(), String::new()))
+    }
+}
+
+/// Reads findings.csv in step with another file sorted by report id.
+struct FindingCursor {
+    reader: CsvReader,
+    next: Option<csv::StringRecord>,
+    idx: [usize; 5],
+}
+
+impl FindingCursor {
+    fn open(dir: &Path) -> io::Result<Self> {
+        let mut reader = open(dir, "findings.csv")?;
+        let head = header(&mut reader, "findings.csv")?;
+        let find = |h: &str| {
+            head.iter()
+                .position(|x| x == h)
+                .ok_or_else(|| io::Error::other(format!("findings.csv: no {h} column")))
+        };
+        let idx = [
+            find("report")?,
+            find("severity")?,
+            find("table")?,
+            find("row")?,
+            find("column")?,
+        ];
+        let next = read(&mut reader)?;
+        Ok(FindingCursor { reader, next, idx })
+    }
+
+    /// The error findings of `report`, skipping any of earlier reports.
+    fn take(&mut self, report: &str) -> io::Result<Flags> {
+        let mut flags = Flags {
+            cells: HashSet::new(),
+        };
+        while let Some(rec) = &self.next {
+            let get = |i: usize| rec.get(self.idx[i]).unwrap_or("");
+            match get(0).cmp(report) {
+                std::cmp::Ordering::Greater => break,
+                std::cmp::Ordering::Equal
+                    if get(1) == "error" && !get(2).is_empty() && !get(3).is_empty() =>
+                {
+                    flags.cells.insert((
+                        get(2).to_string(),
+                        get(3).to_string(),
+                        get(4).to_string(),
+                    ));
+                }
+                _ => {}
+            }
+            self.next = read(&mut self.reader)?;
+        }
+        Ok(flags)
+    }
+}
+
+/// The three table sheets, from one pass over wide.csv.
+fn table_sheets(
+    wb: &mut Workbook,
+    st: &Styles,
+    dir: &Path,
+    grammars: &Grammars,
+) -> io::Result<Vec<Sheet>> {
+    let mut rd = open(dir, "wide.csv")?;
+    let head = header(&mut rd, "wide.csv")?;
+    if head.len() < WIDE_PREFIX.len() || head[..WIDE_PREFIX.len()] != WIDE_PREFIX {
+        return Err(io::Error::other("wide.csv: unexpected header"));
+    }
+    // For each sheet: the wide.csv columns it shows, split into (table, row, column).
+    let mut columns: Vec<Vec<(usize, [String; 3])>> = vec![Vec::new(); TABLE_SHEETS.len()];
+    for (i, key) in head.iter().enumerate().skip(WIDE_PREFIX.len()) {
+        let parts: Vec<&str> = key.splitn(3, '.').collect();
+        let [t, r, c] = parts.as_slice() else {
+            continue;
+        };
+        if let Some(s) = TABLE_SHEETS.iter().position(|(id, _)| id == t) {
+            columns[s].push((i, [t.to_string(), r.to_string(), c.to_string()]));
+        }
+    }
+    let mut sheets: Vec<Sheet> = TABLE_SHEETS
+        .iter()
+        .zip(&columns)
+        .map(|((_, name), cols)| {
+            let mut labels: Vec<String> = ["报告", "机关", "年度", "格式"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+            let mut keys: Vec<String> = WIDE_PREFIX.iter().map(|s| s.to_string()).collect();
+            for (i, [t, r, c]) in cols {
+                labels.push(
+                    grammars
+                        .formats
+                        .iter()
+                        .find_map(|f| f.key_label(t, r, c))
+                        .unwrap_or_else(|| head[*i].clone()),
+                );
+                keys.push(head[*i].clone());
+            }
+            let mut widths = vec![40.0, 20.0, 6.0, 7.0];
+            widths.extend(std::iter::repeat_n(14.0, cols.len()));
+            Sheet::new(name, vec![labels, keys], widths, (2, 1))
+        })
+        .collect();
+    let mut findings = FindingCursor::open(dir)?;
+    while let Some(rec) = read(&mut rd)? {
+        let report = rec.get(0).unwrap_or("");
+        let flags = findings.take(report)?;
+        for (sheet, cols) in sheets.iter_mut().zip(&columns) {
+            let (ws, row) = sheet.next_row(wb, st)?;
+            for c in 0..WIDE_PREFIX.len() {
+                write_cell(ws, row, c, rec.get(c).unwrap_or(""), c == 2, None)?;
+            }
+            for (n, (i, [t, r, c])) in cols.iter().enumerate() {
+                let fill = flags.flagged(t, r, c).then_some(&st.error);
+                write_cell(
+                    ws,
+                    row,
+                    WIDE_PREFIX.len() + n,
+                    rec.get(*i).unwrap_or(""),
+                    true,
+                    fill,
+                )?;
+            }
+        }
+    }
+    Ok(sheets)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_clipping() {
+        assert!(is_number("12") && is_number("-3.5") && is_number("0"));
+        assert!(
+            !is_number("")
+                && !is_number("-")
+                && !is_number("1.2.3")
+                && !is_number(".5")
+                && !is_number("12万")
+        );
+        let long = "字".repeat(MAX_CHARS + 10);
+        assert_eq!(clip(&long).chars().count(), MAX_CHARS);
+    }
 }

@@ -16,7 +16,7 @@ fn root() -> PathBuf {
 fn extract(inputs: &[PathBuf], out: &Path) -> Vec<Input> {
     let g = Grammars::embedded().unwrap();
     let list = discover(inputs).unwrap();
-    let mut w = Writers::create(out, g.wide_keys(), false).unwrap();
+    let mut w = Writers::create(out, &g, false).unwrap();
     run(&list, &g, &IngestOptions::default(), &mut w, &|_| {}).unwrap();
     w.finish().unwrap();
     list

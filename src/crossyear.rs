@@ -1,0 +1,607 @@
+//! Cross-year checks: identities that link a report to the same agency's report of
+//! the previous year (`apply = "cross_year"` in `grammars/*.toml`), e.g. what one
+//! year carries forward the next year must carry over.
+//!
+//! A report's cross-year findings depend on other reports, so they cannot be
+//! written while the report streams out. Instead the run keeps a few numbers per
+//! report ([`CrossYear::add_report`], [`CrossYear::add_value`]: only the keys the
+//! identities read, never whole reports) and, once every report is written,
+//! [`CrossYear::apply`] streams `findings.csv` and `reports.csv` once more, appending
+//! each report's cross-year findings to the end of its block of findings and adding
+//! them to its `findings` count.
+//!
+//! `nianbao merge` feeds the same state from the merged `reports.csv` and
+//! `cells.csv` and calls `apply` with `drop_stale`, which first removes the
+//! cross-year findings each shard computed on its own (they miss pairs that span
+//! shards). Both paths therefore end with byte-identical files.
+
+use crate::model::{Finding, Severity};
+use crate::template::{Format, Grammars, Identity};
+use crate::write::{close_csv, create_csv, open_csv, CsvReader, CsvWriter};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io;
+use std::path::Path;
+
+/// One operand: `sign × key`, read from year N or year N−1.
+#[derive(Debug, Clone)]
+struct Term {
+    sign: f64,
+    key: u16,
+    previous: bool,
+}
+
+/// One evaluation of an identity: where its finding points and both sides.
+#[derive(Debug, Clone)]
+struct Instance {
+    row: String,
+    column: String,
+    lhs: Vec<Term>,
+    rhs: Vec<Term>,
+}
+
+/// A cross-year identity instantiated for one template.
+#[derive(Debug, Clone)]
+struct Rule {
+    id: String,
+    table: String,
+    severity: Severity,
+    expr: String,
+    instances: Vec<Instance>,
+}
+
+/// The numbers one report contributes: its identity and the values of the keys the
+/// rules read. Deliberately tiny, so a corpus of any size fits in memory.
+#[derive(Debug, Clone)]
+struct Facts {
+    agency: String,
+    year: i32,
+    format: String,
+    /// `(key index, value)`; a handful per report, so a list beats a map.
+    values: Vec<(u16, f64)>,
+}
+
+impl Facts {
+    fn get(&self, key: u16) -> Option<f64> {
+        self.values.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+    }
+}
+
+/// Collects per-report facts during a run and turns them into findings at the end.
+#[derive(Debug, Clone, Default)]
+pub struct CrossYear {
+    /// Rules by template id.
+    rules: BTreeMap<String, Vec<Rule>>,
+    /// Every `table.row.column` some rule reads, to its index.
+    keys: HashMap<String, u16>,
+    /// Check ids of every cross-year identity (to drop stale ones when merging).
+    ids: BTreeSet<String>,
+    /// Facts by report id (sorted, which makes every choice below deterministic).
+    facts: BTreeMap<String, Facts>,
+}
+
+impl CrossYear {
+    /// Reads the cross-year identities of every template in `grammars`.
+    pub fn new(grammars: &Grammars) -> Self {
+        let mut cy = CrossYear::default();
+        for f in &grammars.formats {
+            let rules: Vec<Rule> = f
+                .identities
+                .iter()
+                .filter(|i| i.apply == "cross_year")
+                .filter_map(|i| cy.rule(f, i))
+                .collect();
+            for r in &rules {
+                cy.ids.insert(r.id.clone());
+            }
+            cy.rules.insert(f.id.clone(), rules);
+        }
+        cy
+    }
+
+    /// The check ids this module writes.
+    pub fn check_ids(&self) -> &BTreeSet<String> {
+        &self.ids
+    }
+
+    /// The index of a key (a grammar names far fewer than 65,536).
+    fn key(&mut self, key: String) -> u16 {
+        let n = u16::try_from(self.keys.len()).unwrap_or(u16::MAX);
+        *self.keys.entry(key).or_insert(n)
+    }
+
+    /// Instantiates one identity. Its `expr` names the operands, each tagged
+    /// `[year N]` or `[year N-1]`. With a `block`, the names are table-2 columns and
+    /// the identity holds for every row of the block; otherwise they are rows and it
+    /// holds for every column of the table. Identities this cannot read are skipped.
+    fn rule(&mut self, format: &Format, id: &Identity) -> Option<Rule> {
+        let (lhs, rhs) = id.expr.split_once("==")?;
+        let (lhs, rhs) = (parse_side(lhs)?, parse_side(rhs)?);
+        let mut instances = Vec::new();
+        let terms = |cy: &mut Self, side: &[(f64, String, bool)], at: &dyn Fn(&str) -> String| {
+            side.iter()
+                .map(|(sign, name, previous)| Term {
+                    sign: *sign,
+                    key: cy.key(at(name)),
+                    previous: *previous,
+                })
+                .collect()
+        };
+        if !id.block.is_empty() {
+            let block = format
+                .tables
+                .active_disclosure
+                .blocks
+                .iter()
+                .find(|b| b.id == id.block)?;
+            for row in block.rows.iter().filter(|r| r.is_data()) {
+                let at = |col: &str| format!("{}.{}.{}", id.table, row.id, col);
+                instances.push(Instance {
+                    row: row.id.clone(),
+                    column: lhs.first().map(|t| t.1.clone()).unwrap_or_default(),
+                    lhs: terms(self, &lhs, &at),
+                    rhs: terms(self, &rhs, &at),
+                });
+            }
+        } else {
+            let columns: Vec<String> = match id.table.as_str() {
+                "applications" => format
+                    .tables
+                    .applications
+                    .columns
+                    .iter()
+                    .map(|c| c.id.clone())
+                    .collect(),
+                "review_litigation" => format
+                    .tables
+                    .review_litigation
+                    .columns
+                    .iter()
+                    .map(|c| c.id.clone())
+                    .collect(),
+                _ => return None,
+            };
+            for col in columns {
+                let at = |row: &str| format!("{}.{}.{}", id.table, row, col);
+                instances.push(Instance {
+                    row: lhs.first().map(|t| t.1.clone()).unwrap_or_default(),
+                    column: col.clone(),
+                    lhs: terms(self, &lhs, &at),
+                    rhs: terms(self, &rhs, &at),
+                });
+            }
+        }
+        let severity = if id.status == "soft" {
+            Severity::Warning
+        } else {
+            Severity::Error
+        };
+        Some(Rule {
+            id: id.id.clone(),
+            table: id.table.clone(),
+            severity,
+            expr: id.expr.clone(),
+            instances,
+        })
+    }
+
+    /// Registers a report. Reports without an agency or a year take no part.
+    pub fn add_report(&mut self, report: &str, agency: &str, year: Option<i32>, format: &str) {
+        if let (false, Some(year)) = (agency.is_empty(), year) {
+            let facts = Facts {
+                agency: agency.to_string(),
+                year,
+                format: format.to_string(),
+                values: Vec::new(),
+            };
+            self.facts.insert(report.to_string(), facts);
+        }
+    }
+
+    /// Records a cell of a registered report if some rule reads it. The first
+    /// value of a key wins, as in document order.
+    pub fn add_value(&mut self, report: &str, table: &str, row: &str, column: &str, value: &str) {
+        if value.is_empty() {
+            return;
+        }
+        let Some(&key) = self.keys.get(&format!("{table}.{row}.{column}")) else {
+            return;
+        };
+        let Some(facts) = self.facts.get_mut(report) else {
+            return;
+        };
+        let Ok(v) = value.parse::<f64>() else { return };
+        if facts.get(key).is_none() {
+            facts.values.push((key, v));
+        }
+    }
+
+    /// Registers a whole report.
+    /// Registers a whole report; one without any value the rules read is dropped
+    /// at once, since it can be neither side of a comparison.
+    pub fn add(&mut self, r: &crate::model::Report) {
+        self.add_report(&r.id, &r.agency, r.year, &r.format);
+        for c in &r.cells {
+            self.add_value(&r.id, &c.table, &c.row, &c.column, &c.value);
+        }
+        match self.facts.get_mut(&r.id) {
+            Some(f) if f.values.is_empty() => {
+                self.facts.remove(&r.id);
+            }
+            Some(f) => f.values.shrink_to_fit(),
+            None => {}
+        }
+    }
+
+    /// Cross-year findings by report id. For each report of year N, the previous
+    /// report is the first (by report id) of the same agency for year N−1 that has
+    /// any value; duplicates of a report therefore never multiply findings.
+    pub fn findings(&self) -> BTreeMap<String, Vec<Finding>> {
+        let mut by_year: BTreeMap<(&str, i32), Vec<(&str, &Facts)>> = BTreeMap::new();
+        for (id, f) in &self.facts {
+            by_year
+                .entry((f.agency.as_str(), f.year))
+                .or_default()
+                .push((id.as_str(), f));
+        }
+        let mut out: BTreeMap<String, Vec<Finding>> = BTreeMap::new();
+        for (id, cur) in &self.facts {
+            let Some(rules) = self.rules.get(&cur.format) else {
+                continue;
+            };
+            let Some(prev_year) = cur.year.checked_sub(1) else {
+                continue;
+            };
+            let Some(candidates) = by_year.get(&(cur.agency.as_str(), prev_year)) else {
+                continue;
+            };
+            let Some(&(prev_id, prev)) = candidates.iter().find(|(_, f)| !f.values.is_empty())
+            else {
+                continue;
+            };
+            for rule in rules {
+                for inst in &rule.instances {
+                    let side = |terms: &[Term]| -> Option<f64> {
+                        let mut sum = 0.0;
+                        for t in terms {
+                            sum += t.sign * (if t.previous { prev } else { cur }).get(t.key)?;
+                        }
+                        Some(sum)
+                    };
+                    let (Some(l), Some(r)) = (side(&inst.lhs), side(&inst.rhs)) else {
+                        continue;
+                    };
+                    if (l - r).abs() < 1e-6 {
+                        continue;
+                    }
+                    let (expected, actual) = (fmt_num(r), fmt_num(l));
+                    let at = if rule.instances.iter().all(|x| x.row == inst.row) {
+                        format!("column {}", inst.column)
+                    } else {
+                        format!("row {}", inst.row)
+                    };
+                    let message = format!(
+                        "{} fails for {at}: {actual} in {id} ({}) but {expected} expected from {prev_id} ({})",
+                        rule.expr, cur.year, prev.year
+                    );
+                    let finding = Finding::new(&rule.id, rule.severity, message)
+                        .at(&rule.table, &inst.row, &inst.column)
+                        .values(expected, actual);
+                    out.entry(id.clone()).or_default().push(finding);
+                }
+            }
+        }
+        out
+    }
+
+    /// Adds the cross-year findings to `findings.csv` and the `findings` counts of
+    /// `reports.csv` in `dir` (the temporary names of a run or merge, given as
+    /// `findings` and `reports`), streaming both files. With `drop_stale`, findings
+    /// rows whose check is a cross-year id are removed first. Returns the number of
+    /// findings added.
+    pub fn apply(&self, findings: &Path, reports: &Path, drop_stale: bool) -> io::Result<usize> {
+        let new = self.findings();
+        let added: usize = new.values().map(Vec::len).sum();
+        if new.is_empty() && !drop_stale {
+            return Ok(0);
+        }
+        let delta = rewrite_findings(
+            findings,
+            &new,
+            if drop_stale { Some(&self.ids) } else { None },
+        )?;
+        if !delta.is_empty() {
+            rewrite_counts(reports, &delta)?;
+        }
+        Ok(added)
+    }
+}
+
+/// Parses `a[year N] + b[year N-1] - c[year N]` into signed, year-tagged names.
+fn parse_side(s: &str) -> Option<Vec<(f64, String, bool)>> {
+    let mut out = Vec::new();
+    let mut sign = 1.0;
+    let mut rest = s.trim();
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix('+') {
+            sign = 1.0;
+            rest = r.trim_start();
+            continue;
+        }
+        if let Some(r) = rest.strip_prefix('-') {
+            sign = -1.0;
+            rest = r.trim_start();
+            continue;
+        }
+        let open = rest.find('[')?;
+        let close = rest.find(']')?;
+        let name = rest[..open].trim();
+        let tag: String = rest[open + 1..close]
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let previous = match tag.as_str() {
+            "yearN" => false,
+            "yearN-1" => true,
+            _ => return None,
+        };
+        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return None;
+        }
+        out.push((sign, name.to_string(), previous));
+        sign = 1.0;
+        rest = rest[close + 1..].trim_start();
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+fn fmt_num(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        let s = format!("{x:.6}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+fn finding_record<'a>(report: &'a str, f: &'a Finding, severity: &'a str) -> [&'a str; 9] {
+    [
+        report,
+        &f.check,
+        severity,
+        &f.table,
+        &f.row,
+        &f.column,
+        &f.expected,
+        &f.actual,
+        &f.message,
+    ]
+}
+
+/// Streams `path` into a sibling temporary file, inserting each report's new
+/// findings after its existing rows (rows are grouped by report id in sorted order)
+/// and optionally dropping stale rows; then renames it over `path`. Returns the
+/// change of each report's findings count.
+fn rewrite_findings(
+    path: &Path,
+    new: &BTreeMap<String, Vec<Finding>>,
+    stale: Option<&BTreeSet<String>>,
+) -> io::Result<BTreeMap<String, i64>> {
+    rewrite(path, |rd, wr| {
+        let mut delta: BTreeMap<String, i64> = new
+            .iter()
+            .map(|(k, v)| (k.clone(), v.len() as i64))
+            .collect();
+        let mut pending = new.iter().peekable();
+        let mut rec = csv::StringRecord::new();
+        let mut first = true;
+        while rd.read_record(&mut rec)? {
+            if first {
+                first = false;
+                wr.write_record(&rec)?;
+                continue;
+            }
+            let id = rec.get(0).unwrap_or("");
+            // Everything pending for ids before this one belongs after their rows.
+            write_pending(wr, &mut pending, Some(id))?;
+            if stale.is_some_and(|d| d.contains(rec.get(1).unwrap_or(""))) {
+                *delta.entry(id.to_string()).or_default() -= 1;
+                continue;
+            }
+            wr.write_record(&rec)?;
+        }
+        write_pending(wr, &mut pending, None)?;
+        delta.retain(|_, d| *d != 0);
+        Ok(delta)
+    })
+}
+
+type Pending<'a> = std::iter::Peekable<std::collections::btree_map::Iter<'a, String, Vec<Finding>>>;
+
+/// Writes the pending findings of every report id before `bound` (all when `None`).
+fn write_pending<W: io::Write>(
+    wr: &mut csv::Writer<W>,
+    pending: &mut Pending,
+    bound: Option<&str>,
+) -> io::Result<()> {
+    while let Some((id, fs)) = pending.peek() {
+        if bound.is_some_and(|b| id.as_str() >= b) {
+            break;
+        }
+        for f in fs.iter() {
+            let sev = f.severity.to_string();
+            wr.write_record(finding_record(id, f, &sev))?;
+        }
+        pending.next();
+    }
+    Ok(())
+}
+
+/// Streams `reports.csv`, adding `delta` to the `findings` column.
+fn rewrite_counts(path: &Path, delta: &BTreeMap<String, i64>) -> io::Result<()> {
+    rewrite(path, |rd, wr| {
+        let mut rec = csv::StringRecord::new();
+        let mut col = None;
+        while rd.read_record(&mut rec)? {
+            let Some(c) = col else {
+                col = Some(rec.iter().position(|h| h == "findings").ok_or_else(|| {
+                    io::Error::other(format!("{}: no findings column", path.display()))
+                })?);
+                wr.write_record(&rec)?;
+                continue;
+            };
+            match delta.get(rec.get(0).unwrap_or("")) {
+                Some(d) => {
+                    let n: i64 = rec.get(c).unwrap_or("0").parse().unwrap_or(0) + d;
+                    let n = n.to_string();
+                    let out: Vec<&str> = rec
+                        .iter()
+                        .enumerate()
+                        .map(|(i, f)| if i == c { n.as_str() } else { f })
+                        .collect();
+                    wr.write_record(out)?;
+                }
+                None => wr.write_record(&rec)?,
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Streams `path` through `body` into a sibling temporary file (keeping its
+/// byte-order mark), then renames that over `path`; on error removes it instead.
+fn rewrite<T>(
+    path: &Path,
+    body: impl FnOnce(&mut CsvReader, &mut CsvWriter) -> io::Result<T>,
+) -> io::Result<T> {
+    let (mut rd, bom) = open_csv(path)?;
+    let tmp = sibling(path);
+    let result = create_csv(&tmp, bom).and_then(|mut wr| {
+        let t = body(&mut rd, &mut wr)?;
+        close_csv(wr)?;
+        Ok(t)
+    });
+    match result.and_then(|t| std::fs::rename(&tmp, path).map(|()| t)) {
+        Ok(t) => Ok(t),
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
+
+fn sibling(path: &Path) -> std::path::PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    path.with_file_name(format!("{name}.cross"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_expressions() {
+        let s = parse_side("in_force[year N-1] + issued[year N] - repealed[year N]").unwrap();
+        assert_eq!(s.len(), 3);
+        assert_eq!(s[0], (1.0, "in_force".to_string(), true));
+        assert_eq!(s[2], (-1.0, "repealed".to_string(), false));
+        assert!(parse_side("x[year M]").is_none());
+    }
+
+    #[test]
+    fn grammar_rules_are_read() {
+        let g = Grammars::embedded().unwrap();
+        let cy = CrossYear::new(&g);
+        assert!(cy.check_ids().contains("t3_carry_cross_year"));
+        assert!(cy.check_ids().contains("t2_art20_1_stock_cross_year"));
+        let f21 = &cy.rules["f2021"];
+        let stock = f21
+            .iter()
+            .find(|r| r.id == "t2_art20_1_stock_cross_year")
+            .unwrap();
+        assert_eq!(stock.instances.len(), 2);
+        let carry = f21.iter().find(|r| r.id == "t3_carry_cross_year").unwrap();
+        assert_eq!(carry.instances.len(), 7);
+    }
+
+    #[test]
+    fn carry_mismatch_is_found_once() {
+        let g = Grammars::embedded().unwrap();
+        let mut cy = CrossYear::new(&g);
+        cy.add_report("a2020", "某局", Some(2020), "f2019");
+        cy.add_value("a2020", "applications", "carried_forward", "total", "5");
+        cy.add_report("b2021", "某局", Some(2021), "f2021");
+        cy.add_value("b2021", "applications", "carried_over", "total", "3");
+        cy.add_value("b2021", "active_disclosure", "regulations", "in_force", "3");
+        cy.add_report("c2021", "别的局", Some(2021), "f2021");
+        cy.add_value("c2021", "applications", "carried_over", "total", "3");
+        let f = cy.findings();
+        assert_eq!(f.len(), 1);
+        let b = &f["b2021"];
+        assert_eq!(b.len(), 1);
+        assert_eq!((b[0].expected.as_str(), b[0].actual.as_str()), ("5", "3"));
+        assert!(b[0].message.contains("a2020") && b[0].message.contains("b2021"));
+    }
+
+    #[test]
+    fn stock_identity_sums_operands() {
+        let g = Grammars::embedded().unwrap();
+        let mut cy = CrossYear::new(&g);
+        cy.add_report("x2021", "某局", Some(2021), "f2021");
+        cy.add_value(
+            "x2021",
+            "active_disclosure",
+            "regulations",
+            "in_force",
+            "10",
+        );
+        cy.add_report("x2022", "某局", Some(2022), "f2021");
+        for (col, v) in [("issued", "2"), ("repealed", "1"), ("in_force", "12")] {
+            cy.add_value("x2022", "active_disclosure", "regulations", col, v);
+        }
+        let f = &cy.findings()["x2022"];
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].check, "t2_art20_1_stock_cross_year");
+        assert_eq!(
+            (f[0].row.as_str(), f[0].column.as_str()),
+            ("regulations", "in_force")
+        );
+        assert_eq!((f[0].expected.as_str(), f[0].actual.as_str()), ("11", "12"));
+        assert_eq!(f[0].severity, Severity::Warning);
+    }
+
+    #[test]
+    fn rewrite_keeps_report_blocks_and_counts() {
+        let dir = tempfile::tempdir().unwrap();
+        let (fp, rp) = (
+            dir.path().join("findings.csv"),
+            dir.path().join("reports.csv"),
+        );
+        std::fs::write(&fp, "\u{feff}report,check,severity,table,row,column,expected,actual,message\na,x,info,,,,,,m\nc,x,info,,,,,,m\nc,old_cross,warning,,,,,,stale\n").unwrap();
+        std::fs::write(&rp, "\u{feff}report,findings\na,1\nb,0\nc,2\nd,0\n").unwrap();
+        let new: BTreeMap<String, Vec<Finding>> = ["b", "c", "d"]
+            .iter()
+            .map(|id| {
+                (
+                    id.to_string(),
+                    vec![Finding::new("cross", Severity::Warning, "n")],
+                )
+            })
+            .collect();
+        let stale: BTreeSet<String> = ["old_cross".to_string()].into();
+        let delta = rewrite_findings(&fp, &new, Some(&stale)).unwrap();
+        rewrite_counts(&rp, &delta).unwrap();
+        let f = std::fs::read_to_string(&fp).unwrap();
+        let ids: Vec<&str> = f
+            .lines()
+            .skip(1)
+            .map(|l| &l[..l.find(',').unwrap()])
+            .collect();
+        assert_eq!(ids, ["a", "b", "c", "c", "d"]);
+        assert!(f.starts_with('\u{feff}') && !f.contains("stale"));
+        let r = std::fs::read_to_string(&rp).unwrap();
+        assert_eq!(r, "\u{feff}report,findings\na,1\nb,1\nc,2\nd,1\n");
+    }
+}
