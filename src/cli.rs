@@ -72,6 +72,12 @@ pub enum Command {
         dirs: Vec<PathBuf>,
         #[arg(long, short)]
         out: PathBuf,
+        /// Also write an Excel workbook of the merged output.
+        #[arg(long, value_name = "FILE")]
+        xlsx: Option<PathBuf>,
+        /// Read template grammars from this folder instead of the built-in ones.
+        #[arg(long, value_name = "DIR")]
+        grammars: Option<PathBuf>,
     },
 }
 

@@ -96,7 +96,26 @@ pub fn discover(args: &[PathBuf]) -> std::io::Result<Vec<Input>> {
         }
     }
     out.sort();
-    out.dedup_by(|a, b| a.id == b.id);
+    // The same file named twice is read once.
+    out.dedup();
+    // Different files under the same relative id (two input folders with the same
+    // layout) are told apart by their path as given on the command line.
+    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for i in &out {
+        *counts.entry(i.id.clone()).or_default() += 1;
+    }
+    for i in &mut out {
+        if counts[&i.id] > 1 {
+            if let Some(p) = &i.path {
+                i.id = p
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().to_string())
+                    .collect::<Vec<_>>()
+                    .join("/");
+            }
+        }
+    }
+    out.sort();
     Ok(out)
 }
 
@@ -285,4 +304,27 @@ pub fn run(
         }
     });
     result.map(|()| summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_relative_id_in_two_folders_stays_two_reports() {
+        let a = tempfile::tempdir().unwrap();
+        let b = tempfile::tempdir().unwrap();
+        for d in [&a, &b] {
+            std::fs::write(d.path().join("r.txt"), "x").unwrap();
+        }
+        let list = discover(&[
+            a.path().to_path_buf(),
+            b.path().to_path_buf(),
+            a.path().to_path_buf(),
+        ])
+        .unwrap();
+        assert_eq!(list.len(), 2);
+        assert_ne!(list[0].id, list[1].id);
+        assert!(list.iter().all(|i| i.id.ends_with("/r.txt")));
+    }
 }

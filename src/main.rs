@@ -149,17 +149,29 @@ fn main() -> ExitCode {
             }
             ExitCode::from(if failures.is_empty() { 0 } else { 1 })
         }
-        Command::Merge { dirs, out } => {
-            let grammars = match Grammars::embedded() {
-                Ok(g) => g,
-                Err(e) => return usage(&e.to_string()),
-            };
+        Command::Merge {
+            dirs,
+            out,
+            xlsx,
+            grammars,
+        } => {
+            let grammars =
+                match grammars.map_or_else(Grammars::embedded, |d| Grammars::load_dir(&d)) {
+                    Ok(g) => g,
+                    Err(e) => return usage(&e.to_string()),
+                };
             match nianbao::merge::merge(&dirs, &out, &grammars) {
                 Ok(s) => {
                     eprintln!(
                         "merged {} folders: {} reports, {} cross-year findings",
                         s.inputs, s.reports, s.cross_year
                     );
+                    if let Some(x) = xlsx {
+                        if let Err(e) = nianbao::xlsx::write_workbook(&out, &x, &grammars) {
+                            eprintln!("nianbao: writing {}: {e}", x.display());
+                            return ExitCode::from(1);
+                        }
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(e) => {

@@ -11,6 +11,7 @@ use crate::parse::tables::{
 use crate::template::map::{map_active, map_applications, map_review, Mapped};
 use crate::template::{Format, Grammars};
 use crate::text::compact;
+use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// Extracts one report from its bytes. Never panics: a panic anywhere below is
@@ -153,17 +154,42 @@ fn map_tables(tables: &[ParsedTable], f: &Format, lines: &[Line], g: &Grammars) 
         all.findings.extend(m.findings);
         all.repairs.extend(m.repairs);
     }
-    all.cells.sort_by_key(|c| key_order(f, c));
+    sort_cells(f, &mut all.cells);
     all
 }
 
-/// Template order of a cell, for a deterministic `cells.csv`.
-fn key_order(f: &Format, c: &Cell) -> usize {
-    let key = format!("{}.{}.{}", c.table, c.row, c.column);
-    f.cell_keys()
-        .iter()
-        .position(|k| *k == key)
-        .unwrap_or(usize::MAX)
+/// Sorts cells into template order (table 3's group rows and added columns in
+/// their places), for a deterministic `cells.csv`.
+fn sort_cells(f: &Format, cells: &mut [Cell]) {
+    let t3 = &f.tables.applications;
+    let mut order: HashMap<(String, String, String), usize> = HashMap::new();
+    let mut push = |t: &str, r: &str, c: &str| {
+        let n = order.len();
+        order
+            .entry((t.to_string(), r.to_string(), c.to_string()))
+            .or_insert(n);
+    };
+    for b in &f.tables.active_disclosure.blocks {
+        for r in &b.rows {
+            for c in &b.columns {
+                push("active_disclosure", &r.id, &c.id);
+            }
+        }
+    }
+    for r in &t3.rows {
+        for c in t3.columns.iter().chain(&t3.optional_columns) {
+            push("applications", &r.id, &c.id);
+        }
+    }
+    for c in &f.tables.review_litigation.columns {
+        push("review_litigation", "cases", &c.id);
+    }
+    cells.sort_by_cached_key(|c| {
+        order
+            .get(&(c.table.clone(), c.row.clone(), c.column.clone()))
+            .copied()
+            .unwrap_or(usize::MAX)
+    });
 }
 
 /// `missing_table` / `missing_row` for template rows with no cells and no other finding.
