@@ -22,7 +22,7 @@ set -euo pipefail
 
 N=${1:-1000}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-SHARED=${NIANBAO_SHARED_CORPUS:-/work/shared/corpus}
+SHARED=${NIANBAO_SHARED_CORPUS:-$ROOT/../shared/corpus}
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 BIN=$TARGET/release/nianbao
 RUNS=${BENCH_RUNS:-3}

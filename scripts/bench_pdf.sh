@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Compares the PDF ingest (examples/pdf_to_text) with `pdftotext -layout` on
-# the same PDFs, in one hyperfine run per file, and prints ms per page and the
-# ratio (ours / pdftotext).
+# Compares, on the same PDFs in one hyperfine run per file: the PDF ingest alone
+# (examples/pdf_to_text), the whole `nianbao extract` (ingest, clean, parse, map,
+# check, write six CSVs) and `pdftotext -layout`. Prints ms per page (process start
+# included) and the ratios to pdftotext.
 #
 # Install: apt-get install -y hyperfine poppler-utils poppler-data jq
 # Usage:   scripts/bench_pdf.sh [FILE.pdf ...]
@@ -10,8 +11,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 target=${CARGO_TARGET_DIR:-target}
-cargo build --quiet --release --example pdf_to_text
+cargo build --quiet --release --example pdf_to_text --bin nianbao
 ours="$target/release/examples/pdf_to_text"
+full="$target/release/nianbao"
 
 if [ $# -gt 0 ]; then
     files=("$@")
@@ -24,13 +26,13 @@ fi
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-printf '%-34s %5s %12s %12s %7s\n' file pages "ours ms/p" "pdftotext" ratio
+printf '%-34s %5s %10s %10s %10s %8s %8s\n' file pages "ingest" "extract" "pdftotext" "ingest×" "extract×"
 for f in "${files[@]}"; do
     pages=$(pdfinfo "$f" 2>/dev/null | awk '/^Pages:/ {print $2}')
     hyperfine --style none --warmup 3 --min-runs 20 -N \
         --export-json "$tmp/r.json" \
-        "$ours $f" "pdftotext -layout $f -" >/dev/null 2>&1
-    read -r a b < <(jq -r '[.results[].mean] | map(. * 1000) | @tsv' "$tmp/r.json")
-    awk -v f="$(basename "$f")" -v p="$pages" -v a="$a" -v b="$b" \
-        'BEGIN { printf "%-34s %5d %12.2f %12.2f %7.2f\n", f, p, a / p, b / p, a / b }'
+        "$ours $f" "$full extract -q $f --out $tmp/out" "pdftotext -layout $f -" >/dev/null 2>&1
+    read -r a x b < <(jq -r '[.results[].mean] | map(. * 1000) | @tsv' "$tmp/r.json")
+    awk -v f="$(basename "$f")" -v p="$pages" -v a="$a" -v x="$x" -v b="$b" \
+        'BEGIN { printf "%-34s %5d %10.2f %10.2f %10.2f %8.2f %8.2f\n", f, p, a / p, x / p, b / p, a / b, x / b }'
 done

@@ -3,7 +3,6 @@
 
 use crate::model::{Cell, Finding, Line, Severity};
 use crate::template::{Common, Format, Identity};
-use regex::Regex;
 use std::collections::{BTreeMap, HashMap};
 
 /// Cell values by `(table, row, column)`; only printed numbers.
@@ -320,6 +319,10 @@ fn reading(v: &Values, expr: &str) -> Option<f64> {
 pub fn prose_findings(common: &Common, prose: &[&Line], cells: &[Cell]) -> Vec<Finding> {
     let v = values_of(cells);
     let mut out = Vec::new();
+    let compacted: Vec<String> = prose
+        .iter()
+        .map(|l| crate::text::compact(&l.text))
+        .collect();
     for rule in &common.prose {
         let readings: Vec<(String, f64)> = rule
             .cells
@@ -339,9 +342,10 @@ pub fn prose_findings(common: &Common, prose: &[&Line], cells: &[Cell]) -> Vec<F
             continue;
         };
         'patterns: for pat in &rule.patterns {
-            let Ok(re) = Regex::new(pat) else { continue };
-            for line in prose {
-                let text: String = crate::text::compact(&line.text);
+            let Some(re) = crate::text::cached_regex(pat) else {
+                continue;
+            };
+            for (line, text) in prose.iter().zip(&compacted) {
                 let Some(m) = re.captures(&text) else {
                     continue;
                 };

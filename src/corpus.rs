@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc, Condvar, Mutex};
 
 /// File extensions read when walking a folder.
-pub const EXTENSIONS: [&str; 6] = ["pdf", "txt", "md", "text", "markdown", "csv_never"];
+pub const EXTENSIONS: [&str; 5] = ["pdf", "txt", "md", "text", "markdown"];
 
 /// One input: where its bytes are and the id it is reported under.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -43,7 +43,7 @@ fn wanted(p: &Path) -> bool {
     }
     p.extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .is_some_and(|e| EXTENSIONS[..5].contains(&e.as_str()))
+        .is_some_and(|e| EXTENSIONS.contains(&e.as_str()))
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {

@@ -23,32 +23,30 @@ pub fn normalize(s: &str) -> String {
 /// The compact matching key of a label: normalised, without whitespace, quotes
 /// or table rules, with `、`/`.` after an enumerator unified to `.`.
 pub fn compact(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars().map(norm_char) {
-        if c.is_whitespace() || matches!(c, '"' | '\'' | '|' | '#' | '*') {
-            continue;
-        }
-        out.push(c);
-    }
-    out
+    s.chars().filter_map(compact_char).collect()
+}
+
+/// One character of [`compact`]: normalised, or `None` when compact drops it.
+pub fn compact_char(c: char) -> Option<char> {
+    let c = norm_char(c);
+    (!c.is_whitespace() && !matches!(c, '"' | '\'' | '|' | '#' | '*')).then_some(c)
 }
 
 pub fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
 }
 
-/// Chinese numerals used in headings, 1..=99.
-pub fn chinese_numeral(s: &str) -> Option<u32> {
-    let digit = |c: char| "零一二三四五六七八九".find(c).map(|i| (i / 3) as u32);
-    let chars: Vec<char> = s.chars().collect();
-    match chars.as_slice() {
-        [c] if *c == '十' => Some(10),
-        [c] => digit(*c).filter(|&d| d > 0),
-        ['十', u] => digit(*u).map(|d| 10 + d),
-        [t, '十'] => digit(*t).map(|d| d * 10),
-        [t, '十', u] => Some(digit(*t)? * 10 + digit(*u)?),
-        _ => None,
-    }
+/// Compiles a pattern from the grammars once per process; `None` if it is invalid
+/// (the grammar tests reject invalid patterns before a release).
+pub fn cached_regex(pattern: &str) -> Option<regex::Regex> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static CACHE: OnceLock<Mutex<HashMap<String, Option<regex::Regex>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    let mut map = cache.lock().unwrap_or_else(|e| e.into_inner());
+    map.entry(pattern.to_string())
+        .or_insert_with(|| regex::Regex::new(pattern).ok())
+        .clone()
 }
 
 /// Terminal punctuation: a line ending in one of these ends a sentence.
@@ -69,14 +67,5 @@ mod tests {
         assert_eq!(compact("1. 属于 国家秘密"), "1.属于国家秘密");
         assert_eq!(compact("危及“三安全一稳定”"), "危及三安全一稳定");
         assert_eq!(compact("|　行政许可 |"), "行政许可");
-    }
-
-    #[test]
-    fn numerals() {
-        assert_eq!(chinese_numeral("三"), Some(3));
-        assert_eq!(chinese_numeral("十"), Some(10));
-        assert_eq!(chinese_numeral("十二"), Some(12));
-        assert_eq!(chinese_numeral("二十一"), Some(21));
-        assert_eq!(chinese_numeral("甲"), None);
     }
 }

@@ -33,7 +33,9 @@ fn patterns(f: &Furniture) -> Patterns {
     let mut anywhere = Vec::new();
     let mut edge = Vec::new();
     for p in &f.page_number {
-        let Ok(re) = Regex::new(p) else { continue };
+        let Some(re) = crate::text::cached_regex(p) else {
+            continue;
+        };
         // A pattern that matches a bare number is only trusted at a page edge.
         if re.is_match("3") {
             edge.push(re);

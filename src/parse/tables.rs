@@ -80,7 +80,7 @@ impl TokenDoc {
         for (ti, t) in tokens.iter().enumerate() {
             if t.kind == Kind::Text {
                 for (ci, c) in t.raw.chars().enumerate() {
-                    for k in compact(c.encode_utf8(&mut [0; 4])).chars() {
+                    if let Some(k) = crate::text::compact_char(c) {
                         stream.push(k);
                         owner.push(ti);
                         offset.push(ci);

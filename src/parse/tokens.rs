@@ -275,11 +275,11 @@ fn scan_mixed(
         }
         // A run followed by a word character that is not a unit is part of the text
         // (`2019年`, `16条`) unless the line is glued web text and the word is a label.
-        let rest: String = chars[j..].iter().collect();
         let mut end = j;
         for u in units {
-            if rest.starts_with(u.as_str()) {
-                end = j + u.chars().count();
+            let u: Vec<char> = u.chars().collect();
+            if chars[j..].starts_with(&u) {
+                end = j + u.len();
                 break;
             }
         }

@@ -133,7 +133,13 @@ fn cuts_rec(
     if cur.len() + 1 >= max_parts {
         return;
     }
-    for c in (from.max(cur.last().copied().unwrap_or(0)) + 1)..chars.len() {
+    let prev = cur.last().copied().unwrap_or(0);
+    // A part that starts with 0 is the number 0: cut right after it or never.
+    let leading_zero = chars.get(prev) == Some(&'0');
+    for c in (from.max(prev) + 1)..chars.len() {
+        if leading_zero && c > prev + 1 {
+            break;
+        }
         if chars[c - 1] == '.' || chars[c] == '.' {
             continue;
         }
