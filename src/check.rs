@@ -346,7 +346,7 @@ pub fn prose_findings(common: &Common, prose: &[&Line], cells: &[Cell]) -> Vec<F
                 continue;
             };
             for (line, text) in prose.iter().zip(&compacted) {
-                let Some(m) = re.captures(&text) else {
+                let Some(m) = re.captures(text) else {
                     continue;
                 };
                 let Some(n) = m.get(1).and_then(|g| g.as_str().parse::<f64>().ok()) else {
