@@ -359,10 +359,15 @@ fn find_label(doc: &TokenDoc, keys: &RowKeys, from: usize, end: usize) -> Option
         let mut pos = from_pos;
         while let Some((s, e)) = find_approx(hay, pos, key, max_errors(key.len())) {
             let (ts, te) = (doc.owner[s], doc.owner[e - 1]);
-            let numbers_follow = doc
-                .tokens
-                .get(te + 1)
-                .is_some_and(|t| t.kind != Kind::Text && t.line == doc.tokens[te].line);
+            // Numbers after the label on its line, or opening the next line (one
+            // cell per line).
+            let line = doc.tokens[te].line;
+            let numbers_follow = doc.tokens.get(te + 1).is_some_and(|t| {
+                t.kind != Kind::Text
+                    && (t.line == line
+                        || (t.line == line + 1
+                            && doc.tokens.get(te + 2).is_some_and(|u| u.line != t.line)))
+            });
             if key.len() > 3 || numbers_follow {
                 // Earliest start wins; keys are tried longest first, so a tie keeps the longer.
                 if best.as_ref().is_none_or(|(b, _, _, _)| ts < *b) {
