@@ -89,6 +89,7 @@ pub fn extract_document(id: &str, doc: Document, grammars: &Grammars) -> Report 
         }
         for t in &tables {
             report.repairs.extend(t.repairs.iter().cloned());
+            report.repairs.extend(page_joins(t, &lines));
         }
         let mapped = map_tables(&tables, f, &lines, grammars);
         report.cells = mapped.cells;
@@ -156,6 +157,35 @@ fn map_tables(tables: &[ParsedTable], f: &Format, lines: &[Line], g: &Grammars) 
     }
     sort_cells(f, &mut all.cells);
     all
+}
+
+/// Logs each page break a table's rows run across: the rows after it were read as
+/// a continuation of the same table.
+fn page_joins(t: &ParsedTable, lines: &[Line]) -> Vec<crate::model::Repair> {
+    let mut out = Vec::new();
+    let mut prev: Option<(usize, &str)> = None;
+    for row in &t.rows {
+        let Some(first) = row.cells.first().and_then(|c| lines.get(c.line)) else {
+            continue;
+        };
+        if let Some((page, prev_row)) = prev {
+            if first.page > page {
+                out.push(crate::model::Repair {
+                    kind: "table_page_join".into(),
+                    page: Some(first.page),
+                    line: Some(first.line),
+                    before: format!("{} ‖ {}", prev_row, row.row),
+                    after: String::new(),
+                    rule: format!(
+                        "table {} continues from page {page}; rows read across the page break",
+                        t.table
+                    ),
+                });
+            }
+        }
+        prev = Some((first.page, row.row.as_str()));
+    }
+    out
 }
 
 /// Sorts cells into template order (table 3's group rows and added columns in
