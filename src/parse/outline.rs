@@ -252,7 +252,7 @@ pub fn title_block(lines: &[Line]) -> TitleBlock {
             ));
         }
         for text in candidates {
-            let flat: String = text.chars().filter(|c| *c != ' ').collect();
+            let flat: String = arabic_dates(&text).chars().filter(|c| *c != ' ').collect();
             if let Some(c) = title_re().captures(&flat) {
                 tb.year = c["year"].parse().ok();
                 let mid = clean_agency(&c["mid"]);
@@ -275,6 +275,56 @@ pub fn title_block(lines: &[Line]) -> TitleBlock {
     }
     tb.published = published_date(lines, tb.year);
     tb
+}
+
+/// Rewrites dates in Chinese numerals (二〇二二年一月二十日, 二〇二一年度) with digits,
+/// as official documents often sign them.
+pub fn arabic_dates(s: &str) -> String {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"([〇○零一二三四五六七八九]{4})年(?:([一二三四五六七八九十]{1,2})月(?:([一二三四五六七八九十]{1,3})日)?)?").expect("static regex")
+    });
+    let digit = |c: char| {
+        "〇一二三四五六七八九"
+            .find(c)
+            .map(|i| i / 3)
+            .or_else(|| "○零".contains(c).then_some(0))
+    };
+    let small = |t: &str| -> Option<usize> {
+        let c: Vec<char> = t.chars().collect();
+        match c.as_slice() {
+            ['十'] => Some(10),
+            ['十', u] => Some(10 + digit(*u)?),
+            [t, '十'] => Some(digit(*t)? * 10),
+            [t, '十', u] => Some(digit(*t)? * 10 + digit(*u)?),
+            [u] => digit(*u),
+            _ => None,
+        }
+    };
+    re.replace_all(s, |c: &regex::Captures| {
+        let year: Option<String> = c[1]
+            .chars()
+            .map(|ch| digit(ch).map(|d| char::from(b'0' + d as u8)))
+            .collect();
+        let Some(year) = year else {
+            return c[0].to_string();
+        };
+        let mut out = format!("{year}年");
+        if let Some(m) = c.get(2) {
+            match small(m.as_str()) {
+                Some(m) => out.push_str(&format!("{m}月")),
+                None => return c[0].to_string(),
+            }
+        }
+        if let Some(d) = c.get(3) {
+            match small(d.as_str()) {
+                Some(d) => out.push_str(&format!("{d}日")),
+                None => return c[0].to_string(),
+            }
+        }
+        out
+    })
+    .into_owned()
 }
 
 fn published_date(lines: &[Line], year: Option<i32>) -> Option<String> {
@@ -305,7 +355,7 @@ fn published_date(lines: &[Line], year: Option<i32>) -> Option<String> {
     }
     // A line that is only a date (possibly in parentheses), near the end or the top.
     let is_date_line = |l: &Line| {
-        let t = normalize(&l.text);
+        let t = arabic_dates(&normalize(&l.text));
         let t = t.trim().trim_matches(['(', ')', ' ']);
         let m = date_re().find(t)?;
         (m.start() == 0 && m.end() == t.len())
@@ -352,6 +402,23 @@ mod tests {
         assert_eq!(heading_of("## 一、总体情况").unwrap().0, 1);
         assert!(heading_of("2020年，我局认真贯彻落实").is_none());
         assert!(heading_of("1.5倍").is_none());
+    }
+
+    #[test]
+    fn chinese_numeral_dates() {
+        assert_eq!(arabic_dates("二〇二二年一月二十日"), "2022年1月20日");
+        assert_eq!(arabic_dates("二○二一年十二月三十一日"), "2021年12月31日");
+        assert_eq!(
+            arabic_dates("二〇二一年度政府信息公开"),
+            "2021年度政府信息公开"
+        );
+        let tb = title_block(&[
+            line("某某县人民政府"),
+            line("二〇二一年度政府信息公开工作年度报告"),
+            line("二〇二二年一月二十日"),
+        ]);
+        assert_eq!(tb.year, Some(2021));
+        assert_eq!(tb.published.as_deref(), Some("2022-01-20"));
     }
 
     #[test]
