@@ -59,7 +59,7 @@ pub fn evaluate(format: &Format, v: &Values) -> Vec<Outcome> {
         }
         match id.apply.as_str() {
             "per_column" => {
-                let cols = table_columns(format, &id.table);
+                let cols = format.column_ids(&id.table);
                 for c in cols {
                     let l = sum(
                         v,
@@ -77,7 +77,7 @@ pub fn evaluate(format: &Format, v: &Values) -> Vec<Outcome> {
                 }
             }
             "per_row" => {
-                for row in table_rows(format, &id.table) {
+                for row in format.data_row_ids(&id.table) {
                     let l = sum(
                         v,
                         id.lhs.iter().map(|c| (row.as_str(), c.as_str())),
@@ -115,41 +115,6 @@ fn outcome(id: &Identity, row: &str, column: &str, lhs: f64, rhs: f64) -> Outcom
         column: column.to_string(),
         lhs,
         rhs,
-    }
-}
-
-fn table_columns(format: &Format, table: &str) -> Vec<String> {
-    match table {
-        "applications" => format
-            .tables
-            .applications
-            .columns
-            .iter()
-            .map(|c| c.id.clone())
-            .collect(),
-        "review_litigation" => format
-            .tables
-            .review_litigation
-            .columns
-            .iter()
-            .map(|c| c.id.clone())
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
-fn table_rows(format: &Format, table: &str) -> Vec<String> {
-    match table {
-        "applications" => format
-            .tables
-            .applications
-            .rows
-            .iter()
-            .filter(|r| r.is_data())
-            .map(|r| r.id.clone())
-            .collect(),
-        "review_litigation" => vec!["cases".to_string()],
-        _ => Vec::new(),
     }
 }
 

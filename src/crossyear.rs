@@ -143,23 +143,10 @@ impl CrossYear {
                 });
             }
         } else {
-            let columns: Vec<String> = match id.table.as_str() {
-                "applications" => format
-                    .tables
-                    .applications
-                    .columns
-                    .iter()
-                    .map(|c| c.id.clone())
-                    .collect(),
-                "review_litigation" => format
-                    .tables
-                    .review_litigation
-                    .columns
-                    .iter()
-                    .map(|c| c.id.clone())
-                    .collect(),
-                _ => return None,
-            };
+            let columns = format.column_ids(&id.table);
+            if columns.is_empty() {
+                return None;
+            }
             for col in columns {
                 let at = |row: &str| format!("{}.{}.{}", id.table, row, col);
                 instances.push(Instance {

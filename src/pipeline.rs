@@ -242,24 +242,7 @@ fn missing_rows(
             );
             continue;
         }
-        let rows: Vec<String> = match t.table.as_str() {
-            "active_disclosure" => f
-                .tables
-                .active_disclosure
-                .blocks
-                .iter()
-                .flat_map(|b| b.rows.iter().map(|r| r.id.clone()))
-                .collect(),
-            "applications" => f
-                .tables
-                .applications
-                .rows
-                .iter()
-                .filter(|r| r.is_data())
-                .map(|r| r.id.clone())
-                .collect(),
-            _ => vec!["cases".to_string()],
-        };
+        let rows = f.data_row_ids(&t.table);
         for r in rows {
             let has_cells = cells.iter().any(|c| c.table == t.table && c.row == r);
             let explained = findings

@@ -49,6 +49,21 @@ pub struct ParsedTable {
     pub repairs: Vec<Repair>,
 }
 
+impl ParsedTable {
+    /// An empty table found at token range `[start, end)`.
+    fn found(table: &str, toks: &[Token], (start, end): (usize, usize)) -> Self {
+        ParsedTable {
+            table: table.to_string(),
+            found: true,
+            lines: (
+                toks.get(start).map_or(0, |t| t.line),
+                toks.get(end.saturating_sub(1)).map_or(0, |t| t.line),
+            ),
+            ..Default::default()
+        }
+    }
+}
+
 /// All tokens of the document plus a compact label stream over its text tokens.
 pub struct TokenDoc {
     pub tokens: Vec<Token>,
@@ -480,15 +495,7 @@ pub fn parse_rows(
     } else {
         bind_adjacent(&gs, &hits, &mut bound, &mut row_group, toks);
     }
-    let mut out = ParsedTable {
-        table: table.to_string(),
-        found: true,
-        lines: (
-            toks.get(start).map_or(0, |t| t.line),
-            toks.get(end.saturating_sub(1)).map_or(0, |t| t.line),
-        ),
-        ..Default::default()
-    };
+    let mut out = ParsedTable::found(table, toks, (start, end));
     for (ri, keys) in all.iter().enumerate() {
         let Some(gi) = row_group[ri] else { continue };
         let g = &gs[gi];
@@ -705,15 +712,7 @@ pub fn parse_single_row(doc: &TokenDoc, table: &str, (start, end): (usize, usize
     for g in &gs {
         cells.extend(toks[g.first..=g.last].iter().cloned());
     }
-    let mut out = ParsedTable {
-        table: table.to_string(),
-        found: true,
-        lines: (
-            toks.get(start).map_or(0, |t| t.line),
-            toks.get(end.saturating_sub(1)).map_or(0, |t| t.line),
-        ),
-        ..Default::default()
-    };
+    let mut out = ParsedTable::found(table, toks, (start, end));
     if !cells.is_empty() {
         out.rows.push(ParsedRow {
             row: "cases".into(),

@@ -283,6 +283,39 @@ impl Grammars {
 }
 
 impl Format {
+    /// Column ids of a grid table (`applications`, `review_litigation`).
+    pub fn column_ids(&self, table: &str) -> Vec<String> {
+        let cols = match table {
+            "applications" => &self.tables.applications.columns,
+            "review_litigation" => &self.tables.review_litigation.columns,
+            _ => return Vec::new(),
+        };
+        cols.iter().map(|c| c.id.clone()).collect()
+    }
+
+    /// Ids of the rows that carry numbers, in template order (table 4's one row is `cases`).
+    pub fn data_row_ids(&self, table: &str) -> Vec<String> {
+        match table {
+            "active_disclosure" => self
+                .tables
+                .active_disclosure
+                .blocks
+                .iter()
+                .flat_map(|b| b.rows.iter().map(|r| r.id.clone()))
+                .collect(),
+            "applications" => self
+                .tables
+                .applications
+                .rows
+                .iter()
+                .filter(|r| r.is_data())
+                .map(|r| r.id.clone())
+                .collect(),
+            "review_litigation" => vec!["cases".to_string()],
+            _ => Vec::new(),
+        }
+    }
+
     /// All cell keys of this template in table, row, column order.
     pub fn cell_keys(&self) -> Vec<String> {
         let mut keys = Vec::new();
