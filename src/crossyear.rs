@@ -350,20 +350,6 @@ fn fmt_num(x: f64) -> String {
     }
 }
 
-fn finding_record<'a>(report: &'a str, f: &'a Finding, severity: &'a str) -> [&'a str; 9] {
-    [
-        report,
-        &f.check,
-        severity,
-        &f.table,
-        &f.row,
-        &f.column,
-        &f.expected,
-        &f.actual,
-        &f.message,
-    ]
-}
-
 /// Streams `path` into a sibling temporary file, inserting each report's new
 /// findings after its existing rows (rows are grouped by report id in sorted order)
 /// and optionally dropping stale rows; then renames it over `path`. Returns the
@@ -416,7 +402,7 @@ fn write_pending<W: io::Write>(
         }
         for f in fs.iter() {
             let sev = f.severity.to_string();
-            wr.write_record(finding_record(id, f, &sev))?;
+            wr.write_record(crate::write::finding_record(id, f, &sev))?;
         }
         pending.next();
     }

@@ -246,17 +246,7 @@ impl Writers {
             ])?;
         }
         for f in &r.findings {
-            findings.write_record([
-                r.id.as_str(),
-                &f.check,
-                &f.severity.to_string(),
-                &f.table,
-                &f.row,
-                &f.column,
-                &f.expected,
-                &f.actual,
-                &f.message,
-            ])?;
+            findings.write_record(finding_record(&r.id, f, &f.severity.to_string()))?;
         }
         Ok(())
     }
@@ -305,4 +295,23 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let tmp = tmp_path(dir, &name);
     std::fs::write(&tmp, bytes)?;
     std::fs::rename(&tmp, path)
+}
+
+/// The `findings.csv` record of one finding.
+pub(crate) fn finding_record<'a>(
+    report: &'a str,
+    f: &'a Finding,
+    severity: &'a str,
+) -> [&'a str; 9] {
+    [
+        report,
+        &f.check,
+        severity,
+        &f.table,
+        &f.row,
+        &f.column,
+        &f.expected,
+        &f.actual,
+        &f.message,
+    ]
 }

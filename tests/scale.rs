@@ -6,14 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const FILES: [&str; 6] = [
-    "reports.csv",
-    "cells.csv",
-    "wide.csv",
-    "sections.csv",
-    "repairs.csv",
-    "findings.csv",
-];
+use nianbao::write::FILES;
 const SAMPLE: &str = "000_yiyuan_zrzyj_2020.txt";
 
 fn corpus() -> PathBuf {
