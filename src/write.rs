@@ -300,7 +300,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
 /// The `findings.csv` record of one finding.
 pub(crate) fn finding_record<'a>(
     report: &'a str,
-    f: &'a Finding,
+    f: &'a crate::model::Finding,
     severity: &'a str,
 ) -> [&'a str; 9] {
     [
