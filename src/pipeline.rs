@@ -99,6 +99,7 @@ pub fn extract_document(id: &str, doc: Document, grammars: &Grammars) -> Report 
             .findings
             .extend(missing_rows(f, &tables, &report.cells, &report.findings));
         report.findings.extend(identity_findings(f, &report.cells));
+        report.findings.extend(blank_cells(&report.cells));
         let prose: Vec<&Line> = lines
             .iter()
             .enumerate()
@@ -157,6 +158,32 @@ fn map_tables(tables: &[ParsedTable], f: &Format, lines: &[Line], g: &Grammars) 
     }
     sort_cells(f, &mut all.cells);
     all
+}
+
+/// Cells of tables 3 and 4 printed blank or as a dash: not zero, so the identities
+/// that use them are not evaluated; said once per cell so the gap is visible.
+fn blank_cells(cells: &[Cell]) -> Vec<Finding> {
+    cells
+        .iter()
+        .filter(|c| c.value.is_empty() && c.table != "active_disclosure")
+        .map(|c| {
+            let shown = if c.raw.is_empty() {
+                "blank".to_string()
+            } else {
+                format!("“{}”", c.raw)
+            };
+            Finding::new(
+                "blank_cell",
+                Severity::Info,
+                format!(
+                    "{} / {} is printed {shown}; identities that use it were not checked",
+                    c.row_label, c.column_label
+                ),
+            )
+            .at(&c.table, &c.row, &c.column)
+            .values("", c.raw.clone())
+        })
+        .collect()
 }
 
 /// Logs each page break a table's rows run across: the rows after it were read as
