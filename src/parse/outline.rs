@@ -203,7 +203,9 @@ pub struct TitleBlock {
 fn title_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"^(?P<pre>.*?)(?P<year>(?:19|20)\d{2})年度?(?P<mid>.{0,30}?)(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)").expect("static regex")
+        // 某局(关于)2020年(度)政府信息公开工作(年度)(的)报告, or with the year after
+        // 工作: 某局政府信息公开工作2020年度报告.
+        Regex::new(r"^(?P<pre>.*?)(?:(?P<year>(?:19|20)\d{2})年度?(?P<mid>.{0,30}?)(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:工作)?的?(?:报告|年报)|(?:政府信息公开|政务公开|信息公开)(?:工作)?(?P<year2>(?:19|20)\d{2})年度?(?:工作)?的?(?:报告|年报))").expect("static regex")
     })
 }
 
@@ -225,7 +227,12 @@ fn clean_agency(s: &str) -> String {
         .chars()
         .filter(|c| !c.is_whitespace() && !"《》\"“”".contains(*c))
         .collect();
-    let s = s.trim_start_matches("关于").trim_end_matches("关于");
+    let s = s.trim_start_matches("关于");
+    // 某局关于印发…的通知: the agency is what precedes 关于.
+    let s = ["关于印发", "关于公布", "关于发布", "关于"]
+        .iter()
+        .find_map(|k| s.strip_suffix(k))
+        .unwrap_or(s);
     // Leading page chrome such as 当前位置：首页… is not an agency.
     if s.chars().count() > 30 {
         return String::new();
@@ -254,8 +261,11 @@ pub fn title_block(lines: &[Line]) -> TitleBlock {
         for text in candidates {
             let flat: String = arabic_dates(&text).chars().filter(|c| *c != ' ').collect();
             if let Some(c) = title_re().captures(&flat) {
-                tb.year = c["year"].parse().ok();
-                let mid = clean_agency(&c["mid"]);
+                tb.year = c
+                    .name("year")
+                    .or_else(|| c.name("year2"))
+                    .and_then(|y| y.as_str().parse().ok());
+                let mid = clean_agency(c.name("mid").map_or("", |m| m.as_str()));
                 let pre = clean_agency(&c["pre"]);
                 tb.agency = if !pre.is_empty() {
                     pre
@@ -402,6 +412,39 @@ mod tests {
         assert_eq!(heading_of("## 一、总体情况").unwrap().0, 1);
         assert!(heading_of("2020年，我局认真贯彻落实").is_none());
         assert!(heading_of("1.5倍").is_none());
+    }
+
+    #[test]
+    fn agency_from_title_forms() {
+        for (title, agency, year) in [
+            (
+                "淮安市人民政府办公室关于2020年度政府信息公开工作的报告",
+                "淮安市人民政府办公室",
+                2020,
+            ),
+            (
+                "沂源县自然资源局关于印发2020年政府信息公开工作年度报告的通知",
+                "沂源县自然资源局",
+                2020,
+            ),
+            (
+                "沂源县自然资源局政府信息公开工作2020年度报告",
+                "沂源县自然资源局",
+                2020,
+            ),
+            (
+                "2021年度某某区司法局政府信息公开工作年度报告",
+                "某某区司法局",
+                2021,
+            ),
+        ] {
+            let tb = title_block(&[line(title), line("正文。")]);
+            assert_eq!(
+                (tb.agency.as_str(), tb.year),
+                (agency, Some(year)),
+                "{title}"
+            );
+        }
     }
 
     #[test]

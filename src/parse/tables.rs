@@ -383,6 +383,17 @@ fn find_label(doc: &TokenDoc, keys: &RowKeys, from: usize, end: usize) -> Option
                         || (t.line == line + 1
                             && doc.tokens.get(te + 2).is_some_and(|u| u.line != t.line)))
             });
+            // An approximate match must start a label (after an enumerator or at the
+            // start of a cell): `反复申请` inside `无正当理由大量反复申请` is not
+            // a misprint of `重复申请`.
+            let exact = hay[s..e] == key[..];
+            let starts_label = s == 0
+                || doc.owner[s - 1] != ts
+                || matches!(hay[s - 1], '.' | '、' | ')' | ',' | ':');
+            if !exact && !starts_label {
+                pos = s + 1;
+                continue;
+            }
             if key.len() > 3 || numbers_follow {
                 // Earliest start wins; keys are tried longest first, so a tie keeps the longer.
                 if best.as_ref().is_none_or(|(b, _, _, _)| ts < *b) {
@@ -487,6 +498,7 @@ pub fn parse_rows(
     if ordered {
         fill_by_order(
             &gs,
+            &doc.lines,
             &hits[..n_data],
             &mut bound,
             &mut row_group[..n_data],
@@ -619,6 +631,7 @@ fn is_row(toks: &[Token], gs: &[Group], g: &Group) -> bool {
 
 fn fill_by_order(
     gs: &[Group],
+    lines: &[Line],
     hits: &[Option<LabelHit>],
     bound: &mut [Option<(usize, Binding)>],
     row_group: &mut [Option<usize>],
@@ -653,10 +666,18 @@ fn fill_by_order(
             // value lines that directly follow their own label, then retry.
             for &r in &free_rows {
                 let Some(h) = &hits[r] else { continue };
-                let next = free_groups
-                    .iter()
-                    .copied()
-                    .find(|&g| gs[g].first == h.last + 1 && gs[g].line == h.last_line + 1);
+                // A markdown row after a loose text line is a detached value row,
+                // not the continuation of that label.
+                let pipe = |line: usize| {
+                    lines
+                        .get(line)
+                        .is_some_and(|l| l.text.trim_start().starts_with('|'))
+                };
+                let next = free_groups.iter().copied().find(|&g| {
+                    gs[g].first == h.last + 1
+                        && gs[g].line == h.last_line + 1
+                        && pipe(gs[g].line) == pipe(h.last_line)
+                });
                 if let Some(g) = next {
                     bound[g] = Some((r, Binding::Adjacent));
                     row_group[r] = Some(g);

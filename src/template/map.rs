@@ -12,11 +12,15 @@ use crate::parse::tables::{ParsedRow, ParsedTable};
 use crate::parse::tokens::{parse_number, Kind, Token};
 use crate::template::{Common, Format};
 
-/// Cap on enumerated readings of one glued run.
-const MAX_SPLITS: usize = 20_000;
+/// Work cap for enumerating the readings of one glued run: past it the run is
+/// reported as ambiguous rather than read from a partial enumeration.
+const MAX_NODES: usize = 2_000_000;
+/// Readings kept for joint resolution and for the finding's candidate list.
+const MAX_READINGS: usize = 500;
 
-/// A glued row with several readings: (row index, readings, raw digits, token).
-type Ambiguous = (usize, Vec<Vec<String>>, String, Token);
+/// A glued row with several readings: (row index, readings, raw digits, token,
+/// whether the readings are all there are).
+type Ambiguous = (usize, Vec<Vec<String>>, String, Token, bool);
 
 /// Output of mapping one table.
 #[derive(Debug, Default)]
@@ -26,126 +30,140 @@ pub struct Mapped {
     pub repairs: Vec<Repair>,
 }
 
-/// Every reading of `pieces` (space-separated parts of a glued run) as `k` numbers.
-/// A sign starts a number; a decimal point and a trailing unit stay inside one.
-pub fn digit_splits(raw: &str, k: usize, units: &[String]) -> Vec<Vec<String>> {
-    let mut pieces: Vec<String> = Vec::new();
+/// The readings of a glued run that pass the row's checks.
+#[derive(Debug, Default, PartialEq)]
+pub struct Splits {
+    pub readings: Vec<Vec<String>>,
+    /// False when the enumeration hit its cap: `readings` may miss the truth.
+    pub complete: bool,
+}
+
+/// One space- or sign-separated part of a glued run.
+struct Piece {
+    sign: Option<char>,
+    /// Digits and at most one decimal point.
+    body: Vec<char>,
+    unit: String,
+}
+
+fn pieces(raw: &str, units: &[String]) -> Vec<Piece> {
+    let mut out = Vec::new();
     for p in raw.split(' ').filter(|p| !p.is_empty()) {
-        // A sign inside a run starts a new number.
         let mut cur = String::new();
+        let mut parts = Vec::new();
         for c in p.chars() {
             if matches!(c, '+' | '-') && !cur.is_empty() {
-                pieces.push(std::mem::take(&mut cur));
+                parts.push(std::mem::take(&mut cur));
             }
             cur.push(c);
         }
-        if !cur.is_empty() {
-            pieces.push(cur);
+        parts.push(cur);
+        for part in parts {
+            let mut body = part.as_str();
+            let mut unit = String::new();
+            for u in units {
+                if let Some(b) = body.strip_suffix(u.as_str()) {
+                    body = b;
+                    unit = u.clone();
+                    break;
+                }
+            }
+            let (sign, body) = match body.chars().next() {
+                Some(c @ ('+' | '-')) => (Some(c), &body[1..]),
+                _ => (None, body),
+            };
+            out.push(Piece {
+                sign,
+                body: body.chars().collect(),
+                unit,
+            });
         }
     }
-    let mut out = Vec::new();
-    let mut acc = Vec::new();
-    split_rec(&pieces, 0, k, units, &mut acc, &mut out);
     out
 }
 
-fn split_rec(
-    pieces: &[String],
-    i: usize,
+/// Every reading of a glued run as exactly `k` numbers that `check` accepts.
+///
+/// Spaces and signs are hard borders (a sign starts a number), a unit ends the
+/// number it follows, a fraction runs to the end of its part, and no number but 0
+/// starts with 0. `check` sees each prefix of a reading as it grows, so identities
+/// whose operands are all read prune the search early.
+pub fn digit_splits(
+    raw: &str,
     k: usize,
     units: &[String],
-    acc: &mut Vec<String>,
-    out: &mut Vec<Vec<String>>,
-) {
-    if out.len() >= MAX_SPLITS {
-        return;
-    }
-    if i == pieces.len() {
-        if acc.len() == k {
-            out.push(acc.clone());
-        }
-        return;
-    }
-    let remaining_pieces = pieces.len() - i - 1;
-    let budget = k.saturating_sub(acc.len());
-    if budget < remaining_pieces + 1 {
-        return;
-    }
-    let piece = &pieces[i];
-    let max_parts = budget - remaining_pieces;
-    for parts in piece_splits(piece, max_parts, units) {
-        let n = parts.len();
-        acc.extend(parts);
-        split_rec(pieces, i + 1, k, units, acc, out);
-        acc.truncate(acc.len() - n);
-    }
-}
-
-/// Ways to cut one piece into 1..=max_parts valid numbers.
-fn piece_splits(piece: &str, max_parts: usize, units: &[String]) -> Vec<Vec<String>> {
-    let mut body = piece;
-    let mut unit = "";
-    for u in units {
-        if let Some(b) = body.strip_suffix(u.as_str()) {
-            body = b;
-            unit = u.as_str();
-            break;
-        }
-    }
-    let (sign, digits) = match body.chars().next() {
-        Some(c @ ('+' | '-')) => (c.to_string(), &body[1..]),
-        _ => (String::new(), body),
+    check: &dyn Fn(&[String]) -> bool,
+) -> Splits {
+    let ps = pieces(raw, units);
+    let mut out = Splits {
+        readings: Vec::new(),
+        complete: true,
     };
-    let chars: Vec<char> = digits.chars().collect();
-    let mut out = Vec::new();
-    let mut cur: Vec<usize> = Vec::new();
-    cuts_rec(&chars, 0, max_parts, &mut cur, &mut |cuts| {
-        let mut parts = Vec::new();
-        let mut prev = 0;
-        for &c in cuts.iter().chain(std::iter::once(&chars.len())) {
-            let s: String = chars[prev..c].iter().collect();
-            parts.push(s);
-            prev = c;
-        }
-        // A fraction runs to the end of its piece: nothing is glued after decimals.
-        let fraction_last = parts.iter().rev().skip(1).all(|p| !p.contains('.'));
-        if fraction_last && parts.iter().all(|p| valid_number(p)) {
-            if let Some(first) = parts.first_mut() {
-                first.insert_str(0, &sign);
-            }
-            if let Some(last) = parts.last_mut() {
-                last.push_str(unit);
-            }
-            out.push(parts);
-        }
-    });
+    let mut acc = Vec::new();
+    let mut nodes = 0usize;
+    split_rec(&ps, 0, 0, k, check, &mut acc, &mut out, &mut nodes);
     out
 }
 
-fn cuts_rec(
-    chars: &[char],
-    from: usize,
-    max_parts: usize,
-    cur: &mut Vec<usize>,
-    f: &mut dyn FnMut(&[usize]),
+#[allow(clippy::too_many_arguments)]
+fn split_rec(
+    ps: &[Piece],
+    pi: usize,
+    pos: usize,
+    k: usize,
+    check: &dyn Fn(&[String]) -> bool,
+    acc: &mut Vec<String>,
+    out: &mut Splits,
+    nodes: &mut usize,
 ) {
-    f(cur);
-    if cur.len() + 1 >= max_parts {
+    *nodes += 1;
+    if *nodes > MAX_NODES || out.readings.len() >= MAX_READINGS {
+        out.complete = false;
         return;
     }
-    let prev = cur.last().copied().unwrap_or(0);
-    // A part that starts with 0 is the number 0: cut right after it or never.
-    let leading_zero = chars.get(prev) == Some(&'0');
-    for c in (from.max(prev) + 1)..chars.len() {
-        if leading_zero && c > prev + 1 {
-            break;
+    let Some(piece) = ps.get(pi) else {
+        if acc.len() == k && check(acc) {
+            out.readings.push(acc.clone());
         }
-        if chars[c - 1] == '.' || chars[c] == '.' {
+        return;
+    };
+    // Every remaining part needs at least one number; every number one digit.
+    let digits_left: usize =
+        piece.body.len() - pos + ps[pi + 1..].iter().map(|p| p.body.len()).sum::<usize>();
+    let values_left = k.saturating_sub(acc.len());
+    if values_left < ps.len() - pi || values_left > digits_left {
+        return;
+    }
+    for end in pos + 1..=piece.body.len() {
+        let part: String = piece.body[pos..end].iter().collect();
+        let last = end == piece.body.len();
+        if !valid_number(&part) {
+            if part.starts_with('0') && !part.starts_with("0.") && part.len() > 1 {
+                break;
+            }
             continue;
         }
-        cur.push(c);
-        cuts_rec(chars, c, max_parts, cur, f);
-        cur.pop();
+        if part.contains('.') && !last {
+            continue;
+        }
+        let mut value = part;
+        if pos == 0 {
+            if let Some(sg) = piece.sign {
+                value.insert(0, sg);
+            }
+        }
+        if last {
+            value.push_str(&piece.unit);
+        }
+        acc.push(value);
+        if check(acc) {
+            if last {
+                split_rec(ps, pi + 1, 0, k, check, acc, out, nodes);
+            } else {
+                split_rec(ps, pi, end, k, check, acc, out, nodes);
+            }
+        }
+        acc.pop();
     }
 }
 
@@ -177,7 +195,7 @@ enum Reading {
     /// Glued digits with several possible readings.
     Candidates {
         raw: String,
-        options: Vec<Vec<String>>,
+        options: Splits,
         token: Token,
     },
     /// Fewer numbers than columns and no way to place them.
@@ -189,6 +207,7 @@ fn read_row(
     k: usize,
     units: &[String],
     centers: &Option<Vec<f64>>,
+    check: &dyn Fn(&[String]) -> bool,
 ) -> (Reading, Vec<Token>) {
     let cells = trim_blanks(&row.cells, k);
     let nums = cells.iter().filter(|t| t.kind == Kind::Num).count();
@@ -201,7 +220,7 @@ fn read_row(
             .map(|t| t.raw.as_str())
             .collect::<Vec<_>>()
             .join(" ");
-        let options = digit_splits(&raw, k, units);
+        let options = digit_splits(&raw, k, units, check);
         let token = cells
             .iter()
             .find(|t| t.glued)
@@ -382,7 +401,8 @@ fn map_rows(
             continue;
         }
         let centers = if k == k0 { &centers } else { &None };
-        let (mut reading, extra) = read_row(row, k, ctx.units, centers);
+        let check = |v: &[String]| row_check(&row.row, v);
+        let (mut reading, extra) = read_row(row, k, ctx.units, centers, &check);
         // More numbers than columns: the first k are the row only if they satisfy
         // the row's own identity (a trailing stray value); otherwise the layout is
         // not the template's (an added subtotal column) and nothing is placed.
@@ -430,11 +450,9 @@ fn map_rows(
                 options,
                 token,
             } => {
-                let fitting: Vec<Vec<String>> = options
-                    .into_iter()
-                    .filter(|o| row_check(&row.row, o))
-                    .collect();
-                if fitting.len() == 1 {
+                let complete = options.complete;
+                let fitting = options.readings;
+                if complete && fitting.len() == 1 {
                     let rule = if k == 1 {
                         "column count"
                     } else {
@@ -447,7 +465,7 @@ fn map_rows(
                             .push(ctx.cell(&parsed.table, row, (cid, clabel), v, &token));
                     }
                 } else {
-                    ambiguous.push((ri, fitting, raw, token));
+                    ambiguous.push((ri, fitting, raw, token, complete));
                 }
             }
             Reading::Short(tokens) if tokens.is_empty() => {}
@@ -494,12 +512,13 @@ fn resolve_jointly(
     }
     let product: usize = ambiguous.iter().map(|a| a.1.len().max(1)).product();
     let mut chosen: Option<Vec<usize>> = None;
-    if use_identities && ambiguous.iter().all(|a| !a.1.is_empty()) && product <= 200_000 {
+    // Joint resolution needs every row's full list of readings.
+    if use_identities && ambiguous.iter().all(|a| !a.1.is_empty() && a.4) && product <= 5_000 {
         let mut idx = vec![0usize; ambiguous.len()];
         let mut winners = Vec::new();
         loop {
             let mut cells = m.cells.clone();
-            for (ai, (ri, opts, _, tok)) in ambiguous.iter().enumerate() {
+            for (ai, (ri, opts, _, tok, _)) in ambiguous.iter().enumerate() {
                 let row = &parsed.rows[*ri];
                 for (v, (cid, clabel)) in opts[idx[ai]].iter().zip(columns_of(&row.row)) {
                     cells.push(ctx.cell(&parsed.table, row, (&cid, &clabel), v, tok));
@@ -538,7 +557,7 @@ fn resolve_jointly(
             chosen = winners.pop();
         }
     }
-    for (ai, (ri, opts, raw, tok)) in ambiguous.iter().enumerate() {
+    for (ai, (ri, opts, raw, tok, complete)) in ambiguous.iter().enumerate() {
         let row = &parsed.rows[*ri];
         if let Some(ch) = &chosen {
             let pick = &opts[ch[ai]];
@@ -554,7 +573,12 @@ fn resolve_jointly(
             }
         } else {
             let shown: Vec<String> = opts.iter().take(8).map(|o| o.join("/")).collect();
-            let more = if opts.len() > 8 {
+            let more = if !complete {
+                format!(
+                    " and more: too many to enumerate, {} shown",
+                    opts.len().min(8)
+                )
+            } else if opts.len() > 8 {
                 format!(" and {} more", opts.len() - 8)
             } else {
                 String::new()
@@ -564,8 +588,9 @@ fn resolve_jointly(
                     "ambiguous_split",
                     Severity::Error,
                     format!(
-                        "glued digits “{raw}” of row “{}” have {} readings ({}{more}); cells left empty",
+                        "glued digits “{raw}” of row “{}” have {}{} readings ({}{more}); cells left empty",
                         if row.label.is_empty() { &row.row } else { &row.label },
+                        if *complete { "" } else { "at least " },
                         opts.len(),
                         shown.join(", ")
                     ),
@@ -874,43 +899,65 @@ mod tests {
 
     #[test]
     fn splits_respect_leading_zeros_and_count() {
-        let s = digit_splits("000", 3, &units());
+        let s = digit_splits("000", 3, &units(), &|_| true).readings;
         assert_eq!(s, vec![vec!["0", "0", "0"]]);
-        let s = digit_splits("230 000023", 7, &units());
-        let ok: Vec<_> = s.iter().filter(|v| sum_ok(v, 6, 0..6)).collect();
-        assert_eq!(ok, vec![&vec!["23", "0", "0", "0", "0", "0", "23"]]);
+        let t3 = |v: &[String]| identities_hold(v, &[(6, (0..6).collect())]);
+        let s = digit_splits("230 000023", 7, &units(), &t3);
+        assert_eq!(s.readings, vec![vec!["23", "0", "0", "0", "0", "0", "23"]]);
+        assert!(s.complete);
         // Truly ambiguous: 89/89/89 or 8/98/989 …
-        assert!(digit_splits("898989", 3, &units()).len() > 1);
+        assert!(
+            digit_splits("898989", 3, &units(), &|_| true)
+                .readings
+                .len()
+                > 1
+        );
     }
 
     #[test]
     fn signs_units_and_decimals_stay_whole() {
-        let s = digit_splits("176+700", 3, &units());
-        let fit: Vec<_> = s
-            .into_iter()
-            .filter(|v| fits_kinds(v, &["int", "signed_int", "int"]))
-            .collect();
-        assert_eq!(fit, vec![vec!["176", "+70", "0"]]);
-        let s = digit_splits("24252.311082", 1, &units());
+        let kinds = |v: &[String]| fits_kinds(v, &["int", "signed_int", "int"]);
+        let s = digit_splits("176+700", 3, &units(), &kinds).readings;
+        assert_eq!(s, vec![vec!["176", "+70", "0"]]);
+        let s = digit_splits("24252.311082", 1, &units(), &|_| true).readings;
         assert_eq!(s, vec![vec!["24252.311082"]]);
-        let s = digit_splits("13575394432.52元", 2, &units());
+        let money = |v: &[String]| fits_kinds(v, &["int", "money"]);
+        let s = digit_splits("13575394432.52元", 2, &units(), &money).readings;
         assert!(s.iter().all(|v| v[1].ends_with('元') && v[1].contains('.')));
-        assert!(s.iter().all(|v| fits_kinds(v, &["int", "money"])));
         assert!(s.contains(&vec!["135".to_string(), "75394432.52元".to_string()]));
+        assert!(
+            s.len() > 1,
+            "the unit alone does not decide where the count ends"
+        );
+    }
+
+    fn t4() -> Vec<(usize, Vec<usize>)> {
+        (0..3)
+            .map(|b| (b * 5 + 4, (b * 5..b * 5 + 4).collect()))
+            .collect()
     }
 
     #[test]
     fn review_row_splits_by_block_totals() {
-        let s = digit_splits("10203120001200000", 15, &units());
-        let ok: Vec<_> = s
-            .iter()
-            .filter(|v| (0..3).all(|b| sum_ok(v, b * 5 + 4, b * 5..b * 5 + 4)))
-            .collect();
-        assert!(ok.contains(
-            &&vec!["1", "0", "2", "0", "3", "12", "0", "0", "0", "12", "0", "0", "0", "0", "0"]
-                .into_iter()
-                .map(String::from)
-                .collect::<Vec<_>>()
-        ));
+        let check = |v: &[String]| identities_hold(v, &t4());
+        let s = digit_splits("10203120001200000", 15, &units(), &check);
+        let want: Vec<String> = [
+            "1", "0", "2", "0", "3", "12", "0", "0", "0", "12", "0", "0", "0", "0", "0",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert!(s.complete);
+        assert!(s.readings.contains(&want));
+    }
+
+    #[test]
+    fn long_glued_rows_stay_bounded_and_never_guess() {
+        // 26 digits for 15 cells: millions of cuts, pruned by the block totals.
+        let check = |v: &[String]| identities_hold(v, &t4());
+        let s = digit_splits("72641783735113481261211620", 15, &units(), &check);
+        assert!(s.readings.len() <= MAX_READINGS);
+        // Two readings fit the identities: 3,23,2,0,28 and 3,2,3,20,28 …
+        let s = digit_splits("3232028233002682331246", 15, &units(), &check);
+        assert!(!(s.complete && s.readings.len() == 1), "{:?}", s.readings);
     }
 }
