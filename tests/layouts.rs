@@ -487,3 +487,40 @@ fn missing_table_is_reported_and_the_others_stay_whole() {
         .any(|f| f.check == "missing_table" && f.table == "review_litigation"));
     assert_eq!(r.status, Status::Partial);
 }
+
+#[test]
+fn blank_cells_in_character_aligned_text_are_placed_by_column() {
+    // pdftotext -layout aligns by character count (a CJK character is one column);
+    // some rows print a zero as a blank cell.
+    let odd = std::cell::Cell::new(false);
+    let text = report("", &|l: &str, v: &[String]| {
+        let pad = 40usize.saturating_sub(l.chars().count());
+        let mut s = format!("{l}{}", " ".repeat(pad));
+        odd.set(!odd.get());
+        let odd = odd.get();
+        for (i, x) in v.iter().enumerate() {
+            let blank = v.len() == 7 && i == 2 && x == "0" && odd;
+            s.push_str(&format!("{:>8}", if blank { "" } else { x.as_str() }));
+        }
+        s.push('\n');
+        s
+    });
+    let r = run(&text);
+    let got = cells(&r);
+    for (k, v) in expected()
+        .iter()
+        .filter(|(k, _)| k.starts_with("applications"))
+    {
+        let g = got.get(k);
+        assert!(
+            g == Some(v) || (g.is_none() && k.ends_with("research_institution")),
+            "{k}: {g:?}"
+        );
+    }
+    let blanks = r
+        .cells
+        .iter()
+        .filter(|c| c.column == "research_institution" && c.value.is_empty())
+        .count();
+    assert!(blanks >= 10, "blank cells kept as blank cells: {blanks}");
+}

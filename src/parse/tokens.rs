@@ -26,6 +26,10 @@ pub struct Token {
     /// Display columns (CJK = 2) of the token's extent on its line.
     pub col: usize,
     pub col_end: usize,
+    /// The same extent counted in characters: `pdftotext -layout` and the PDF
+    /// engine align columns by character count, editors by display width.
+    pub ccol: usize,
+    pub ccol_end: usize,
     /// A number run whose cell borders were lost (glued web text); its digits may
     /// hold several values.
     pub glued: bool,
@@ -176,6 +180,29 @@ pub fn tokenize_line(
     empty_tokens: &[String],
     units: &[String],
 ) -> Vec<Token> {
+    let mut toks = tokenize_cells(line, line_no, empty_tokens, units);
+    // Character positions from display positions.
+    let mut at_width = Vec::with_capacity(line.len() + 1);
+    for (i, c) in line.chars().enumerate() {
+        for _ in 0..width(c) {
+            at_width.push(i);
+        }
+    }
+    let n = line.chars().count();
+    let to_char = |w: usize| at_width.get(w).copied().unwrap_or(n);
+    for t in &mut toks {
+        t.ccol = to_char(t.col);
+        t.ccol_end = to_char(t.col_end);
+    }
+    toks
+}
+
+fn tokenize_cells(
+    line: &str,
+    line_no: usize,
+    empty_tokens: &[String],
+    units: &[String],
+) -> Vec<Token> {
     if is_rule_line(line) {
         return Vec::new();
     }
@@ -194,6 +221,8 @@ pub fn tokenize_line(
             line: line_no,
             col,
             col_end,
+            ccol: 0,
+            ccol_end: 0,
             glued,
         };
         if cell.is_empty() {
@@ -248,6 +277,8 @@ fn scan_mixed(
                 line: line_no,
                 col: cols[from],
                 col_end: cols[to],
+                ccol: 0,
+                ccol_end: 0,
                 glued: false,
             });
         }
@@ -304,6 +335,8 @@ fn scan_mixed(
             line: line_no,
             col: cols[i],
             col_end: cols[end],
+            ccol: 0,
+            ccol_end: 0,
             glued,
         });
         i = end;

@@ -206,7 +206,7 @@ fn read_row(
     row: &ParsedRow,
     k: usize,
     units: &[String],
-    centers: &Option<Vec<f64>>,
+    centers: &Option<(Vec<f64>, Measure)>,
     check: &dyn Fn(&[String]) -> bool,
 ) -> (Reading, Vec<Token>) {
     let cells = trim_blanks(&row.cells, k);
@@ -253,8 +253,24 @@ fn read_row(
     (Reading::Short(cells), Vec::new())
 }
 
-/// Column centres from rows that have exactly `k` numbers.
-fn column_centers(rows: &[ParsedRow], k: usize) -> Option<Vec<f64>> {
+/// Where a token sits on its line, by display width or by character count.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Measure {
+    Display,
+    Chars,
+}
+
+fn center(t: &Token, m: Measure) -> f64 {
+    match m {
+        Measure::Display => (t.col + t.col_end) as f64 / 2.0,
+        Measure::Chars => (t.ccol + t.ccol_end) as f64 / 2.0,
+    }
+}
+
+/// Column centres of the table's full rows (exactly `k` numbers), in whichever
+/// measure lines them up more tightly: `pdftotext -layout` and the PDF engine align
+/// by character count, hand-aligned text by display width.
+fn column_centers(rows: &[ParsedRow], k: usize) -> Option<(Vec<f64>, Measure)> {
     let full: Vec<&Vec<Token>> = rows
         .iter()
         .map(|r| &r.cells)
@@ -263,35 +279,47 @@ fn column_centers(rows: &[ParsedRow], k: usize) -> Option<Vec<f64>> {
     if full.len() < 2 {
         return None;
     }
-    let mut centers = Vec::with_capacity(k);
-    for j in 0..k {
-        let mut xs: Vec<f64> = full
-            .iter()
-            .map(|c| (c[j].col + c[j].col_end) as f64 / 2.0)
-            .collect();
-        xs.sort_by(|a, b| a.total_cmp(b));
-        centers.push(xs[xs.len() / 2]);
-    }
-    Some(centers)
+    let fit = |m: Measure| -> (Vec<f64>, f64) {
+        let mut centers = Vec::with_capacity(k);
+        let mut spread = 0.0;
+        for j in 0..k {
+            let mut xs: Vec<f64> = full.iter().map(|c| center(&c[j], m)).collect();
+            xs.sort_by(|a, b| a.total_cmp(b));
+            let med = xs[xs.len() / 2];
+            spread += xs.iter().map(|x| (x - med).abs()).sum::<f64>();
+            centers.push(med);
+        }
+        (centers, spread)
+    };
+    let (d, ds) = fit(Measure::Display);
+    let (c, cs) = fit(Measure::Chars);
+    Some(if cs < ds {
+        (c, Measure::Chars)
+    } else {
+        (d, Measure::Display)
+    })
 }
 
-fn place_by_position(cells: &[Token], centers: &[f64]) -> Option<Vec<Token>> {
+fn place_by_position(cells: &[Token], (centers, m): &(Vec<f64>, Measure)) -> Option<Vec<Token>> {
     let mut out: Vec<Option<Token>> = vec![None; centers.len()];
     let mut last: Option<usize> = None;
-    for t in cells {
-        let x = (t.col + t.col_end) as f64 / 2.0;
+    // Too far from every column, or out of order: give up.
+    let spacing = if centers.len() > 1 {
+        (centers[centers.len() - 1] - centers[0]) / (centers.len() - 1) as f64
+    } else {
+        8.0
+    };
+    for t in cells
+        .iter()
+        .filter(|t| t.kind == Kind::Num || !t.raw.is_empty())
+    {
+        let x = center(t, *m);
         let (j, d) = centers
             .iter()
             .enumerate()
             .map(|(j, c)| (j, (c - x).abs()))
             .min_by(|a, b| a.1.total_cmp(&b.1))?;
-        // Too far from every column, or out of order: give up.
-        let spacing = if centers.len() > 1 {
-            (centers[centers.len() - 1] - centers[0]) / (centers.len() - 1) as f64
-        } else {
-            8.0
-        };
-        if d > spacing * 0.6 || last.is_some_and(|l| j <= l) || out[j].is_some() {
+        if d > spacing * 0.45 || last.is_some_and(|l| j <= l) || out[j].is_some() {
             return None;
         }
         out[j] = Some(t.clone());
@@ -306,6 +334,8 @@ fn place_by_position(cells: &[Token], centers: &[f64]) -> Option<Vec<Token>> {
                     line: cells[0].line,
                     col: 0,
                     col_end: 0,
+                    ccol: 0,
+                    ccol_end: 0,
                     glued: false,
                 })
             })
@@ -878,6 +908,7 @@ fn is_vertical_run(cells: &[Token]) -> bool {
 mod tests {
     use super::*;
 
+    #[allow(dead_code)]
     fn sum_ok(v: &[String], lhs: usize, rhs: std::ops::Range<usize>) -> bool {
         let num = |s: &String| s.parse::<f64>().ok();
         let Some(l) = v.get(lhs).and_then(num) else {
