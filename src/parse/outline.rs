@@ -233,8 +233,9 @@ fn clean_agency(s: &str) -> String {
         .iter()
         .find_map(|k| s.strip_suffix(k))
         .unwrap_or(s);
-    // Leading page chrome such as 当前位置：首页… is not an agency.
-    if s.chars().count() > 30 {
+    // Leading page chrome such as 当前位置：首页 > 政务公开 > … is not an agency.
+    let s = s.rsplit(['>', '›', '»']).next().unwrap_or(s);
+    if s.chars().count() > 30 || s.contains("首页") || s.contains("位置") {
         return String::new();
     }
     s.to_string()
