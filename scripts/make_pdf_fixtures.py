@@ -18,11 +18,11 @@ Outputs (each good PDF gets X.expected.csv, a copy of the sample's CSV):
     corpus/pdf/report_stsong.pdf   reportlab: STSong-Light, UniGB-UCS2-H, not
                                    embedded, no ToUnicode (公文/OFD style)
     corpus/pdf/report_gbk.pdf      report_stsong.pdf re-encoded to GBK-EUC-H
-    corpus/bad/encrypted.pdf       user password "secret"
-    corpus/bad/truncated.pdf       first 40 % of a short Typst PDF
-    corpus/bad/no_tounicode.pdf    short Typst PDF with /ToUnicode deleted
-    corpus/bad/image_only.pdf      a scanned-looking page, no text layer
-    corpus/bad/not_a_pdf.pdf       a PNG file named .pdf
+    tests/data/bad/encrypted.pdf       user password "secret"
+    tests/data/bad/truncated.pdf       first 40 % of a short Typst PDF
+    tests/data/bad/no_tounicode.pdf    short Typst PDF with /ToUnicode deleted
+    tests/data/bad/image_only.pdf      a scanned-looking page, no text layer
+    tests/data/bad/not_a_pdf.pdf       a PNG file named .pdf
 """
 
 import io
@@ -48,7 +48,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SAMPLE = "000_yiyuan_zrzyj_2020"
 GOOD = os.path.join(ROOT, "corpus", "pdf")
-BAD = os.path.join(ROOT, "corpus", "bad")
+BAD = os.path.join(ROOT, "tests", "data", "bad")
 SERIF = "AR PL UMing CN"  # stands in for 仿宋_GB2312 / 宋体
 SANS = "WenQuanYi Zen Hei"  # stands in for 黑体
 

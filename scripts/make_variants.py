@@ -52,7 +52,7 @@ def main(argv):
         write(variants_dir / f"{SOURCE}_{suffix}.txt", data)
         write(variants_dir / f"{SOURCE}_{suffix}.expected.csv", expected)
 
-    bad_dir = corpus / "bad"
+    bad_dir = corpus.parent / "tests" / "data" / "bad"
     for name, data in bad_inputs(text):
         write(bad_dir / name, data)
 

@@ -121,7 +121,7 @@ fn rerun_is_byte_identical() {
 #[test]
 fn bad_inputs_are_per_file_errors() {
     let g = Grammars::embedded().unwrap();
-    let list = discover(&[root().join("corpus/bad")]).unwrap();
+    let list = discover(&[root().join("tests/data/bad")]).unwrap();
     assert!(list.len() >= 4);
     for i in &list {
         let r = nianbao::corpus::run_one(i, &g, &IngestOptions::default());

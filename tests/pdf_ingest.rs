@@ -10,9 +10,11 @@ use nianbao::model::{Document, SourceKind};
 use std::path::{Path, PathBuf};
 
 fn corpus(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("corpus")
-        .join(rel)
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    match rel.strip_prefix("bad/") {
+        Some(name) => root.join("tests/data/bad").join(name),
+        None => root.join("corpus").join(rel),
+    }
 }
 
 fn read(rel: &str) -> Result<Document, IngestError> {
