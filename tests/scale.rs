@@ -346,7 +346,11 @@ fn exit_codes() {
     let t = tempfile::tempdir().unwrap();
     let ok = extract(&[&corpus().join(SAMPLE)], &t.path().join("ok"), &[]);
     assert_eq!(ok.status.code(), Some(0));
-    let bad = extract(&[&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/bad")], &t.path().join("bad"), &[]);
+    let bad = extract(
+        &[&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/bad")],
+        &t.path().join("bad"),
+        &[],
+    );
     assert_eq!(bad.status.code(), Some(1), "unreadable files give 1");
     assert!(
         t.path().join("bad/reports.csv").exists(),
