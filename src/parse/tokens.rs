@@ -43,14 +43,9 @@ pub struct Number {
     pub unit: String,
 }
 
-/// Parses a printed cell as a number: sign, thousands separators and a unit allowed.
-pub fn parse_number(raw: &str, units: &[String]) -> Option<Number> {
-    let s: String = raw
-        .chars()
-        .map(norm_char)
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    let mut body = s.as_str();
+/// Splits `+`/`-` off the front and a unit (`万元`, `件` …) off the end of a cell.
+pub fn split_sign_unit<'a>(s: &'a str, units: &[String]) -> (Option<char>, &'a str, String) {
+    let mut body = s;
     let mut unit = String::new();
     for u in units {
         if let Some(b) = body.strip_suffix(u.as_str()) {
@@ -59,11 +54,21 @@ pub fn parse_number(raw: &str, units: &[String]) -> Option<Number> {
             break;
         }
     }
-    let (neg, digits) = match body.as_bytes().first()? {
-        b'+' => (false, &body[1..]),
-        b'-' => (true, &body[1..]),
-        _ => (false, body),
-    };
+    match body.chars().next() {
+        Some(c @ ('+' | '-')) => (Some(c), &body[1..], unit),
+        _ => (None, body, unit),
+    }
+}
+
+/// Parses a printed cell as a number: sign, thousands separators and a unit allowed.
+pub fn parse_number(raw: &str, units: &[String]) -> Option<Number> {
+    let s: String = raw
+        .chars()
+        .map(norm_char)
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let (sign, digits, unit) = split_sign_unit(&s, units);
+    let neg = sign == Some('-');
     if digits.is_empty() || !digits.as_bytes()[0].is_ascii_digit() {
         return None;
     }

@@ -59,19 +59,7 @@ fn pieces(raw: &str, units: &[String]) -> Vec<Piece> {
         }
         parts.push(cur);
         for part in parts {
-            let mut body = part.as_str();
-            let mut unit = String::new();
-            for u in units {
-                if let Some(b) = body.strip_suffix(u.as_str()) {
-                    body = b;
-                    unit = u.clone();
-                    break;
-                }
-            }
-            let (sign, body) = match body.chars().next() {
-                Some(c @ ('+' | '-')) => (Some(c), &body[1..]),
-                _ => (None, body),
-            };
+            let (sign, body, unit) = crate::parse::tokens::split_sign_unit(&part, units);
             out.push(Piece {
                 sign,
                 body: body.chars().collect(),
