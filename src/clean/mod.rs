@@ -112,15 +112,13 @@ pub fn clean(pages: &[Page], furniture: &Furniture) -> Cleaned {
         };
         let (a, b) = (kept[pi][a_idx].clone(), kept[pi + 1][b_idx].clone());
         if continues_across_page(&a, &b) {
-            let joined = format!("{}{}", a.trim_end(), b.trim_start());
-            repairs.push(Repair {
-                kind: "page_break_join".into(),
-                page: Some(pages[pi].number),
-                line: Some(a_idx + 1),
-                before: format!("{} ‖ {}", tail(&a), head(&b)),
-                after: around(&joined, a.trim_end().chars().count()),
-                rule: "unfinished sentence continued on the next page".into(),
-            });
+            let (joined, repair) = join(
+                &a,
+                &b,
+                (pages[pi].number, a_idx + 1),
+                "unfinished sentence continued on the next page",
+            );
+            repairs.push(repair);
             kept[pi][a_idx] = joined;
             kept[pi + 1].remove(b_idx);
         }
@@ -140,15 +138,13 @@ pub fn clean(pages: &[Page], furniture: &Furniture) -> Cleaned {
             }
             let b = lines[j].clone();
             if continues(&a, &b) {
-                let joined = format!("{}{}", a.trim_end(), b.trim_start());
-                repairs.push(Repair {
-                    kind: "page_break_join".into(),
-                    page: Some(pages[pi].number),
-                    line: Some(i + 1),
-                    before: format!("{} ‖ {}", tail(&a), head(&b)),
-                    after: around(&joined, a.trim_end().chars().count()),
-                    rule: "unfinished sentence continued after a blank line".into(),
-                });
+                let (joined, repair) = join(
+                    &a,
+                    &b,
+                    (pages[pi].number, i + 1),
+                    "unfinished sentence continued after a blank line",
+                );
+                repairs.push(repair);
                 lines[i] = joined;
                 lines.drain(i + 1..=j);
                 continue;
@@ -183,6 +179,20 @@ pub fn clean(pages: &[Page], furniture: &Furniture) -> Cleaned {
         repairs,
         findings,
     }
+}
+
+/// Joins `b` onto `a` and logs it at (page, line) of `a`.
+fn join(a: &str, b: &str, (page, line): (usize, usize), rule: &str) -> (String, Repair) {
+    let joined = format!("{}{}", a.trim_end(), b.trim_start());
+    let repair = Repair {
+        kind: "page_break_join".into(),
+        page: Some(page),
+        line: Some(line),
+        before: format!("{} ‖ {}", tail(a), head(b)),
+        after: around(&joined, a.trim_end().chars().count()),
+        rule: rule.into(),
+    };
+    (joined, repair)
 }
 
 /// A paragraph line: not a table row, and not a heading unless it is a run-in

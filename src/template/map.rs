@@ -685,15 +685,30 @@ pub fn map_applications(
     };
     let (parsed, subtotals) = match t3.optional_columns.first() {
         Some(sub) => {
-            split_subtotal(parsed, n, ctx.units).map_or((parsed.clone(), Vec::new()), |(p, s)| {
-                let cells = s
-                    .iter()
-                    .map(|(ri, tok)| {
-                        ctx.cell(&p.table, &p.rows[*ri], (&sub.id, &sub.label), &tok.raw, tok)
-                    })
-                    .collect();
-                (p, cells)
-            })
+            // The columns the subtotal adds up, from the template's optional identity.
+            let parts: Vec<usize> = format
+                .identities
+                .iter()
+                .find(|i| i.lhs.first() == Some(&sub.id))
+                .map(|i| {
+                    i.rhs
+                        .iter()
+                        .filter_map(|r| cols.iter().position(|(c, _)| c == r))
+                        .collect()
+                })
+                .unwrap_or_default();
+            split_subtotal(parsed, n, ctx.units, &ids, &parts).map_or(
+                (parsed.clone(), Vec::new()),
+                |(p, s)| {
+                    let cells = s
+                        .iter()
+                        .map(|(ri, tok)| {
+                            ctx.cell(&p.table, &p.rows[*ri], (&sub.id, &sub.label), &tok.raw, tok)
+                        })
+                        .collect();
+                    (p, cells)
+                },
+            )
         }
         None => (parsed.clone(), Vec::new()),
     };
@@ -712,7 +727,12 @@ fn split_subtotal(
     parsed: &ParsedTable,
     k: usize,
     units: &[String],
+    row_ids: &[(usize, Vec<usize>)],
+    parts: &[usize],
 ) -> Option<(ParsedTable, Vec<(usize, Token)>)> {
+    if parts.is_empty() {
+        return None;
+    }
     let num = |t: &Token| parse_number(&t.raw, units).and_then(|n| n.value.parse::<f64>().ok());
     let wide: Vec<usize> = parsed
         .rows
@@ -732,15 +752,17 @@ fn split_subtotal(
             let c = trim_blanks(&parsed.rows[ri].cells, k);
             let v: Option<Vec<f64>> = c.iter().map(num).collect();
             let Some(v) = v else { return false };
-            let rest: Vec<f64> = v
+            let rest: Vec<String> = v
                 .iter()
                 .enumerate()
                 .filter(|(i, _)| *i != p)
-                .map(|(_, x)| *x)
+                .map(|(_, x)| x.to_string())
                 .collect();
-            let orgs: f64 = rest[1..k - 1].iter().sum();
-            let applicants: f64 = rest[..k - 1].iter().sum();
-            (v[p] - orgs).abs() < 1e-6 && (rest[k - 1] - applicants).abs() < 1e-6
+            let sub: f64 = parts
+                .iter()
+                .filter_map(|&i| rest.get(i)?.parse::<f64>().ok())
+                .sum();
+            (v[p] - sub).abs() < 1e-6 && identities_hold(&rest, row_ids)
         })
     };
     let candidates: Vec<usize> = (1..k).filter(|&p| fits(p)).collect();
