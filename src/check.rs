@@ -1,8 +1,8 @@
 //! Check: the arithmetic the template implies (勾稽关系) and the figures the prose
 //! restates. Every failure becomes a [`Finding`]; nothing here changes a value.
 
+use crate::grammar::{Common, Format, Identity};
 use crate::model::{Cell, Finding, Line, Severity};
-use crate::template::{Common, Format, Identity};
 use std::collections::{BTreeMap, HashMap};
 
 /// Cell values by `(table, row, column)`; only printed numbers.

@@ -1,10 +1,10 @@
 //! Many inputs: discovery, stable report ids, sharding, parallel extraction with
 //! deterministic output order and memory bounded by a window of in-flight reports.
 
+use crate::grammar::Grammars;
 use crate::ingest::IngestOptions;
 use crate::model::{Report, Status};
 use crate::pipeline::extract_bytes;
-use crate::template::Grammars;
 use crate::write::Writers;
 use std::collections::BTreeMap;
 use std::io::Read;

@@ -15,8 +15,8 @@
 //! cross-year findings each shard computed on its own (they miss pairs that span
 //! shards). Both paths therefore end with byte-identical files.
 
+use crate::grammar::{Format, Grammars, Identity};
 use crate::model::{Finding, Severity};
-use crate::template::{Format, Grammars, Identity};
 use crate::write::{close_csv, create_csv, open_csv, CsvReader, CsvWriter};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io;

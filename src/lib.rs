@@ -3,7 +3,7 @@
 //!
 //! The flow is one-directional: [`ingest`] (bytes → pages) → [`clean`] (furniture,
 //! page-break repairs, with an audit trail) → [`parse`] (outline, table regions and
-//! rows) → [`template`] (canonical cells) → [`check`] (identities, prose) →
+//! rows) → [`map`] (canonical cells, with [`grammar`] the templates as data) → [`check`] (identities, prose) →
 //! [`write`]. [`pipeline::extract_bytes`] runs one input; [`corpus`] runs many.
 pub mod check;
 pub mod clean;
@@ -11,12 +11,13 @@ pub mod cli;
 pub mod corpus;
 pub mod crossyear;
 pub mod eval;
+pub mod grammar;
 pub mod ingest;
+pub mod map;
 pub mod merge;
 pub mod model;
 pub mod parse;
 pub mod pipeline;
-pub mod template;
 pub mod text;
 pub mod write;
 pub mod xlsx;

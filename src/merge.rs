@@ -14,7 +14,7 @@
 //! ([`crate::crossyear`]), which is what makes the result identical.
 
 use crate::crossyear::CrossYear;
-use crate::template::Grammars;
+use crate::grammar::Grammars;
 use crate::write::{
     close_csv, create_csv, open_csv, publish, tmp_path, CsvReader, CsvWriter, FILES,
 };

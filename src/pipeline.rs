@@ -2,14 +2,14 @@
 
 use crate::check::{identity_findings, prose_findings};
 use crate::clean::clean;
+use crate::grammar::{Format, Grammars};
 use crate::ingest::{read_bytes, IngestOptions};
+use crate::map::{map_active, map_applications, map_review, Mapped};
 use crate::model::{Cell, Document, Finding, Line, Report, Severity, Status};
 use crate::parse::outline::{headings, title_block};
 use crate::parse::tables::{
     block_keys, grid_group_keys, grid_keys, parse_rows, parse_single_row, ParsedTable, TokenDoc,
 };
-use crate::template::map::{map_active, map_applications, map_review, Mapped};
-use crate::template::{Format, Grammars};
 use crate::text::compact;
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};

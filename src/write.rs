@@ -8,8 +8,8 @@
 //! pass over `findings.csv` and `reports.csv` just before the rename.
 
 use crate::crossyear::CrossYear;
+use crate::grammar::Grammars;
 use crate::model::Report;
-use crate::template::Grammars;
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Write};

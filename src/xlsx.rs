@@ -13,7 +13,7 @@
 //! only one report's error findings are held at a time. A sheet that would pass
 //! Excel's row limit continues on `name 2`, `name 3`, ….
 
-use crate::template::Grammars;
+use crate::grammar::Grammars;
 use crate::write::{open_csv, CsvReader, WIDE_PREFIX};
 use rust_xlsxwriter::{Color, Format, Workbook, Worksheet, XlsxError};
 use std::collections::HashSet;

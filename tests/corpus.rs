@@ -3,9 +3,9 @@
 
 use nianbao::corpus::{discover, run, Input};
 use nianbao::eval::{evaluate, EvalOptions};
+use nianbao::grammar::Grammars;
 use nianbao::ingest::IngestOptions;
 use nianbao::model::Status;
-use nianbao::template::Grammars;
 use nianbao::write::{Writers, FILES};
 use std::path::{Path, PathBuf};
 

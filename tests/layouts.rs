@@ -1,10 +1,10 @@
 //! Each table layout the issue lists, rendered from one set of values by small
 //! generators, must give back exactly those values.
 
+use nianbao::grammar::Grammars;
 use nianbao::ingest::IngestOptions;
 use nianbao::model::{Report, Status};
 use nianbao::pipeline::extract_bytes;
-use nianbao::template::Grammars;
 use std::collections::BTreeMap;
 
 /// Table 3 rows (2021 labels) with applicant values; totals are consistent.

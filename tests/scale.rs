@@ -325,7 +325,7 @@ fn workbook_builds_after_merge_with_bom() {
     nianbao::xlsx::write_workbook(
         &out,
         &book,
-        &nianbao::template::Grammars::embedded().unwrap(),
+        &nianbao::grammar::Grammars::embedded().unwrap(),
     )
     .unwrap();
     let mut wb: Xlsx<_> = open_workbook(&book).unwrap();

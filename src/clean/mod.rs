@@ -6,9 +6,9 @@
 //! line and a continuation that is not a heading, a table row or a new item.
 //! When only the length test fails, the text is left and a finding says so.
 
+use crate::grammar::Furniture;
 use crate::model::{Finding, Line, Page, Repair, Severity};
 use crate::parse::outline::heading_of;
-use crate::template::Furniture;
 use crate::text::{ends_sentence, is_cjk, normalize};
 use regex::Regex;
 use std::collections::HashMap;
@@ -303,7 +303,7 @@ mod tests {
     use super::*;
 
     fn furniture() -> Furniture {
-        crate::template::Grammars::embedded()
+        crate::grammar::Grammars::embedded()
             .unwrap()
             .common
             .furniture

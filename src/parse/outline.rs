@@ -4,8 +4,8 @@
 //! `(1)` (4), full- or half-width. A line is a heading when its title is short or
 //! ends at the first full stop (run-in headings such as `1.做好常规类信息公开。…`).
 
+use crate::grammar::Format;
 use crate::model::{Heading, Line};
-use crate::template::Format;
 use crate::text::{compact, normalize};
 use nom::branch::alt;
 use nom::bytes::complete::{tag, take_while1, take_while_m_n};
@@ -93,7 +93,7 @@ pub fn section_of(format: Option<&Format>, formats: &[Format], title: &str) -> S
     for f in candidates {
         for s in &f.sections {
             let label = compact(&s.label);
-            let core = crate::template::labels::strip_enumerator(&label).to_string();
+            let core = crate::grammar::labels::strip_enumerator(&label).to_string();
             let hit = std::iter::once(core)
                 .chain(s.aliases.iter().map(|a| compact(a)))
                 .any(|k| c == k || (k.chars().count() >= 4 && c.contains(&k)));
@@ -152,7 +152,7 @@ fn inline_sections(l: &Line, format: Option<&Format>, formats: &[Format]) -> Vec
     for f in candidates {
         for s in &f.sections {
             let label = compact(&s.label);
-            let core = crate::template::labels::strip_enumerator(&label).to_string();
+            let core = crate::grammar::labels::strip_enumerator(&label).to_string();
             let titles: Vec<String> = std::iter::once(core)
                 .chain(s.aliases.iter().map(|a| compact(a)))
                 .collect();

@@ -8,9 +8,9 @@
 //! reported, never guessed.
 
 use super::tokens::{tokenize_line, Kind, Token};
+use crate::grammar::labels::{find_approx, max_errors, row_keys, RowKeys};
+use crate::grammar::{Common, Format};
 use crate::model::{Line, Repair};
-use crate::template::labels::{find_approx, max_errors, row_keys, RowKeys};
-use crate::template::{Common, Format};
 use crate::text::compact;
 
 /// How a row found its numbers; kept for the audit trail.
@@ -156,7 +156,7 @@ impl TokenDoc {
             .filter(|s| s.id != own && s.number > 1)
             .flat_map(|s| {
                 std::iter::once(
-                    crate::template::labels::strip_enumerator(&compact(&s.label)).to_string(),
+                    crate::grammar::labels::strip_enumerator(&compact(&s.label)).to_string(),
                 )
                 .chain(s.aliases.iter().map(|a| compact(a)))
             })

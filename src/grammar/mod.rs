@@ -6,7 +6,6 @@
 //! tokens, prose figures, page furniture).
 
 pub mod labels;
-pub mod map;
 
 use serde::Deserialize;
 use std::collections::BTreeMap;

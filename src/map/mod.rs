@@ -7,10 +7,10 @@
 //! candidates. Surplus numbers are reported as `unplaced_value`, never dropped.
 
 use crate::check::{evaluate, values_of};
+use crate::grammar::{Common, Format};
 use crate::model::{Cell, Finding, Line, Repair, Severity};
 use crate::parse::tables::{ParsedRow, ParsedTable};
 use crate::parse::tokens::{parse_number, Kind, Token};
-use crate::template::{Common, Format};
 
 /// Work cap for enumerating the readings of one glued run: past it the run is
 /// reported as ambiguous rather than read from a partial enumeration.
