@@ -14,7 +14,16 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc, Condvar, Mutex};
 
 /// File extensions read when walking a folder.
-pub const EXTENSIONS: [&str; 5] = ["pdf", "txt", "md", "text", "markdown"];
+pub const EXTENSIONS: [&str; 13] = [
+    "pdf", "txt", "md", "text", "markdown", "html", "htm", "shtml", "xhtml", "docx", "doc", "wps",
+    "rtf",
+];
+
+/// Document types a report may come as that nianbao cannot read: a folder walk
+/// gives each one a `status=error` row, so no report is left out without a trace.
+pub const UNSUPPORTED: [&str; 13] = [
+    "xls", "xlsx", "et", "ofd", "jpg", "jpeg", "png", "tif", "tiff", "bmp", "gif", "ppt", "pptx",
+];
 
 /// One input: where its bytes are and the id it is reported under.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -33,20 +42,50 @@ fn rel_id(root: &Path, p: &Path) -> String {
         .join("/")
 }
 
-fn wanted(p: &Path) -> bool {
+/// Lower-case extension of a path (empty when it has none).
+fn extension(p: &Path) -> String {
+    p.extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+/// What a folder walk does with a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Found {
+    /// Read as a report (known extension) or reported as unreadable (unsupported type).
+    Input,
+    /// Neither: counted as skipped.
+    Other,
+    /// Hidden or an expectation file: not counted.
+    Ignored,
+}
+
+fn classify(p: &Path) -> Found {
     let name = p
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
     if name.starts_with('.') || name.ends_with(".expected.csv") {
-        return false;
+        return Found::Ignored;
     }
-    p.extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .is_some_and(|e| EXTENSIONS.contains(&e.as_str()))
+    let ext = extension(p);
+    if EXTENSIONS.contains(&ext.as_str()) || UNSUPPORTED.contains(&ext.as_str()) {
+        Found::Input
+    } else {
+        Found::Other
+    }
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+/// The reason a file of a document type nianbao cannot read gets its error row;
+/// `None` for everything else (read by content).
+pub fn unsupported_reason(p: &Path) -> Option<String> {
+    let ext = extension(p);
+    UNSUPPORTED
+        .contains(&ext.as_str())
+        .then(|| format!("unsupported format (.{ext}): convert the report to PDF, Word or HTML"))
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, skipped: &mut usize) -> std::io::Result<()> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(Result::ok)
         .map(|e| e.path())
@@ -58,10 +97,14 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
                 .file_name()
                 .is_some_and(|n| n.to_string_lossy().starts_with('.'))
             {
-                walk(&p, out)?;
+                walk(&p, out, skipped)?;
             }
-        } else if wanted(&p) {
-            out.push(p);
+        } else {
+            match classify(&p) {
+                Found::Input => out.push(p),
+                Found::Other => *skipped += 1,
+                Found::Ignored => {}
+            }
         }
     }
     Ok(())
@@ -70,6 +113,13 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 /// Expands files, folders (recursively) and `-` into inputs sorted by id.
 /// A file named explicitly is read whatever its extension.
 pub fn discover(args: &[PathBuf]) -> std::io::Result<Vec<Input>> {
+    discover_counted(args).map(|(inputs, _)| inputs)
+}
+
+/// [`discover`], plus how many files the folder walks skipped as not documents
+/// (csv, json, code …), for the summary line.
+pub fn discover_counted(args: &[PathBuf]) -> std::io::Result<(Vec<Input>, usize)> {
+    let mut skipped = 0;
     let mut out = Vec::new();
     for a in args {
         if a.as_os_str() == "-" {
@@ -79,7 +129,7 @@ pub fn discover(args: &[PathBuf]) -> std::io::Result<Vec<Input>> {
             });
         } else if a.is_dir() {
             let mut files = Vec::new();
-            walk(a, &mut files)?;
+            walk(a, &mut files, &mut skipped)?;
             out.extend(files.into_iter().map(|p| Input {
                 id: rel_id(a, &p),
                 path: Some(p),
@@ -116,7 +166,7 @@ pub fn discover(args: &[PathBuf]) -> std::io::Result<Vec<Input>> {
         }
     }
     out.sort();
-    Ok(out)
+    Ok((out, skipped))
 }
 
 /// FNV-1a: a hash that is the same on every machine and release.
@@ -146,6 +196,10 @@ pub fn run_one(input: &Input, grammars: &Grammars, opts: &IngestOptions) -> Repo
                 Ok(_) => b,
                 Err(e) => return Report::failed(&input.id, "", format!("reading stdin: {e}")),
             }
+        }
+        Some(p) if unsupported_reason(p).is_some() => {
+            let reason = unsupported_reason(p).unwrap_or_default();
+            return Report::failed(&input.id, "", reason);
         }
         Some(p) => match std::fs::metadata(p) {
             Ok(m) if m.len() as usize > crate::ingest::MAX_INPUT_BYTES => {
@@ -309,6 +363,34 @@ pub fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn folder_walk_reports_unreadable_types_and_counts_the_rest() {
+        let d = tempfile::tempdir().unwrap();
+        for n in [
+            "a.html",
+            "b.docx",
+            "c.xlsx",
+            "d.ofd",
+            "e.csv",
+            "f.json",
+            "g.expected.csv",
+        ] {
+            std::fs::write(d.path().join(n), "x").unwrap();
+        }
+        let (list, skipped) = discover_counted(&[d.path().to_path_buf()]).unwrap();
+        let ids: Vec<&str> = list.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(ids, ["a.html", "b.docx", "c.xlsx", "d.ofd"]);
+        assert_eq!(skipped, 2);
+        let g = Grammars::embedded().unwrap();
+        let r = run_one(&list[2], &g, &IngestOptions::default());
+        assert_eq!(r.status, Status::Error);
+        assert!(
+            r.error.starts_with("unsupported format (.xlsx)"),
+            "{}",
+            r.error
+        );
+    }
 
     #[test]
     fn same_relative_id_in_two_folders_stays_two_reports() {

@@ -1,7 +1,7 @@
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use nianbao::cli::{parse_shard, Cli, Command};
-use nianbao::corpus::{discover, run, shard};
+use nianbao::corpus::{discover_counted, run, shard};
 use nianbao::grammar::Grammars;
 use nianbao::ingest::IngestOptions;
 use nianbao::model::Status;
@@ -36,7 +36,7 @@ fn main() -> ExitCode {
                     Ok(g) => g,
                     Err(e) => return usage(&e.to_string()),
                 };
-            let mut list = match discover(&inputs) {
+            let (mut list, skipped) = match discover_counted(&inputs) {
                 Ok(l) => l,
                 Err(e) => return usage(&format!("reading inputs: {e}")),
             };
@@ -107,8 +107,13 @@ fn main() -> ExitCode {
                     return ExitCode::from(1);
                 }
             }
+            let skipped = if skipped > 0 {
+                format!("; skipped {skipped} other files")
+            } else {
+                String::new()
+            };
             eprintln!(
-                "{} reports: {} ok, {} partial, {} error; {} findings, {} repairs; {:.1} s",
+                "{} reports: {} ok, {} partial, {} error; {} findings, {} repairs{skipped}; {:.1} s",
                 summary.reports,
                 summary.ok,
                 summary.partial,
