@@ -279,15 +279,26 @@ fn reading(v: &Values, expr: &str) -> Option<f64> {
     Some(total)
 }
 
+/// [`crate::text::compact`] of `s`, with the byte offset in `s` of each byte of the result.
+fn compact_mapped(s: &str) -> (String, Vec<usize>) {
+    let mut out = String::new();
+    let mut offsets = Vec::new();
+    for (i, c) in s.char_indices() {
+        if let Some(k) = crate::text::compact_char(c) {
+            out.push(k);
+            offsets.resize(out.len(), i);
+        }
+    }
+    (out, offsets)
+}
+
 /// Compares figures the prose states with the table cells they restate.
 /// `prose` is the report's paragraphs outside tables.
 pub fn prose_findings(common: &Common, prose: &[&Line], cells: &[Cell]) -> Vec<Finding> {
     let v = values_of(cells);
     let mut out = Vec::new();
-    let compacted: Vec<String> = prose
-        .iter()
-        .map(|l| crate::text::compact(&l.text))
-        .collect();
+    let compacted: Vec<(String, Vec<usize>)> =
+        prose.iter().map(|l| compact_mapped(&l.text)).collect();
     for rule in &common.prose {
         let readings: Vec<(String, f64)> = rule
             .cells
@@ -310,13 +321,18 @@ pub fn prose_findings(common: &Common, prose: &[&Line], cells: &[Cell]) -> Vec<F
             let Some(re) = crate::text::cached_regex(pat) else {
                 continue;
             };
-            for (line, text) in prose.iter().zip(&compacted) {
+            for (line, (text, offsets)) in prose.iter().zip(&compacted) {
                 let Some(m) = re.captures(text) else {
                     continue;
                 };
-                let Some(n) = m.get(1).and_then(|g| g.as_str().parse::<f64>().ok()) else {
+                let Some(figure) = m.get(1) else {
                     continue;
                 };
+                let Some(n) = figure.as_str().parse::<f64>().ok() else {
+                    continue;
+                };
+                let (page, line_no) =
+                    line.place_at(offsets.get(figure.start()).copied().unwrap_or(0));
                 if !readings.iter().any(|(_, x)| (n - x).abs() < 1e-9) {
                     let shown: Vec<String> = readings
                         .iter()
@@ -327,14 +343,13 @@ pub fn prose_findings(common: &Common, prose: &[&Line], cells: &[Cell]) -> Vec<F
                             "text_table_mismatch",
                             Severity::Warning,
                             format!(
-                                "prose on page {} line {} says “{}” but the table has {}",
-                                line.page,
-                                line.line,
+                                "prose on page {page} line {line_no} says “{}” but the table has {}",
                                 m.get(0).map_or("", |g| g.as_str()),
                                 shown.join(" / ")
                             ),
                         )
                         .at(t, r, c)
+                        .place(page, line_no)
                         .values(fmt_num(first_value), fmt_num(n)),
                     );
                 }

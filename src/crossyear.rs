@@ -401,8 +401,7 @@ fn write_pending<W: io::Write>(
             break;
         }
         for f in fs.iter() {
-            let sev = f.severity.to_string();
-            wr.write_record(crate::write::finding_record(id, f, &sev))?;
+            wr.write_record(crate::write::finding_record(id, f))?;
         }
         pending.next();
     }
@@ -552,7 +551,7 @@ mod tests {
             dir.path().join("findings.csv"),
             dir.path().join("reports.csv"),
         );
-        std::fs::write(&fp, "\u{feff}report,check,severity,table,row,column,expected,actual,message\na,x,info,,,,,,m\nc,x,info,,,,,,m\nc,old_cross,warning,,,,,,stale\n").unwrap();
+        std::fs::write(&fp, "\u{feff}report,check,severity,table,row,column,expected,actual,page,line,message\na,x,info,,,,,,,,m\nc,x,info,,,,,,,,m\nc,old_cross,warning,,,,,,,,stale\n").unwrap();
         std::fs::write(&rp, "\u{feff}report,findings\na,1\nb,0\nc,2\nd,0\n").unwrap();
         let new: BTreeMap<String, Vec<Finding>> = ["b", "c", "d"]
             .iter()

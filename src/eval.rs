@@ -872,7 +872,7 @@ mod tests {
     const CELLS_HEADER: &str =
         "report,table,row,column,value,raw,unit,row_label,column_label,page,line\n";
     const FINDINGS_HEADER: &str =
-        "report,check,severity,table,row,column,expected,actual,message\n";
+        "report,check,severity,table,row,column,expected,actual,page,line,message\n";
 
     /// A temporary output directory and expected directory.
     struct Fixture {

@@ -14,6 +14,12 @@ pub struct Page {
     /// 1-based page number (PDF page, or form-feed page for text).
     pub number: usize,
     pub lines: Vec<String>,
+    /// How many input lines precede this page's first line, so that `lines[i]` is
+    /// input line `line_offset + i + 1`. A text file numbers its lines through all
+    /// its form-feed pages, as an editor does (a form feed is not a line break, so
+    /// a page that starts after `\f` mid-line starts on that same line); a PDF page
+    /// numbers its layout lines from 1, so this is 0.
+    pub line_offset: usize,
 }
 
 /// Where the text came from; written to `reports.csv` as `source`.
@@ -47,8 +53,34 @@ pub struct Document {
 pub struct Line {
     pub text: String,
     pub page: usize,
-    /// 1-based line number within the cleaned text of its page.
+    /// 1-based line of the input as the user sees it (before cleaning): for text
+    /// the input file's own line, for a PDF the line of the page's layout text
+    /// (what `nianbao text` prints). See [`Page::line_offset`].
     pub line: usize,
+    /// Text joined onto this line by the cleaner (a sentence cut by a page break or a
+    /// blank line): `(byte offset in text where it starts, page, line)` of each piece,
+    /// in order, so a place inside the joined text still points into the input.
+    pub joins: Vec<(usize, usize, usize)>,
+}
+
+impl Line {
+    pub fn new(text: impl Into<String>, page: usize, line: usize) -> Self {
+        Line {
+            text: text.into(),
+            page,
+            line,
+            joins: Vec::new(),
+        }
+    }
+
+    /// The input place `(page, line)` of the text at byte offset `at` of [`Line::text`].
+    pub fn place_at(&self, at: usize) -> (usize, usize) {
+        self.joins
+            .iter()
+            .rev()
+            .find(|(start, _, _)| *start <= at)
+            .map_or((self.page, self.line), |&(_, p, l)| (p, l))
+    }
 }
 
 /// A change made to the extracted text or table structure, kept for audit.
@@ -89,6 +121,9 @@ pub struct Finding {
     pub column: String,
     pub expected: String,
     pub actual: String,
+    /// Where in the input (see [`Line::line`]); `None` only where no single place exists.
+    pub page: Option<usize>,
+    pub line: Option<usize>,
     pub message: String,
 }
 
@@ -102,8 +137,22 @@ impl Finding {
             column: String::new(),
             expected: String::new(),
             actual: String::new(),
+            page: None,
+            line: None,
             message: message.into(),
         }
+    }
+    /// The input place the finding concerns.
+    pub fn place(mut self, page: usize, line: usize) -> Self {
+        self.page = Some(page);
+        self.line = Some(line);
+        self
+    }
+    /// Like [`Finding::place`], for a place that may be unknown.
+    pub fn place_opt(mut self, page: Option<usize>, line: Option<usize>) -> Self {
+        self.page = page;
+        self.line = line;
+        self
     }
     pub fn at(mut self, table: &str, row: &str, column: &str) -> Self {
         self.table = table.to_string();

@@ -117,6 +117,7 @@ pub fn extract_document(id: &str, doc: Document, grammars: &Grammars) -> Report 
         ));
     }
     report.headings = headings(&lines, &table_lines, format, &grammars.formats);
+    place_findings(&mut report);
     report.status = status_of(&report);
     report
 }
@@ -184,6 +185,30 @@ fn blank_cells(cells: &[Cell]) -> Vec<Finding> {
             .values("", c.raw.clone())
         })
         .collect()
+}
+
+/// Gives a finding about a cell or a row without a place of its own the input place
+/// of that cell (or of the row's first cell), so every finding about something
+/// printed points at it.
+fn place_findings(report: &mut Report) {
+    for f in report.findings.iter_mut().filter(|f| f.line.is_none()) {
+        if f.table.is_empty() || f.row.is_empty() {
+            continue;
+        }
+        let in_row = || {
+            report
+                .cells
+                .iter()
+                .filter(|c| c.table == f.table && c.row == f.row)
+        };
+        let cell = in_row()
+            .find(|c| c.column == f.column)
+            .or_else(|| in_row().next());
+        if let Some(c) = cell {
+            f.page = c.page;
+            f.line = c.line;
+        }
+    }
 }
 
 /// Logs each page break a table's rows run across: the rows after it were read as

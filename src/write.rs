@@ -55,8 +55,9 @@ pub const SECTIONS_HEADER: [&str; 7] = [
     "report", "level", "number", "title", "section", "page", "line",
 ];
 pub const REPAIRS_HEADER: [&str; 7] = ["report", "kind", "page", "line", "before", "after", "rule"];
-pub const FINDINGS_HEADER: [&str; 9] = [
-    "report", "check", "severity", "table", "row", "column", "expected", "actual", "message",
+pub const FINDINGS_HEADER: [&str; 11] = [
+    "report", "check", "severity", "table", "row", "column", "expected", "actual", "page", "line",
+    "message",
 ];
 /// The columns of `wide.csv` before the cell keys.
 pub const WIDE_PREFIX: [&str; 4] = ["report", "agency", "year", "format"];
@@ -246,7 +247,7 @@ impl Writers {
             ])?;
         }
         for f in &r.findings {
-            findings.write_record(finding_record(&r.id, f, &f.severity.to_string()))?;
+            findings.write_record(finding_record(&r.id, f))?;
         }
         Ok(())
     }
@@ -297,21 +298,19 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     std::fs::rename(&tmp, path)
 }
 
-/// The `findings.csv` record of one finding.
-pub(crate) fn finding_record<'a>(
-    report: &'a str,
-    f: &'a crate::model::Finding,
-    severity: &'a str,
-) -> [&'a str; 9] {
+/// The `findings.csv` record of one finding (columns of [`FINDINGS_HEADER`]).
+pub(crate) fn finding_record(report: &str, f: &crate::model::Finding) -> [String; 11] {
     [
-        report,
-        &f.check,
-        severity,
-        &f.table,
-        &f.row,
-        &f.column,
-        &f.expected,
-        &f.actual,
-        &f.message,
+        report.to_string(),
+        f.check.clone(),
+        f.severity.to_string(),
+        f.table.clone(),
+        f.row.clone(),
+        f.column.clone(),
+        f.expected.clone(),
+        f.actual.clone(),
+        opt(f.page),
+        opt(f.line),
+        f.message.clone(),
     ]
 }

@@ -209,9 +209,9 @@ fn cross_year_carry_mismatch_is_reported_and_survives_merge() {
         );
         assert_eq!((r[6].as_str(), r[7].as_str()), ("0", "3"));
         assert!(
-            r[8].contains("a_2020.txt") && r[8].contains("b_2021.txt"),
+            r[10].contains("a_2020.txt") && r[10].contains("b_2021.txt"),
             "{}",
-            r[8]
+            r[10]
         );
     }
     assert_eq!(cross[0][5], "natural_person");

@@ -57,8 +57,8 @@ pub fn clean(pages: &[Page], furniture: &Furniture) -> Cleaned {
     let mut findings = Vec::new();
     let multi = pages.len() > 1;
     let running = running_lines(pages);
-    // Work on (page, text) with furniture removed.
-    let mut kept: Vec<Vec<String>> = Vec::with_capacity(pages.len());
+    // Work on lines with furniture removed; each keeps its input place.
+    let mut kept: Vec<Vec<Line>> = Vec::with_capacity(pages.len());
     for p in pages {
         let nonempty: Vec<usize> = (0..p.lines.len())
             .filter(|&i| !p.lines[i].trim().is_empty())
@@ -71,6 +71,7 @@ pub fn clean(pages: &[Page], furniture: &Furniture) -> Cleaned {
             .collect();
         let mut lines = Vec::new();
         for (i, raw) in p.lines.iter().enumerate() {
+            let source_line = p.line_offset + i + 1;
             let t = normalize(raw);
             let t = t.trim();
             let at_edge = edges.contains(&i);
@@ -86,7 +87,7 @@ pub fn clean(pages: &[Page], furniture: &Furniture) -> Cleaned {
                     }
                     .into(),
                     page: Some(p.number),
-                    line: Some(lines.len() + 1),
+                    line: Some(source_line),
                     before: raw.trim().to_string(),
                     after: String::new(),
                     rule: if number {
@@ -98,101 +99,103 @@ pub fn clean(pages: &[Page], furniture: &Furniture) -> Cleaned {
                 });
                 continue;
             }
-            lines.push(raw.trim_end_matches([' ', '\r', '\u{3000}']).to_string());
+            lines.push(Line::new(
+                raw.trim_end_matches([' ', '\r', '\u{3000}']),
+                p.number,
+                source_line,
+            ));
         }
         kept.push(lines);
     }
     // Join sentences broken by a page break.
     for pi in 0..kept.len().saturating_sub(1) {
-        let Some(a_idx) = kept[pi].iter().rposition(|l| !l.trim().is_empty()) else {
+        let Some(a_idx) = kept[pi].iter().rposition(|l| !l.text.trim().is_empty()) else {
             continue;
         };
-        let Some(b_idx) = kept[pi + 1].iter().position(|l| !l.trim().is_empty()) else {
+        let Some(b_idx) = kept[pi + 1].iter().position(|l| !l.text.trim().is_empty()) else {
             continue;
         };
-        let (a, b) = (kept[pi][a_idx].clone(), kept[pi + 1][b_idx].clone());
-        if continues_across_page(&a, &b) {
-            let (joined, repair) = join(
-                &a,
-                &b,
-                (pages[pi].number, a_idx + 1),
+        if continues_across_page(&kept[pi][a_idx].text, &kept[pi + 1][b_idx].text) {
+            let b = kept[pi + 1].remove(b_idx);
+            repairs.push(join(
+                &mut kept[pi][a_idx],
+                b,
                 "unfinished sentence continued on the next page",
-            );
-            repairs.push(repair);
-            kept[pi][a_idx] = joined;
-            kept[pi + 1].remove(b_idx);
+            ));
         }
     }
     // Join sentences broken inside a page by blank lines (text copied from a PDF).
-    for (pi, lines) in kept.iter_mut().enumerate() {
+    for lines in kept.iter_mut() {
         let mut i = 0;
         while i < lines.len() {
-            let a = lines[i].clone();
             let mut j = i + 1;
-            while j < lines.len() && lines[j].trim().is_empty() && j - i <= 2 {
+            while j < lines.len() && lines[j].text.trim().is_empty() && j - i <= 2 {
                 j += 1;
             }
-            if j == i + 1 || j >= lines.len() || lines[j].trim().is_empty() {
+            if j == i + 1 || j >= lines.len() || lines[j].text.trim().is_empty() {
                 i += 1;
                 continue;
             }
-            let b = lines[j].clone();
-            if continues(&a, &b) {
-                let (joined, repair) = join(
-                    &a,
-                    &b,
-                    (pages[pi].number, i + 1),
-                    "unfinished sentence continued after a blank line",
-                );
-                repairs.push(repair);
-                lines[i] = joined;
+            let (a, b) = (&lines[i], &lines[j]);
+            if continues(&a.text, &b.text) {
+                let b = lines[j].clone();
                 lines.drain(i + 1..=j);
-                continue;
-            } else if maybe_continues(&a, &b) {
-                findings.push(Finding::new(
-                    "possible_broken_sentence",
-                    Severity::Info,
-                    format!(
-                        "page {} line {}: “{}” stops mid-sentence before “{}”; left as is",
-                        pages[pi].number,
-                        i + 1,
-                        tail(&a),
-                        head(&b)
-                    ),
+                repairs.push(join(
+                    &mut lines[i],
+                    b,
+                    "unfinished sentence continued after a blank line",
                 ));
+                continue;
+            } else if maybe_continues(&a.text, &b.text) {
+                findings.push(
+                    Finding::new(
+                        "possible_broken_sentence",
+                        Severity::Info,
+                        format!(
+                            "“{}” stops mid-sentence before “{}” (line {}); left as two paragraphs — check whether the sentence was cut by a page",
+                            tail(&a.text),
+                            head(&b.text),
+                            b.line
+                        ),
+                    )
+                    .place(a.page, a.line),
+                );
             }
             i += 1;
         }
     }
-    let mut out = Vec::new();
-    for (pi, lines) in kept.into_iter().enumerate() {
-        for (li, text) in lines.into_iter().enumerate() {
-            out.push(Line {
-                text,
-                page: pages[pi].number,
-                line: li + 1,
-            });
-        }
-    }
     Cleaned {
-        lines: out,
+        lines: kept.into_iter().flatten().collect(),
         repairs,
         findings,
     }
 }
 
-/// Joins `b` onto `a` and logs it at (page, line) of `a`.
-fn join(a: &str, b: &str, (page, line): (usize, usize), rule: &str) -> (String, Repair) {
-    let joined = format!("{}{}", a.trim_end(), b.trim_start());
-    let repair = Repair {
+/// Joins `b` onto `a` (which keeps `b`'s place for the joined part) and logs it
+/// at `a`'s place.
+fn join(a: &mut Line, b: Line, rule: &str) -> Repair {
+    let before = format!("{} ‖ {}", tail(&a.text), head(&b.text));
+    let kept = a.text.trim_end().len();
+    a.text.truncate(kept);
+    let b_text = b.text.trim_start();
+    let start = a.text.len();
+    a.joins.push((start, b.page, b.line));
+    for (off, p, l) in b.joins {
+        a.joins.push((
+            (start + off).saturating_sub(b.text.len() - b_text.len()),
+            p,
+            l,
+        ));
+    }
+    a.text.push_str(b_text);
+    Repair {
         kind: "page_break_join".into(),
-        page: Some(page),
-        line: Some(line),
-        before: format!("{} ‖ {}", tail(a), head(b)),
-        after: around(&joined, a.trim_end().chars().count()),
+        page: Some(a.page),
+        line: Some(a.line),
+        before,
+        after: around(&a.text, a.text[..start].chars().count()),
         rule: rule.into(),
-    };
-    (joined, repair)
+    }
 }
 
 /// A paragraph line: not a table row, and not a heading unless it is a run-in
@@ -313,6 +316,7 @@ mod tests {
         Page {
             number: n,
             lines: lines.iter().map(|s| s.to_string()).collect(),
+            line_offset: 0,
         }
     }
 
@@ -379,6 +383,42 @@ mod tests {
         assert_eq!(kinds, vec!["page_number", "page_number", "page_break_join"]);
         assert!(c.lines[1].text.ends_with("“分级审核、先审后发”程序。"));
         assert_eq!(c.lines[1].page, 1);
+    }
+
+    #[test]
+    fn lines_keep_their_input_place_through_removals_and_joins() {
+        let long = "加强政府网站和政务新媒体日常管理，运用第三方检测平台实行常态化监测，执行信息审核发布制度。严格执行“分";
+        let mut p2 = page(2, &["", "级审核、先审后发”程序。", "二、主动公开", "— 2 —"]);
+        // Page 2 starts on input line 5 (a text file numbers lines through its pages).
+        p2.line_offset = 4;
+        let pages = [page(1, &["一、总体情况", "— 1 —", long, ""]), p2];
+        let c = clean(&pages, &furniture());
+        let placed: Vec<(usize, usize)> = c
+            .lines
+            .iter()
+            .filter(|l| !l.text.is_empty())
+            .map(|l| (l.page, l.line))
+            .collect();
+        // The page number on line 2 is gone; the lines after it keep their numbers.
+        assert_eq!(placed, vec![(1, 1), (1, 3), (2, 7)]);
+        let places: Vec<(&str, Option<usize>)> = c
+            .repairs
+            .iter()
+            .map(|r| (r.kind.as_str(), r.line))
+            .collect();
+        assert_eq!(
+            places,
+            vec![
+                ("page_number", Some(2)),
+                ("page_number", Some(8)),
+                ("page_break_join", Some(3))
+            ]
+        );
+        // The joined text still points at page 2 line 6.
+        let joined = &c.lines[1];
+        let at = joined.text.find("先审后发").unwrap();
+        assert_eq!(joined.place_at(at), (2, 6));
+        assert_eq!(joined.place_at(0), (1, 3));
     }
 
     #[test]

@@ -164,14 +164,25 @@ fn check_text(text: String, enc: String) -> Result<(String, String), IngestError
 }
 
 /// Splits text into pages at form feeds and into lines at CRLF, CR or LF.
+///
+/// Lines are numbered as an editor numbers the file: through all pages, a form
+/// feed not being a line break (a page starting after `\f` in mid-line starts on
+/// that line), so `Page::line_offset` counts the line breaks before the page.
 pub fn split_pages(text: &str) -> Vec<Page> {
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let mut offset = 0;
     let mut pages: Vec<Page> = text
         .split('\u{0C}')
         .enumerate()
-        .map(|(i, p)| Page {
-            number: i + 1,
-            lines: p.split('\n').map(str::to_string).collect(),
+        .map(|(i, p)| {
+            let lines: Vec<String> = p.split('\n').map(str::to_string).collect();
+            let page = Page {
+                number: i + 1,
+                line_offset: offset,
+                lines,
+            };
+            offset += page.lines.len() - 1;
+            page
         })
         .collect();
     // A trailing form feed ends the last page rather than starting an empty one.
@@ -236,5 +247,10 @@ mod tests {
         assert_eq!(p[0].lines, vec!["a", "b"]);
         assert_eq!(p[1].lines, vec!["c", "d"]);
         assert_eq!(p[1].number, 2);
+        // `b\fc` is the file's line 2: page 2 starts on it.
+        assert_eq!((p[0].line_offset, p[1].line_offset), (0, 1));
+        let p = split_pages("a\n\u{0C}\nb\nc");
+        assert_eq!(p[1].lines, vec!["", "b", "c"]);
+        assert_eq!(p[1].line_offset + 2, 3, "b is the file's line 3");
     }
 }

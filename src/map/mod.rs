@@ -384,6 +384,12 @@ impl Ctx<'_> {
         )
         .at(table, row, "")
         .values("", t.raw.clone())
+        .place_opt(page, line)
+    }
+
+    /// The input place of the first token of `tokens`.
+    fn first_loc(&self, tokens: &[Token]) -> (Option<usize>, Option<usize>) {
+        tokens.first().map_or((None, None), |t| self.loc(t))
     }
 
     fn split_repair(&self, t: &Token, before: &str, after: &[String], rule: &str) -> Repair {
@@ -443,7 +449,8 @@ fn map_rows(
                         format!("row “{}” has {} numbers for {} columns and the first {k} do not add up; nothing placed", row.label, all.len(), k),
                     )
                     .at(&parsed.table, &row.row, "")
-                    .values(k.to_string(), all.len().to_string()),
+                    .values(k.to_string(), all.len().to_string())
+                    .place_opt(ctx.first_loc(&all).0, ctx.first_loc(&all).1),
                 );
                 reading = Reading::Short(Vec::new());
                 for t in all.iter().filter(|t| t.kind == Kind::Num) {
@@ -500,7 +507,8 @@ fn map_rows(
                         ),
                     )
                     .at(&parsed.table, &row.row, "")
-                    .values(k.to_string(), tokens.len().to_string()),
+                    .values(k.to_string(), tokens.len().to_string())
+                    .place_opt(ctx.first_loc(&tokens).0, ctx.first_loc(&tokens).1),
                 );
                 for t in tokens.iter().filter(|t| t.kind == Kind::Num) {
                     m.findings.push(ctx.unplaced(&parsed.table, &row.row, t));
@@ -614,7 +622,8 @@ fn resolve_jointly(
                     ),
                 )
                 .at(&parsed.table, &row.row, "")
-                .values("", raw.clone()),
+                .values("", raw.clone())
+                .place_opt(ctx.loc(tok).0, ctx.loc(tok).1),
             );
         }
     }
@@ -896,7 +905,8 @@ pub fn map_review(
             let mut m = Mapped::default();
             m.findings.push(
                 Finding::new("table_layout_unclear", Severity::Error, format!("table 4 numbers are spread over {} lines and do not add up; nothing placed", lines_used.len()))
-                    .at(&parsed.table, "cases", ""),
+                    .at(&parsed.table, "cases", "")
+                    .place_opt(ctx.first_loc(&row.cells).0, ctx.first_loc(&row.cells).1),
             );
             for t in row.cells.iter().filter(|t| t.kind == Kind::Num) {
                 m.findings.push(ctx.unplaced(&parsed.table, "cases", t));

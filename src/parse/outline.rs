@@ -387,11 +387,7 @@ mod tests {
     use super::*;
 
     fn line(t: &str) -> Line {
-        Line {
-            text: t.to_string(),
-            page: 1,
-            line: 1,
-        }
+        Line::new(t, 1, 1)
     }
 
     #[test]

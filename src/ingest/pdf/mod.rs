@@ -70,6 +70,7 @@ fn extract(bytes: &[u8]) -> Result<Document, IngestError> {
             Page {
                 number,
                 lines: layout::layout_page(&good, rules, &scale),
+                line_offset: 0,
             }
         })
         .collect();
