@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Compares, on the same PDFs in one hyperfine run per file: the PDF ingest alone
-# (examples/pdf_to_text), the whole `nianbao extract` (ingest, clean, parse, map,
+# (`nianbao text --plain`), the whole `nianbao extract` (ingest, clean, parse, map,
 # check, write six CSVs) and `pdftotext -layout`. Prints ms per page (process start
 # included) and the ratios to pdftotext.
 #
@@ -11,9 +11,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 target=${CARGO_TARGET_DIR:-target}
-cargo build --quiet --release --example pdf_to_text --bin nianbao
-ours="$target/release/examples/pdf_to_text"
+cargo build --quiet --release --bin nianbao
 full="$target/release/nianbao"
+ours="$full text --plain"
 
 if [ $# -gt 0 ]; then
     files=("$@")

@@ -48,6 +48,39 @@ pub enum Command {
         /// Time limit for one PDF, in seconds.
         #[arg(long, default_value_t = 60)]
         pdf_timeout: u64,
+        /// Also write the audit view (DIR/audit/index.html), as `nianbao audit DIR` does.
+        #[arg(long)]
+        html: bool,
+    },
+    /// Print the text the tool reads from a file, numbered as `page,line` in the CSV files.
+    #[command(
+        after_help = "Text inputs keep the file's own line numbers; PDF pages number their layout lines from 1.\n--plain prints the bare text with form feeds between pages (as pdftotext does)."
+    )]
+    Text {
+        file: PathBuf,
+        /// No numbers or page lines: the text only, pages separated by form feeds.
+        #[arg(long)]
+        plain: bool,
+        /// Time limit for a PDF, in seconds.
+        #[arg(long, default_value_t = 60)]
+        pdf_timeout: u64,
+    },
+    /// Write the audit view of an output folder: OUT/audit/index.html and a page per report.
+    #[command(
+        after_help = "The input files are found through OUT/inputs.csv (written by extract) or --inputs."
+    )]
+    Audit {
+        /// Output folder of `nianbao extract` (or `merge`).
+        out: PathBuf,
+        /// Input files or folders, as given to extract (when inputs.csv is missing or stale).
+        #[arg(long, num_args = 1..)]
+        inputs: Vec<PathBuf>,
+        /// Show each PDF page as an image beside its text (needs pdftoppm).
+        #[arg(long)]
+        page_images: bool,
+        /// Read template grammars from this folder instead of the built-in ones.
+        #[arg(long, value_name = "DIR")]
+        grammars: Option<PathBuf>,
     },
     /// Score extracted CSVs against *.expected.csv files.
     Eval {

@@ -5,6 +5,7 @@
 //! page-break repairs, with an audit trail) → [`parse`] (outline, table regions and
 //! rows) → [`map`] (canonical cells, with [`grammar`] the templates as data) → [`check`] (identities, prose) →
 //! [`write`]. [`pipeline::extract_bytes`] runs one input; [`corpus`] runs many.
+pub mod audit;
 pub mod check;
 pub mod clean;
 pub mod cli;

@@ -30,6 +30,7 @@ fn main() -> ExitCode {
             quiet,
             grammars,
             pdf_timeout,
+            html,
         } => {
             let grammars =
                 match grammars.map_or_else(Grammars::embedded, |d| Grammars::load_dir(&d)) {
@@ -107,6 +108,19 @@ fn main() -> ExitCode {
                     return ExitCode::from(1);
                 }
             }
+            if let Err(e) = nianbao::audit::manifest::write_manifest(&out, &list) {
+                eprintln!("nianbao: writing inputs.csv: {e}");
+                return ExitCode::from(1);
+            }
+            if html {
+                let aopts = nianbao::audit::AuditOptions {
+                    ingest: opts.clone(),
+                    ..Default::default()
+                };
+                if let Err(code) = audit(&out, &grammars, &aopts) {
+                    return code;
+                }
+            }
             let skipped = if skipped > 0 {
                 format!("; skipped {skipped} other files")
             } else {
@@ -123,6 +137,57 @@ fn main() -> ExitCode {
                 started.elapsed().as_secs_f64()
             );
             ExitCode::from(if summary.error > 0 { 1 } else { 0 })
+        }
+        Command::Text {
+            file,
+            plain,
+            pdf_timeout,
+        } => {
+            let opts = IngestOptions {
+                pdf_timeout_secs: pdf_timeout,
+            };
+            let pages = match std::fs::read(&file)
+                .map_err(|e| e.to_string())
+                .and_then(|b| {
+                    nianbao::audit::input_text::read_numbered(&b, &opts).map_err(|e| e.to_string())
+                }) {
+                Ok((_, pages)) => pages,
+                Err(e) => {
+                    eprintln!("nianbao: {}: {e}", file.display());
+                    return ExitCode::from(1);
+                }
+            };
+            let text = if plain {
+                nianbao::audit::input_text::render_plain(&pages)
+            } else {
+                nianbao::audit::input_text::render_listing(&pages)
+            };
+            use std::io::Write;
+            match std::io::stdout().lock().write_all(text.as_bytes()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(_) => ExitCode::from(1),
+            }
+        }
+        Command::Audit {
+            out,
+            inputs,
+            page_images,
+            grammars,
+        } => {
+            let grammars =
+                match grammars.map_or_else(Grammars::embedded, |d| Grammars::load_dir(&d)) {
+                    Ok(g) => g,
+                    Err(e) => return usage(&e.to_string()),
+                };
+            let aopts = nianbao::audit::AuditOptions {
+                inputs,
+                page_images,
+                ..Default::default()
+            };
+            match audit(&out, &grammars, &aopts) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(code) => code,
+            }
         }
         Command::Eval {
             out,
@@ -184,6 +249,34 @@ fn main() -> ExitCode {
                     ExitCode::from(1)
                 }
             }
+        }
+    }
+}
+
+/// Builds the audit site and says where it is.
+fn audit(
+    out: &std::path::Path,
+    grammars: &Grammars,
+    opts: &nianbao::audit::AuditOptions,
+) -> Result<(), ExitCode> {
+    let started = Instant::now();
+    match nianbao::audit::build(out, grammars, opts) {
+        Ok(s) => {
+            eprintln!(
+                "audit: {} ({} reports, {} without their text, {} page images; {} files, {:.1} MB; {:.2} s)",
+                out.join(nianbao::audit::SITE_DIR).join("index.html").display(),
+                s.reports,
+                s.without_text,
+                s.page_images,
+                s.files,
+                s.bytes as f64 / 1e6,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Err(e) => {
+            eprintln!("nianbao: audit {}: {e}", out.display());
+            Err(ExitCode::from(1))
         }
     }
 }

@@ -1,0 +1,94 @@
+//! `inputs.csv`: where each report's input file is, so the audit view can show the
+//! text the tool read.
+//!
+//! `reports.csv` names a report by its path relative to the input root given on the
+//! command line, which is stable across machines but not enough to open the file
+//! later from another working directory. `nianbao extract` therefore also writes
+//! `inputs.csv` (`report,path`, the absolute path of each input; empty for standard
+//! input). `nianbao audit --inputs DIR…` finds the files again the way `extract`
+//! does instead (after `merge`, or when the output folder moved to another machine).
+
+use crate::corpus::{discover, Input};
+use crate::write::{close_csv, create_csv, open_csv, tmp_path};
+use std::collections::HashMap;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// The manifest's file name in the output folder.
+pub const MANIFEST: &str = "inputs.csv";
+
+/// Writes `dir/inputs.csv` atomically.
+pub fn write_manifest(dir: &Path, inputs: &[Input]) -> io::Result<()> {
+    let tmp = tmp_path(dir, MANIFEST);
+    let mut w = create_csv(&tmp, false)?;
+    w.write_record(["report", "path"])?;
+    for i in inputs {
+        let path = i.path.as_deref().map(absolute).unwrap_or_default();
+        w.write_record([i.id.as_str(), &path])?;
+    }
+    close_csv(w)?;
+    std::fs::rename(&tmp, dir.join(MANIFEST))
+}
+
+fn absolute(p: &Path) -> String {
+    std::fs::canonicalize(p)
+        .or_else(|_| std::env::current_dir().map(|d| d.join(p)))
+        .unwrap_or_else(|_| p.to_path_buf())
+        .to_string_lossy()
+        .to_string()
+}
+
+/// Report id → input file: from `--inputs` when given (discovered as `extract`
+/// does), else from the manifest; empty when neither exists.
+pub fn input_paths(dir: &Path, inputs: &[PathBuf]) -> io::Result<HashMap<String, PathBuf>> {
+    if !inputs.is_empty() {
+        return Ok(discover(inputs)?
+            .into_iter()
+            .filter_map(|i| Some((i.id, i.path?)))
+            .collect());
+    }
+    let path = dir.join(MANIFEST);
+    if !path.exists() {
+        return Ok(HashMap::new());
+    }
+    let (mut rd, _) = open_csv(&path)?;
+    let mut out = HashMap::new();
+    for rec in rd.records().skip(1) {
+        let rec = rec.map_err(|e| io::Error::other(format!("{MANIFEST}: {e}")))?;
+        if let (Some(id), Some(p)) = (rec.get(0), rec.get(1)) {
+            if !p.is_empty() {
+                out.insert(id.to_string(), PathBuf::from(p));
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manifest_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("a.txt");
+        std::fs::write(&f, "x").unwrap();
+        let inputs = vec![
+            Input {
+                id: "-".into(),
+                path: None,
+            },
+            Input {
+                id: "a.txt".into(),
+                path: Some(f.clone()),
+            },
+        ];
+        write_manifest(dir.path(), &inputs).unwrap();
+        let m = input_paths(dir.path(), &[]).unwrap();
+        assert_eq!(m.len(), 1);
+        assert_eq!(m["a.txt"], std::fs::canonicalize(&f).unwrap());
+        // --inputs wins over the manifest.
+        let m = input_paths(dir.path(), &[dir.path().to_path_buf()]).unwrap();
+        assert!(m.contains_key("a.txt") && !m.contains_key("-"));
+    }
+}
