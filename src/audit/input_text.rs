@@ -7,9 +7,7 @@
 //! prints this, and the audit view shows the same lines.
 
 use crate::ingest::{read_bytes, IngestError, IngestOptions};
-use crate::model::Document;
-#[cfg(test)]
-use crate::model::SourceKind;
+use crate::model::{Document, SourceKind};
 use std::fmt::Write as _;
 
 /// One page of the input text with the numbers the CSV files use.
