@@ -33,17 +33,23 @@ import subprocess
 import sys
 import tempfile
 
-import pikepdf
 import typst
-from PIL import Image, ImageDraw, ImageFont
-from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+# reportlab, pikepdf and Pillow are needed only for the encoding fixtures and the
+# bad inputs; `--variety` needs only typst and LibreOffice.
+try:
+    import pikepdf
+    from PIL import Image, ImageDraw, ImageFont
+    from reportlab.lib import colors
+    from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+except ImportError:  # pragma: no cover - only --variety then
+    pikepdf = None
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SAMPLE = "000_yiyuan_zrzyj_2020"
@@ -379,8 +385,276 @@ def make_bad(doc):
     open(os.path.join(BAD, "not_a_pdf.pdf"), "wb").write(png.getvalue())
 
 
+# ---------------------------------------------------------------- layout variety
+#
+# The same report as office producers lay it out in the wild: label and header
+# columns so narrow that words wrap over lines, tables without rules, running
+# headers that repeat the title, a table split over pages with its header rows
+# repeated, a landscape page; two fonts and two producers (Typst and LibreOffice).
+# Each variant is one PDF in corpus/pdf/ with the sample's expected CSV.
+
+VARIETY_SERIF = "Noto Serif CJK SC"  # fonts-noto-cjk
+VARIETY_SANS = "Noto Sans CJK SC"
+
+# Column widths in points (9 pt cell text, 2.5–3 pt padding). The label columns of
+# table 3 are narrow enough to wrap （五）不予处理 as （五）不 / 予处理 and
+# 4.无正当理由大量反复申请 over two lines; table 4 has fifteen narrow columns, so
+# 结果维持 wraps as 结果维 / 持.
+NARROW = {
+    "active_disclosure": [78, 62, 62, 62],
+    "applications": [34, 43, 104] + [30] * 7,
+    "review_litigation": [31] * 15,
+}
+
+# A table on a landscape page gets this much wider columns (still wrapping 结果维持
+# in table 4).
+LANDSCAPE_SCALE = 1.3
+
+VARIANTS = [
+    # header: the running header (the title in one line) on every page, or on every
+    # page but the first (Word's "different first page"); one_line_title: the title
+    # printed as one line, equal to the running header.
+    dict(name="variety_typst_serif_narrow", producer="typst", font=VARIETY_SERIF, ruled=True,
+         header="title_all_pages", one_line_title=True, landscape=None, repeat=True),
+    dict(name="variety_typst_sans_borderless_landscape", producer="typst", font=VARIETY_SANS,
+         ruled=False, header="title_after_first", one_line_title=True, landscape="applications",
+         repeat=False),
+    dict(name="variety_lo_sans_borderless_split", producer="lo", font=VARIETY_SANS, ruled=False,
+         header="title_all_pages", one_line_title=False, landscape=None, repeat=True),
+    dict(name="variety_lo_serif_landscape", producer="lo", font=VARIETY_SERIF, ruled=True,
+         header="title_after_first", one_line_title=False, landscape="review_litigation",
+         repeat=True),
+]
+
+TABLE_OF_HEADING = {"二、主动公开政府信息情况": "active_disclosure",
+                    "三、收到和处理政府信息公开申请情况": "applications",
+                    "四、政府信息公开行政复议、行政诉讼情况": "review_litigation"}
+
+# Header rows of each table (repeated on every page the table runs onto).
+HEADER_ROWS = {"active_disclosure": 0, "applications": 3, "review_litigation": 3}
+
+
+def variety_blocks(sample, one_line_title):
+    """The report's blocks with each table tagged by its id; the title as one line
+    ("沂源县自然资源局2020年…报告") is what the running header repeats."""
+    out, heading = [], None
+    for kind, x in blocks(sample):
+        if kind == "h":
+            heading = x
+        if kind == "table":
+            x.id = TABLE_OF_HEADING[heading]
+            x.pt = NARROW[x.id]
+        out.append((kind, x))
+    if one_line_title:
+        out[0:2] = [("title", out[0][1] + out[1][1])]
+    return out
+
+
+def running_header(doc):
+    return "".join(x for k, x in doc if k == "title")
+
+
+def typst_table(g, v, width_scale=1.0):
+    cols = ", ".join(f"{w * width_scale:.1f}pt" for w in g.pt)
+    stroke = "0.5pt" if v["ruled"] else "none"
+    head_n = HEADER_ROWS[g.id] if v["repeat"] else 0
+
+    def cell(r, c, rs, cs, t):
+        return f"table.cell(x: {c}, y: {r}, rowspan: {rs}, colspan: {cs})[{typst_escape(t)}]"
+
+    head = [cell(*x) for x in g.cells if x[0] < head_n]
+    body = [cell(*x) for x in g.cells if x[0] >= head_n]
+    parts = []
+    if head:
+        parts.append("table.header(repeat: true,\n" + ",\n".join(head) + ")")
+    parts.extend(body)
+    inner = ",\n".join(parts)
+    return (f"#block(breakable: true, text(size: 9pt, table(columns: ({cols}), "
+            f"align: center + horizon, stroke: {stroke}, inset: 2.5pt,\n{inner})))\n")
+
+
+def typst_variety_source(doc, v):
+    header = typst_escape(running_header(doc))
+    when = "true" if v["header"] == "title_all_pages" else "counter(page).get().first() > 1"
+    src = [f"""#set page(paper: "a4", margin: (x: 22mm, top: 30mm, bottom: 28mm),
+  header: context if {when} {{ align(center, text(size: 10pt)[{header}]) }},
+  footer: context align(center, text(size: 12pt)[— #counter(page).display() —]))
+#set text(font: "{v['font']}", size: 14pt, lang: "zh")
+#set par(justify: true, first-line-indent: (amount: 2em, all: true), leading: 0.8em, spacing: 0.8em)
+"""]
+    for kind, x in doc:
+        if kind == "title":
+            src.append(f'#align(center, text(size: 20pt)[{typst_escape(x)}])\n')
+        elif kind in ("h", "p"):
+            src.append(typst_escape(x) + "\n")
+        elif v["landscape"] == x.id:
+            src.append("#page(flipped: true)[\n" + typst_table(x, v, LANDSCAPE_SCALE) + "]\n")
+        else:
+            src.append(typst_table(x, v))
+        src.append("\n")
+    return "".join(src)
+
+
+def render_typst_variety(doc, v, out):
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "report.typ")
+        with open(src, "w", encoding="utf-8") as f:
+            f.write(typst_variety_source(doc, v))
+        typst.compile(src, output=out)
+
+
+def xml_escape(s):
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def odf_table(g, v, n):
+    """A Grid as an ODF table: spanned cells start a span, the cells under it are covered."""
+    start = {(r, c): (rs, cs, t) for r, c, rs, cs, t in g.cells}
+    covered = set()
+    for r, c, rs, cs, _ in g.cells:
+        for i in range(r, r + rs):
+            for j in range(c, c + cs):
+                if (i, j) != (r, c):
+                    covered.add((i, j))
+    style = f"T{n}L" if v["landscape"] == g.id else f"T{n}"
+    xml = [f'<table:table table:name="Table{n}" table:style-name="{style}">']
+    for j, w in enumerate(g.pt):
+        xml.append(f'<table:table-column table:style-name="T{n}C{j}"/>')
+    head_n = HEADER_ROWS[g.id] if v["repeat"] else 0
+    for r in range(g.nrows):
+        if r == 0 and head_n:
+            xml.append("<table:table-header-rows>")
+        xml.append("<table:table-row>")
+        for c in range(g.ncols):
+            if (r, c) in start:
+                rs, cs, t = start[(r, c)]
+                span = ""
+                if rs > 1:
+                    span += f' table:number-rows-spanned="{rs}"'
+                if cs > 1:
+                    span += f' table:number-columns-spanned="{cs}"'
+                xml.append(f'<table:table-cell table:style-name="Cell"{span} office:value-type="string">'
+                           f'<text:p text:style-name="CellText">{xml_escape(t)}</text:p></table:table-cell>')
+            elif (r, c) in covered:
+                xml.append("<table:covered-table-cell/>")
+            else:
+                xml.append('<table:table-cell table:style-name="Cell"><text:p text:style-name="CellText"/>'
+                           "</table:table-cell>")
+        xml.append("</table:table-row>")
+        if head_n and r == head_n - 1:
+            xml.append("</table:table-header-rows>")
+    xml.append("</table:table>")
+    return "".join(xml)
+
+
+def odf_styles(doc, v):
+    font = v["font"]
+    tables = [x for k, x in doc if k == "table"]
+    auto = []
+    for n, g in enumerate(tables):
+        scale = LANDSCAPE_SCALE if v["landscape"] == g.id else 1.0
+        total = sum(g.pt) * scale
+        for name, extra in ((f"T{n}", ""), (f"T{n}L", ' style:master-page-name="Landscape"')):
+            auto.append(f'<style:style style:name="{name}" style:family="table"{extra}>'
+                        f'<style:table-properties style:width="{total:.1f}pt" table:align="center"/>'
+                        "</style:style>")
+        for j, w in enumerate(g.pt):
+            auto.append(f'<style:style style:name="T{n}C{j}" style:family="table-column">'
+                        f'<style:table-column-properties style:column-width="{w * scale:.1f}pt"/>'
+                        "</style:style>")
+    border = "0.5pt solid #000000" if v["ruled"] else "none"
+    auto.append('<style:style style:name="Cell" style:family="table-cell">'
+                f'<style:table-cell-properties fo:border="{border}" fo:padding="2.5pt" '
+                'style:vertical-align="middle"/></style:style>')
+    auto.append('<style:style style:name="FirstPage" style:family="paragraph" style:parent-style-name="Title" '
+                'style:master-page-name="First"/>')
+    auto.append('<style:style style:name="BackToPortrait" style:family="paragraph" '
+                'style:parent-style-name="Body" style:master-page-name="Standard"/>')
+    text_props = (f'style:font-name="F" style:font-name-asian="F" fo:font-size="{{}}pt" '
+                  'style:font-size-asian="{}pt"')
+
+    def props(size):
+        return text_props.format(size, size)
+
+    page = ('<style:page-layout style:name="{name}"><style:page-layout-properties fo:page-width="{w}" '
+            'fo:page-height="{h}" style:print-orientation="{o}" fo:margin-top="20mm" fo:margin-bottom="15mm" '
+            'fo:margin-left="22mm" fo:margin-right="22mm"/>'
+            '<style:header-style><style:header-footer-properties fo:min-height="0mm" fo:margin-bottom="5mm"/>'
+            '</style:header-style><style:footer-style><style:header-footer-properties fo:min-height="0mm" '
+            'fo:margin-top="5mm"/></style:footer-style></style:page-layout>')
+    header = f'<style:header><text:p text:style-name="Header">{xml_escape(running_header(doc))}</text:p></style:header>'
+    footer = ('<style:footer><text:p text:style-name="Footer">— <text:page-number text:select-page="current">1'
+              '</text:page-number> —</text:p></style:footer>')
+    first_header = header if v["header"] == "title_all_pages" else ""
+    return f"""<office:font-face-decls><style:font-face style:name="F" svg:font-family="'{font}'"/></office:font-face-decls>
+<office:styles>
+<style:style style:name="Body" style:family="paragraph"><style:paragraph-properties fo:text-align="justify" fo:text-indent="28pt" fo:margin-bottom="4pt" fo:line-height="130%"/><style:text-properties {props(14)}/></style:style>
+<style:style style:name="Title" style:family="paragraph"><style:paragraph-properties fo:text-align="center" fo:margin-bottom="8pt"/><style:text-properties {props(20)}/></style:style>
+<style:style style:name="CellText" style:family="paragraph"><style:paragraph-properties fo:text-align="center"/><style:text-properties {props(9)}/></style:style>
+<style:style style:name="Header" style:family="paragraph"><style:paragraph-properties fo:text-align="center"/><style:text-properties {props(10)}/></style:style>
+<style:style style:name="Footer" style:family="paragraph"><style:paragraph-properties fo:text-align="center"/><style:text-properties {props(12)}/></style:style>
+</office:styles>
+<office:automatic-styles>
+{page.format(name="Portrait", w="210mm", h="297mm", o="portrait")}
+{page.format(name="Wide", w="297mm", h="210mm", o="landscape")}
+{"".join(auto)}
+</office:automatic-styles>
+<office:master-styles>
+<style:master-page style:name="First" style:page-layout-name="Portrait" style:next-style-name="Standard">{first_header}{footer}</style:master-page>
+<style:master-page style:name="Standard" style:page-layout-name="Portrait">{header}{footer}</style:master-page>
+<style:master-page style:name="Landscape" style:page-layout-name="Wide">{header}{footer}</style:master-page>
+</office:master-styles>"""
+
+
+def fodt_source(doc, v):
+    body, n, first, back = [], 0, True, False
+    for kind, x in doc:
+        if kind == "table":
+            body.append(odf_table(x, v, n))
+            n += 1
+            back = v["landscape"] == x.id
+            continue
+        style = "Title" if kind == "title" else "Body"
+        if first:
+            style, first = "FirstPage", False
+        elif back:
+            style, back = "BackToPortrait", False
+        body.append(f'<text:p text:style-name="{style}">{xml_escape(x)}</text:p>')
+    ns = " ".join(f'xmlns:{k}="urn:oasis:names:tc:opendocument:xmlns:{u}"' for k, u in [
+        ("office", "office:1.0"), ("style", "style:1.0"), ("text", "text:1.0"), ("table", "table:1.0"),
+        ("fo", "xsl-fo-compatible:1.0"), ("svg", "svg-compatible:1.0")])
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document {ns} office:version="1.3" '
+            f'office:mimetype="application/vnd.oasis.opendocument.text">\n{odf_styles(doc, v)}\n'
+            f'<office:body><office:text>{"".join(body)}</office:text></office:body></office:document>\n')
+
+
+def render_lo_variety(doc, v, out):
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, "report.fodt")
+        with open(src, "w", encoding="utf-8") as f:
+            f.write(fodt_source(doc, v))
+        subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp}/profile", "--headless",
+                        "--convert-to", "pdf", "--outdir", tmp, src],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        shutil.copy(os.path.join(tmp, "report.pdf"), out)
+
+
+def make_variety(txt, csv, only=None):
+    for v in VARIANTS:
+        if only and v["name"] not in only:
+            continue
+        doc = variety_blocks(txt, v["one_line_title"])
+        out = os.path.join(GOOD, v["name"] + ".pdf")
+        (render_typst_variety if v["producer"] == "typst" else render_lo_variety)(doc, v, out)
+        shutil.copy(csv, out[: -len(".pdf")] + ".expected.csv")
+        print(f"{os.path.getsize(out):>8}  pdf/{os.path.basename(out)}")
+
+
 def main():
     txt, csv = sample_paths()
+    if len(sys.argv) > 1 and sys.argv[1] == "--variety":
+        make_variety(txt, csv, set(sys.argv[2:]))
+        return 0
     doc = blocks(txt)
     os.makedirs(GOOD, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:

@@ -8,7 +8,7 @@
 
 use crate::grammar::Furniture;
 use crate::model::{Finding, Line, Page, Repair, Severity};
-use crate::parse::outline::heading_of;
+use crate::parse::outline::{heading_of, is_title_text};
 use crate::text::{ends_sentence, is_cjk, normalize};
 use regex::Regex;
 use std::collections::HashMap;
@@ -57,6 +57,7 @@ pub fn clean(pages: &[Page], furniture: &Furniture) -> Cleaned {
     let mut findings = Vec::new();
     let multi = pages.len() > 1;
     let running = running_lines(pages);
+    let first_page = pages.first().map_or(0, |p| p.number);
     // Work on lines with furniture removed; each keeps its input place.
     let mut kept: Vec<Vec<Line>> = Vec::with_capacity(pages.len());
     for p in pages {
@@ -70,6 +71,9 @@ pub fn clean(pages: &[Page], furniture: &Furniture) -> Cleaned {
             .copied()
             .collect();
         let mut lines = Vec::new();
+        // A running header is printed once per page: a second line with the same
+        // text on one page is content (the title set under a header that repeats it).
+        let mut removed_here: Vec<String> = Vec::new();
         for (i, raw) in p.lines.iter().enumerate() {
             let source_line = p.line_offset + i + 1;
             let t = normalize(raw);
@@ -77,7 +81,24 @@ pub fn clean(pages: &[Page], furniture: &Furniture) -> Cleaned {
             let at_edge = edges.contains(&i);
             let number = pats.anywhere.iter().any(|r| r.is_match(t))
                 || (multi && at_edge && pats.edge.iter().any(|r| r.is_match(t)));
-            let header = at_edge && running.contains_key(&furniture_key(t));
+            let key = furniture_key(t);
+            let mut header = at_edge && running.contains_key(&key) && !removed_here.contains(&key);
+            if header && !number && p.number == first_page && is_only_title(p, i) {
+                findings.push(
+                    Finding::new(
+                        "title_kept",
+                        Severity::Info,
+                        format!(
+                            "“{t}” repeats as the running header of other pages but is the report's only title; kept as the title"
+                        ),
+                    )
+                    .place(p.number, source_line),
+                );
+                header = false;
+            }
+            if header {
+                removed_here.push(key);
+            }
             if !t.is_empty() && (number || header) {
                 repairs.push(Repair {
                     kind: if number {
@@ -257,6 +278,46 @@ fn maybe_continues(a: &str, b: &str) -> bool {
         && !ends_sentence(at)
         && at.chars().last().is_some_and(is_cjk)
         && starts_like_continuation(b)
+}
+
+/// Lines of the first page searched for the report's title.
+const TITLE_HEAD_LINES: usize = 15;
+
+/// Whether line `i` of the first page is the report's title and no other line near
+/// the top is: removing it as a running header would lose agency and year.
+fn is_only_title(p: &Page, i: usize) -> bool {
+    if !is_title_text(&p.lines[i]) {
+        return false;
+    }
+    let key = furniture_key(&normalize(p.lines[i].trim()));
+    let head: Vec<usize> = (0..p.lines.len())
+        .filter(|&j| !p.lines[j].trim().is_empty())
+        .take(TITLE_HEAD_LINES)
+        .collect();
+    // Printed twice (header, then the title under it): the first copy is the header,
+    // and the once-per-page rule keeps the second.
+    let copies = head
+        .iter()
+        .filter(|&&j| furniture_key(&normalize(p.lines[j].trim())) == key)
+        .count();
+    if copies > 1 {
+        return false;
+    }
+    // Another title: a line, or a line joined with the next one (a wrapped title),
+    // that does not lean on line `i` or a copy of it.
+    // Titles carry no clause punctuation; prose that restates the title does.
+    let other = |k: usize| {
+        k != i
+            && furniture_key(&normalize(p.lines[k].trim())) != key
+            && !has_clause(&p.lines[k])
+    };
+    !head.iter().enumerate().any(|(n, &j)| {
+        other(j)
+            && (is_title_text(&p.lines[j])
+                || head.get(n + 1).is_some_and(|&k| {
+                    other(k) && is_title_text(&format!("{}{}", p.lines[j].trim(), p.lines[k].trim()))
+                }))
+    })
 }
 
 /// Lines repeated at the top or bottom of at least three pages (and half of them).
@@ -446,5 +507,63 @@ mod tests {
                 .count(),
             4
         );
+    }
+
+    /// Pages whose top line is the running header `h` (from page `from` on).
+    fn headed(title: &[&str], h: &str, from: usize) -> Vec<Page> {
+        (1..=4)
+            .map(|n| {
+                let mut lines: Vec<&str> = Vec::new();
+                if n >= from {
+                    lines.push(h);
+                }
+                if n == 1 {
+                    lines.extend(title);
+                }
+                lines.extend(["正文内容。", "正文内容。", "正文内容。"]);
+                page(n, &lines)
+            })
+            .collect()
+    }
+
+    const TITLE: &str = "沂源县自然资源局2020年政府信息公开工作年度报告";
+
+    #[test]
+    fn a_header_that_repeats_the_title_leaves_the_title() {
+        // The header on every page, the same text as the title under it on page 1:
+        // one repair per page, and the title stays.
+        let c = clean(&headed(&[TITLE], TITLE, 1), &furniture());
+        let removed: Vec<(Option<usize>, Option<usize>)> = c
+            .repairs
+            .iter()
+            .filter(|r| r.kind == "running_header")
+            .map(|r| (r.page, r.line))
+            .collect();
+        assert_eq!(
+            removed,
+            vec![(Some(1), Some(1)), (Some(2), Some(1)), (Some(3), Some(1)), (Some(4), Some(1))]
+        );
+        assert_eq!(c.lines[0].text, TITLE);
+        assert!(c.findings.is_empty());
+    }
+
+    #[test]
+    fn the_title_is_never_a_running_header() {
+        // Different first page: the header starts on page 2 and page 1's title is
+        // the same text. It is kept, and the decision is logged.
+        let c = clean(&headed(&[TITLE], TITLE, 2), &furniture());
+        assert_eq!(c.lines[0].text, TITLE);
+        assert_eq!(c.repairs.iter().filter(|r| r.page == Some(1)).count(), 0);
+        assert_eq!(c.repairs.len(), 3);
+        assert_eq!(c.findings.len(), 1);
+        assert_eq!(c.findings[0].check, "title_kept");
+        // A header on page 1 above a title of its own is removed there too.
+        let c = clean(
+            &headed(&["沂源县自然资源局", "2020年政府信息公开工作年度报告"], TITLE, 1),
+            &furniture(),
+        );
+        assert_eq!(c.lines[0].text, "沂源县自然资源局");
+        assert_eq!(c.repairs.len(), 4);
+        assert!(c.findings.is_empty());
     }
 }

@@ -209,6 +209,16 @@ fn title_re() -> &'static Regex {
     })
 }
 
+/// Whether `text` (one line, or two joined) reads as a report title
+/// (某局2020年政府信息公开工作年度报告).
+pub fn is_title_text(text: &str) -> bool {
+    let flat: String = arabic_dates(&normalize(text))
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    title_re().is_match(&flat)
+}
+
 fn date_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
