@@ -307,15 +307,14 @@ fn is_only_title(p: &Page, i: usize) -> bool {
     // that does not lean on line `i` or a copy of it.
     // Titles carry no clause punctuation; prose that restates the title does.
     let other = |k: usize| {
-        k != i
-            && furniture_key(&normalize(p.lines[k].trim())) != key
-            && !has_clause(&p.lines[k])
+        k != i && furniture_key(&normalize(p.lines[k].trim())) != key && !has_clause(&p.lines[k])
     };
     !head.iter().enumerate().any(|(n, &j)| {
         other(j)
             && (is_title_text(&p.lines[j])
                 || head.get(n + 1).is_some_and(|&k| {
-                    other(k) && is_title_text(&format!("{}{}", p.lines[j].trim(), p.lines[k].trim()))
+                    other(k)
+                        && is_title_text(&format!("{}{}", p.lines[j].trim(), p.lines[k].trim()))
                 }))
     })
 }
@@ -541,7 +540,12 @@ mod tests {
             .collect();
         assert_eq!(
             removed,
-            vec![(Some(1), Some(1)), (Some(2), Some(1)), (Some(3), Some(1)), (Some(4), Some(1))]
+            vec![
+                (Some(1), Some(1)),
+                (Some(2), Some(1)),
+                (Some(3), Some(1)),
+                (Some(4), Some(1))
+            ]
         );
         assert_eq!(c.lines[0].text, TITLE);
         assert!(c.findings.is_empty());
@@ -559,7 +563,11 @@ mod tests {
         assert_eq!(c.findings[0].check, "title_kept");
         // A header on page 1 above a title of its own is removed there too.
         let c = clean(
-            &headed(&["沂源县自然资源局", "2020年政府信息公开工作年度报告"], TITLE, 1),
+            &headed(
+                &["沂源县自然资源局", "2020年政府信息公开工作年度报告"],
+                TITLE,
+                1,
+            ),
             &furniture(),
         );
         assert_eq!(c.lines[0].text, "沂源县自然资源局");
