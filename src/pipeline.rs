@@ -295,8 +295,32 @@ fn missing_rows(
             continue;
         }
         let rows = f.data_row_ids(&t.table);
+        let has_cells = |row: &str| cells.iter().any(|c| c.table == t.table && c.row == row);
         for r in rows {
-            let has_cells = cells.iter().any(|c| c.table == t.table && c.row == r);
+            // A report may print a group as one row (（六）其他处理 with its numbers
+            // and no sub-rows): the sub-rows are then not missing, their numbers
+            // are in the group's cells.
+            let parent = f
+                .tables
+                .applications
+                .rows
+                .iter()
+                .find(|x| t.table == "applications" && x.id == r)
+                .map(|x| x.parent.as_str())
+                .filter(|p| !p.is_empty());
+            let printed_as_one_row = |p: &str| {
+                has_cells(p)
+                    && !f
+                        .tables
+                        .applications
+                        .rows
+                        .iter()
+                        .any(|x| x.parent == p && has_cells(&x.id))
+            };
+            if parent.is_some_and(printed_as_one_row) {
+                continue;
+            }
+            let has_cells = has_cells(&r);
             let explained = findings
                 .iter()
                 .any(|x| x.table == t.table && x.row == r && x.severity == Severity::Error);

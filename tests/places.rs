@@ -189,6 +189,19 @@ fn check_places(dir: &Path) {
         eprintln!("{}: {n} places in {file} checked", dir.display());
         bad.extend(b);
     }
+    // Every cell of cells.csv has its wide.csv column.
+    let mut wide = csv::Reader::from_path(tmp.path().join("wide.csv")).unwrap();
+    let columns: std::collections::HashSet<String> =
+        wide.headers().unwrap().iter().map(String::from).collect();
+    for c in rows(&tmp.path().join("cells.csv")) {
+        let key = format!("{}.{}.{}", c["table"], c["row"], c["column"]);
+        if !columns.contains(&key) {
+            bad.push(format!(
+                "cells.csv {}: {key} has no wide.csv column",
+                c["report"]
+            ));
+        }
+    }
     assert!(
         bad.is_empty(),
         "{} places do not point at their text:\n{}",

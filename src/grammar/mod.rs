@@ -325,9 +325,12 @@ impl Format {
                 }
             }
         }
+        // Every cell a report can carry: group rows (a report may print a subtotal
+        // on （三）不予公开 or print （六）其他处理 as one row) and optional columns
+        // (法人或其他组织小计), in the order of `cells.csv`.
         let t3 = &self.tables.applications;
-        for r in t3.rows.iter().filter(|r| r.is_data()) {
-            for c in &t3.columns {
+        for r in &t3.rows {
+            for c in t3.columns.iter().chain(&t3.optional_columns) {
                 keys.push(format!("applications.{}.{}", r.id, c.id));
             }
         }
@@ -348,7 +351,11 @@ impl Format {
             "applications" => {
                 let t = &self.tables.applications;
                 let r = t.rows.iter().find(|r| r.id == row)?;
-                let c = t.columns.iter().find(|c| c.id == column)?;
+                let c = t
+                    .columns
+                    .iter()
+                    .chain(&t.optional_columns)
+                    .find(|c| c.id == column)?;
                 Some(format!("{}/{}", r.label, c.label))
             }
             "review_litigation" => {
@@ -396,11 +403,17 @@ mod tests {
             25
         );
         assert_eq!(f19.tables.review_litigation.columns.len(), 15);
-        // 2019: 24 table-2 cells, 23×7 table-3, 15 table-4.
+        // 2019: 24 table-2 cells, 23 data rows and 3 group rows of 7 (+1 optional
+        // subtotal) columns in table 3, 15 table-4 cells.
+        let groups = f19.tables.applications.rows.len() - 23;
+        let t3_cols = 7 + f19.tables.applications.optional_columns.len();
         assert_eq!(
             f19.cell_keys().len(),
-            2 * 3 + 2 * 3 + 2 * 3 + 2 + 2 + 23 * 7 + 15
+            2 * 3 + 2 * 3 + 2 * 3 + 2 + 2 + (23 + groups) * t3_cols + 15
         );
+        assert!(f19
+            .cell_keys()
+            .contains(&"applications.denied.natural_person".to_string()));
         let wide = g.wide_keys();
         assert!(wide.contains(&"active_disclosure.regulations.issued".to_string()));
         assert!(wide.contains(&"active_disclosure.regulations.new_made".to_string()));

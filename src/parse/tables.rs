@@ -119,11 +119,17 @@ impl TokenDoc {
     }
 
     fn find(&self, key: &str, from_tok: usize, to_tok: usize) -> Option<(usize, usize)> {
+        self.find_at(key, from_tok, to_tok).map(|(s, e, _)| (s, e))
+    }
+
+    /// Like [`TokenDoc::find`], also giving the stream position where the match starts
+    /// (a caption may sit at the end of a long token of glued prose).
+    fn find_at(&self, key: &str, from_tok: usize, to_tok: usize) -> Option<(usize, usize, usize)> {
         let key: Vec<char> = compact(key).chars().collect();
         let from = self.stream_pos_of_token(from_tok);
         let to = self.stream_pos_of_token(to_tok);
         let (s, e) = find_approx(&self.stream[..to], from, &key, 0)?;
-        Some((self.owner[s], self.owner[e - 1]))
+        Some((self.owner[s], self.owner[e - 1], s))
     }
 
     /// Token range `[start, end)` of each table, in document order.
@@ -187,8 +193,9 @@ impl TokenDoc {
                 .flat_map(|a| a.start.iter().map(move |m| (a, m)))
             {
                 let mut from = after;
-                while let Some((s, _)) = self.find(marker, from, n) {
-                    let sp = self.stream_pos_of_token(s);
+                while let Some((s, _, sp)) = self.find_at(marker, from, n) {
+                    // The window starts at the caption, not at its token: in glued
+                    // web text the caption ends a long run of prose.
                     let window_end = (sp + anchor.window).min(self.stream.len());
                     let win: String = self.stream[sp..window_end].iter().collect();
                     if anchor.confirm.iter().any(|c| win.contains(&compact(c))) {

@@ -309,6 +309,11 @@ fn scan_mixed(
         while j < chars.len() && continues_run(&chars, i, j, had_sep) {
             j += 1;
         }
+        if j == i {
+            // Never an empty number: the scan must move on.
+            i += 1;
+            continue;
+        }
         // A run followed by a word character that is not a unit is part of the text
         // (`2019年`, `16条`) unless the line is glued web text and the word is a label.
         let mut end = j;
@@ -361,8 +366,9 @@ fn continues_run(chars: &[char], i: usize, j: usize, had_sep: bool) -> bool {
         return j == i || !is_enumerator_at(chars, j);
     }
     match d {
-        // A sign inside glued text starts the next value of the same run.
-        '+' | '-' => digit_next && !had_sep,
+        // A sign starts the run, or inside glued text starts the next value of the
+        // same run.
+        '+' | '-' => digit_next && (j == i || !had_sep),
         '.' | ',' => j > i && digit_next && !is_enumerator_at(chars, j - 1),
         // Single spaces between digit groups of glued text.
         ' ' => {
@@ -407,6 +413,16 @@ fn is_run_break(chars: &[char], i: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_signed_number_in_a_mixed_cell_ends() {
+        // Once looped for ever (a sign starting a run in a separated cell).
+        let t = toks("| 行政处罚 | 增 +77 人 | 0 |");
+        assert!(
+            t.iter().any(|(k, r)| *k == Kind::Num && r == "+77"),
+            "{t:?}"
+        );
+    }
 
     fn toks(line: &str) -> Vec<(Kind, String)> {
         let empty = vec![
