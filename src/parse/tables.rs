@@ -118,12 +118,9 @@ impl TokenDoc {
         self.owner.partition_point(|&o| o < ti)
     }
 
-    fn find(&self, key: &str, from_tok: usize, to_tok: usize) -> Option<(usize, usize)> {
-        self.find_at(key, from_tok, to_tok).map(|(s, e, _)| (s, e))
-    }
-
-    /// Like [`TokenDoc::find`], also giving the stream position where the match starts
-    /// (a caption may sit at the end of a long token of glued prose).
+    /// The first and last token of the first match of `key` in tokens
+    /// `[from_tok, to_tok)`, and the stream position where the match starts (a
+    /// caption may sit at the end of a long token of glued prose).
     fn find_at(&self, key: &str, from_tok: usize, to_tok: usize) -> Option<(usize, usize, usize)> {
         let key: Vec<char> = compact(key).chars().collect();
         let from = self.stream_pos_of_token(from_tok);
