@@ -28,6 +28,10 @@ pub enum SourceKind {
     Pdf,
     /// Text with the detected encoding's canonical name (`utf-8`, `gb18030`, `utf-16le`, …).
     Text(String),
+    /// An HTML page, with the encoding it was decoded from.
+    Html(String),
+    /// A Word document: `docx`, or the legacy type converted by LibreOffice (`doc`, `rtf`).
+    Word(String),
 }
 
 impl fmt::Display for SourceKind {
@@ -35,6 +39,8 @@ impl fmt::Display for SourceKind {
         match self {
             SourceKind::Pdf => write!(f, "pdf"),
             SourceKind::Text(enc) => write!(f, "text:{enc}"),
+            SourceKind::Html(enc) => write!(f, "html:{enc}"),
+            SourceKind::Word(kind) => write!(f, "word:{kind}"),
         }
     }
 }

@@ -5,6 +5,9 @@
 //! PDFs go through [`pdf`]. Every failure is an [`IngestError`] value with a
 //! one-line reason; nothing here panics on input.
 
+pub mod docx;
+pub mod grid;
+pub mod html;
 pub mod pdf;
 
 use crate::model::{Document, Page, SourceKind};
@@ -36,6 +39,10 @@ pub enum IngestError {
     Pdf(String),
     #[error("timed out after {0} s")]
     Timeout(u64),
+    #[error("{0}")]
+    Word(String),
+    #[error("unsupported format: {0}")]
+    Unsupported(String),
     #[error("I/O error: {0}")]
     Io(String),
 }
@@ -66,7 +73,18 @@ pub fn read_bytes(bytes: &[u8], opts: &IngestOptions) -> Result<Document, Ingest
     if looks_like_pdf(bytes) {
         return pdf::read_pdf(bytes, opts);
     }
+    if docx::looks_like_zip(bytes) {
+        return docx::read_docx(bytes, "docx");
+    }
+    if let Some(kind) = docx::looks_like_legacy_word(bytes) {
+        return docx::read_legacy(bytes, kind, opts);
+    }
+    if html::looks_like_html(bytes) {
+        return html::read_html(bytes);
+    }
     let (text, enc) = decode_text(bytes)?;
+    // Markdown from PDF converters writes tables with merged cells as HTML.
+    let text = html::expand_embedded_tables(&text).unwrap_or(text);
     Ok(Document {
         source: SourceKind::Text(enc),
         pages: split_pages(&text),
