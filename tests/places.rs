@@ -8,6 +8,7 @@
 use nianbao::corpus::{discover, run};
 use nianbao::grammar::Grammars;
 use nianbao::ingest::{decode_text, looks_like_pdf, read_bytes, IngestOptions};
+use nianbao::model::SourceKind;
 use nianbao::text::compact;
 use nianbao::write::Writers;
 use std::collections::HashMap;
@@ -28,8 +29,9 @@ struct Opened {
 impl Opened {
     fn open(path: &Path) -> Opened {
         let bytes = std::fs::read(path).unwrap();
-        if looks_like_pdf(&bytes) {
-            let doc = read_bytes(&bytes, &IngestOptions::default()).unwrap();
+        // PDF, HTML and Word: the lines of the ingest stage (`nianbao text FILE`).
+        let doc = read_bytes(&bytes, &IngestOptions::default()).unwrap();
+        if looks_like_pdf(&bytes) || !matches!(doc.source, SourceKind::Text(_)) {
             return Opened {
                 text: None,
                 pdf: Some(doc.pages.into_iter().map(|p| p.lines).collect()),

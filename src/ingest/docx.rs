@@ -103,15 +103,12 @@ fn parse_xml(xml: &[u8]) -> Result<El, String> {
         e.attributes()
             .filter_map(Result::ok)
             .map(|a| {
-                (
-                    String::from_utf8_lossy(a.key.as_ref()).to_string(),
-                    {
-                        let raw = String::from_utf8_lossy(&a.value).to_string();
-                        quick_xml::escape::unescape(&raw)
-                            .map(|v| v.to_string())
-                            .unwrap_or(raw)
-                    },
-                )
+                (String::from_utf8_lossy(a.key.as_ref()).to_string(), {
+                    let raw = String::from_utf8_lossy(&a.value).to_string();
+                    quick_xml::escape::unescape(&raw)
+                        .map(|v| v.to_string())
+                        .unwrap_or(raw)
+                })
             })
             .collect()
     };
@@ -146,10 +143,7 @@ fn parse_xml(xml: &[u8]) -> Result<El, String> {
                 }
             }
             Ok(Event::Text(t)) => {
-                let s = t
-                    .decode()
-                    .map_err(|e| e.to_string())?
-                    .to_string();
+                let s = t.decode().map_err(|e| e.to_string())?.to_string();
                 let s = quick_xml::escape::unescape(&s)
                     .map(|c| c.to_string())
                     .unwrap_or(s);
@@ -185,7 +179,12 @@ fn parse_xml(xml: &[u8]) -> Result<El, String> {
             }
             Ok(Event::Eof) => break,
             Ok(_) => {}
-            Err(e) => return Err(format!("XML error at byte {}: {e}", reader.buffer_position())),
+            Err(e) => {
+                return Err(format!(
+                    "XML error at byte {}: {e}",
+                    reader.buffer_position()
+                ))
+            }
         }
         buf.clear();
     }
@@ -221,6 +220,7 @@ pub fn read_docx(bytes: &[u8], source: &str) -> Result<Document, IngestError> {
         pages: vec![Page {
             number: 1,
             lines: out,
+            line_offset: 0,
         }],
         repairs: Vec::new(),
     })
@@ -321,8 +321,7 @@ fn runs(el: &El, lines: &mut Vec<String>, boxes: &mut Vec<String>) {
             "w:txbxContent" => blocks(e, boxes),
             // Deleted text, field codes, properties and the fallback copy of a
             // drawing (the same text box again) are not text of the document.
-            "w:delText" | "w:instrText" | "w:delInstrText" | "mc:Fallback" | "w:rPr"
-            | "w:pPr" => {}
+            "w:delText" | "w:instrText" | "w:delInstrText" | "mc:Fallback" | "w:rPr" | "w:pPr" => {}
             "w:del" | "w:moveFrom" => {}
             _ => runs(e, lines, boxes),
         }
@@ -419,7 +418,11 @@ fn cell_text(tc: &El) -> String {
 }
 
 /// Converts a legacy Word/WPS/RTF file with LibreOffice and reads the result.
-pub fn read_legacy(bytes: &[u8], kind: &str, opts: &IngestOptions) -> Result<Document, IngestError> {
+pub fn read_legacy(
+    bytes: &[u8],
+    kind: &str,
+    opts: &IngestOptions,
+) -> Result<Document, IngestError> {
     convert_with(find_soffice(), bytes, kind, opts)
 }
 
@@ -440,8 +443,18 @@ fn convert_with(
     let profile = dir.path.join("profile");
     let outdir = dir.path.join("out");
     let mut child = Command::new(&soffice)
-        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
-        .args(["--headless", "--norestore", "--nologo", "--convert-to", "docx", "--outdir"])
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args([
+            "--headless",
+            "--norestore",
+            "--nologo",
+            "--convert-to",
+            "docx",
+            "--outdir",
+        ])
         .arg(&outdir)
         .arg(&input)
         .stdin(Stdio::null())
@@ -543,7 +556,10 @@ mod tests {
         let body = format!(
             "<w:p><w:r><w:t>一、总体情况</w:t></w:r></w:p><w:tbl>\
              <w:tr>{}{}</w:tr><w:tr>{}{}{}</w:tr><w:tr>{}{}{}</w:tr></w:tbl>",
-            tc("corner", "<w:gridSpan w:val=\"2\"/><w:vMerge w:val=\"restart\"/>"),
+            tc(
+                "corner",
+                "<w:gridSpan w:val=\"2\"/><w:vMerge w:val=\"restart\"/>"
+            ),
             tc("商业/企业", ""),
             tc("三、结果", "<w:vMerge w:val=\"restart\"/>"),
             tc("（一）公开", ""),

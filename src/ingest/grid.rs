@@ -29,10 +29,7 @@ impl Slot {
     }
     /// A position covered by a cell from above (`starts`: at that cell's left edge).
     pub fn covered(starts: bool) -> Self {
-        Slot {
-            text: None,
-            starts,
-        }
+        Slot { text: None, starts }
     }
 }
 
@@ -49,17 +46,19 @@ pub fn normalise(rows: &[Vec<Slot>]) -> Vec<Vec<String>> {
     let width = rows.iter().map(Vec::len).max().unwrap_or(0);
     let value_rows: Vec<&Vec<Slot>> = rows
         .iter()
-        .filter(|r| {
-            r.iter()
-                .any(|s| s.text.as_deref().is_some_and(is_number))
-        })
+        .filter(|r| r.iter().any(|s| s.text.as_deref().is_some_and(is_number)))
         .collect();
     let mut edges: Vec<usize> = if value_rows.is_empty() {
         (0..width).collect()
     } else {
         let mut e: Vec<usize> = value_rows
             .iter()
-            .flat_map(|r| r.iter().enumerate().filter(|(_, s)| s.starts).map(|(i, _)| i))
+            .flat_map(|r| {
+                r.iter()
+                    .enumerate()
+                    .filter(|(_, s)| s.starts)
+                    .map(|(i, _)| i)
+            })
             .collect();
         e.push(0);
         e

@@ -65,9 +65,8 @@ pub fn looks_like_html(bytes: &[u8]) -> bool {
 /// The encoding a page declares in a `<meta>` element, if any and if known.
 fn declared_charset(bytes: &[u8]) -> Option<&'static Encoding> {
     let head = &bytes[..bytes.len().min(CHARSET_SCAN_BYTES)];
-    let re = crate::text::cached_regex(
-        r#"(?i)<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)"#,
-    )?;
+    let re =
+        crate::text::cached_regex(r#"(?i)<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)"#)?;
     let head = String::from_utf8_lossy(head);
     let label = re.captures(&head)?.get(1)?.as_str().to_string();
     let enc = Encoding::for_label(label.as_bytes())?;
@@ -104,7 +103,11 @@ pub fn read_html(bytes: &[u8]) -> Result<Document, IngestError> {
     }
     Ok(Document {
         source: SourceKind::Html(enc),
-        pages: vec![Page { number: 1, lines }],
+        pages: vec![Page {
+            number: 1,
+            lines,
+            line_offset: 0,
+        }],
         repairs: Vec::new(),
     })
 }
@@ -155,7 +158,13 @@ pub fn expand_embedded_tables(text: &str) -> Option<String> {
             end = next;
         }
         out.push_str(&text[pos..start]);
-        let lines = fragment_to_lines(&text[start..end]);
+        let mut lines = fragment_to_lines(&text[start..end]);
+        // A table written over several lines keeps its line count, so the lines
+        // after it keep their numbers (a one-line table cannot: its rows need lines).
+        let spanned = text[start..end].matches('\n').count() + 1;
+        if lines.len() < spanned {
+            lines.resize(spanned, String::new());
+        }
         let mut block = lines.join("\n");
         if !out.is_empty() && !out.ends_with('\n') {
             block.insert(0, '\n');
@@ -250,10 +259,8 @@ fn collapse(s: &str) -> String {
             i += 1;
         }
         let only_breaks = chars[start..i].iter().all(|&c| c == SEGMENT_BREAK);
-        let wide_both = start > 0
-            && i < chars.len()
-            && is_wide(chars[start - 1])
-            && is_wide(chars[i]);
+        let wide_both =
+            start > 0 && i < chars.len() && is_wide(chars[start - 1]) && is_wide(chars[i]);
         if !(only_breaks && wide_both) {
             out.push(' ');
         }
@@ -569,8 +576,10 @@ fn collect_text(n: NodeR, s: &mut String) {
 /// A heading of the report's outline starts with a Chinese numeral and `、`.
 fn is_section_heading(text: &str) -> bool {
     let mut chars = text.chars();
-    matches!(chars.next(), Some('一' | '二' | '三' | '四' | '五' | '六' | '七'))
-        && matches!(chars.next(), Some('、'))
+    matches!(
+        chars.next(),
+        Some('一' | '二' | '三' | '四' | '五' | '六' | '七')
+    ) && matches!(chars.next(), Some('、'))
 }
 
 /// A table of figures: no nested table and at least a few number cells.
@@ -658,7 +667,9 @@ fn common_ancestor<'a>(a: NodeR<'a>, b: NodeR<'a>) -> Option<NodeR<'a>> {
 /// The page's `<title>` when it names the report (the site name after `_`, `-`
 /// or `|` dropped), for pages whose article body lacks the title.
 fn page_title(root: NodeR) -> Option<String> {
-    let t = root.descendants().find(|d| element_name(d) == Some("title"))?;
+    let t = root
+        .descendants()
+        .find(|d| element_name(d) == Some("title"))?;
     let mut s = String::new();
     for d in t.descendants() {
         if let Node::Text(x) = d.value() {
