@@ -17,6 +17,7 @@ pub mod ingest;
 pub mod map;
 pub mod merge;
 pub mod model;
+pub mod numbering;
 pub mod parse;
 pub mod pipeline;
 pub mod text;

@@ -8,7 +8,8 @@
 
 use crate::grammar::Furniture;
 use crate::model::{Finding, Line, Page, Repair, Severity};
-use crate::parse::outline::{heading_of, is_title_text};
+use crate::numbering::heading_of;
+use crate::parse::outline::is_title_text;
 use crate::text::{ends_sentence, is_cjk, normalize};
 use regex::Regex;
 use std::collections::HashMap;

@@ -6,8 +6,7 @@
 //! (`其他法律行政止公开`) through an approximate substring search.
 
 use crate::text::compact;
-use regex::Regex;
-use std::sync::OnceLock;
+use crate::numbering::strip_enumerator;
 
 /// The ways one template row may be written.
 #[derive(Debug, Clone)]
@@ -15,24 +14,6 @@ pub struct RowKeys {
     pub id: String,
     /// Compact keys, longest first.
     pub keys: Vec<Vec<char>>,
-}
-
-fn enumerator_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(
-            r"^(?:[一二三四五六七八九十]+[、.]|\([一二三四五六七八九十]+\)|\d+[.、]|\(\d+\))",
-        )
-        .expect("static regex")
-    })
-}
-
-/// Removes a leading enumerator from a compact label.
-pub fn strip_enumerator(s: &str) -> &str {
-    match enumerator_re().find(s) {
-        Some(m) => &s[m.end()..],
-        None => s,
-    }
 }
 
 /// Builds the compact keys of a label and its aliases.

@@ -6,85 +6,10 @@
 
 use crate::grammar::Format;
 use crate::model::{Heading, Line};
+use crate::numbering::{heading_of, strip_enumerator};
 use crate::text::{compact, normalize};
-use nom::branch::alt;
-use nom::bytes::complete::{tag, take_while1, take_while_m_n};
-use nom::character::complete::{char, space0};
-use nom::sequence::{delimited, terminated, tuple};
-use nom::IResult;
 use regex::Regex;
 use std::sync::OnceLock;
-
-const NUMERALS: &str = "一二三四五六七八九十";
-
-fn cn_numeral(s: &str) -> IResult<&str, &str> {
-    take_while1(|c| NUMERALS.contains(c))(s)
-}
-
-fn ascii_num(s: &str) -> IResult<&str, &str> {
-    take_while_m_n(1, 2, |c: char| c.is_ascii_digit())(s)
-}
-
-/// Parses a heading number at the start of a normalised line: (level, number).
-pub fn heading_number(s: &str) -> IResult<&str, (u8, String)> {
-    let level1 = |s| {
-        let (r, n) = terminated(cn_numeral, alt((tag("、"), tag("."), tag(" "))))(s)?;
-        Ok((r, (1u8, n.to_string())))
-    };
-    let level2 = |s| {
-        let (r, n) = delimited(char('('), cn_numeral, char(')'))(s)?;
-        Ok((r, (2u8, format!("({n})"))))
-    };
-    let level3 = |s| {
-        let (r, (n, _)) = tuple((ascii_num, alt((tag("、"), tag(".")))))(s)?;
-        // `1.5` is a number, not a heading.
-        if r.starts_with(|c: char| c.is_ascii_digit()) {
-            return Err(nom::Err::Error(nom::error::Error::new(
-                s,
-                nom::error::ErrorKind::Digit,
-            )));
-        }
-        Ok((r, (3u8, format!("{n}."))))
-    };
-    let level4 = |s| {
-        let (r, n) = delimited(char('('), ascii_num, char(')'))(s)?;
-        Ok((r, (4u8, format!("({n})"))))
-    };
-    let (rest, out) = alt((level1, level2, level3, level4))(s)?;
-    let (rest, _) = space0(rest)?;
-    Ok((rest, out))
-}
-
-/// Finds a line's heading, or None for a paragraph.
-pub fn heading_of(text: &str) -> Option<(u8, String, String)> {
-    let t = normalize(text);
-    let t = t.trim().trim_start_matches('#').trim_start();
-    if t.contains('\t') || t.contains('|') {
-        return None;
-    }
-    let (rest, (level, number)) = heading_number(t).ok()?;
-    let rest = rest.trim();
-    if rest.is_empty() {
-        return None;
-    }
-    // Short line: the whole is the title. Run-in heading: up to the first stop.
-    let title = if rest.chars().count() <= 40 {
-        // A run-in heading on a short (wrapped) line ends at its full stop.
-        rest.split('。')
-            .next()
-            .unwrap_or(rest)
-            .trim_end_matches('.')
-            .to_string()
-    } else {
-        let stop = rest.find(['。', ':', '：', ';', '；'])?;
-        let t = &rest[..stop];
-        if t.chars().count() > 40 {
-            return None;
-        }
-        t.to_string()
-    };
-    Some((level, number, title))
-}
 
 /// The canonical section id of a level-1 title (by its words, not its number).
 pub fn section_of(format: Option<&Format>, formats: &[Format], title: &str) -> String {
@@ -93,7 +18,7 @@ pub fn section_of(format: Option<&Format>, formats: &[Format], title: &str) -> S
     for f in candidates {
         for s in &f.sections {
             let label = compact(&s.label);
-            let core = crate::grammar::labels::strip_enumerator(&label).to_string();
+            let core = strip_enumerator(&label).to_string();
             let hit = std::iter::once(core)
                 .chain(s.aliases.iter().map(|a| compact(a)))
                 .any(|k| c == k || (k.chars().count() >= 4 && c.contains(&k)));
@@ -152,7 +77,7 @@ fn inline_sections(l: &Line, format: Option<&Format>, formats: &[Format]) -> Vec
     for f in candidates {
         for s in &f.sections {
             let label = compact(&s.label);
-            let core = crate::grammar::labels::strip_enumerator(&label).to_string();
+            let core = strip_enumerator(&label).to_string();
             let titles: Vec<String> = std::iter::once(core)
                 .chain(s.aliases.iter().map(|a| compact(a)))
                 .collect();

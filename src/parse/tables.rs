@@ -11,7 +11,13 @@ use super::tokens::{tokenize_line, Kind, Token};
 use crate::grammar::labels::{find_approx, max_errors, row_keys, RowKeys};
 use crate::grammar::{Common, Format};
 use crate::model::{Line, Repair};
+use crate::numbering;
 use crate::text::compact;
+
+/// A text token longer than this (compact characters) after a table's numbers is a
+/// sentence of the narrative, not a row label: the longest row label of either
+/// official template is 37 characters (2021's 申请人逾期未按收费通知…).
+const NARRATIVE_MIN_CHARS: usize = 40;
 
 /// How a row found its numbers; kept for the audit trail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -159,7 +165,7 @@ impl TokenDoc {
             .filter(|s| s.id != own && s.number > 1)
             .flat_map(|s| {
                 std::iter::once(
-                    crate::grammar::labels::strip_enumerator(&compact(&s.label)).to_string(),
+                    numbering::strip_enumerator(&compact(&s.label)).to_string(),
                 )
                 .chain(s.aliases.iter().map(|a| compact(a)))
             })
@@ -234,17 +240,10 @@ impl TokenDoc {
 /// Text that starts the narrative again: `五、…`, `(一)…`, or a long sentence.
 fn is_heading_like(raw: &str) -> bool {
     let c = compact(raw);
-    let mut chars = c.chars();
-    let first = chars.next();
-    let numeral = |ch: char| "一二三四五六七八九十".contains(ch);
-    match first {
-        Some(ch) if numeral(ch) => c.chars().find(|&x| !numeral(x)) == Some('、'),
-        Some('(') => {
-            let rest: String = c.chars().skip(1).take_while(|&x| numeral(x)).collect();
-            !rest.is_empty() && c.chars().nth(1 + rest.chars().count()) == Some(')')
-        }
-        _ => c.chars().count() > 40,
+    if numbering::starts_section_number(&c) {
+        return true;
     }
+    !numbering::starts_like_enumerator(&c) && c.chars().count() > NARRATIVE_MIN_CHARS
 }
 
 impl TokenDoc {
@@ -268,21 +267,14 @@ impl TokenDoc {
             let mut from = from;
             if ti == ts {
                 let before: String = chars[..from].iter().collect();
-                if let Some(m) = enumerator_suffix().find(&before) {
-                    from = before[..m.start()].chars().count();
+                if let Some(at) = numbering::trailing_enumerator(&before) {
+                    from = before[..at].chars().count();
                 }
             }
             out.extend(&chars[from..to.min(chars.len())]);
         }
         out.trim().to_string()
     }
-}
-
-fn enumerator_suffix() -> &'static regex::Regex {
-    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    RE.get_or_init(|| {
-        regex::Regex::new(r"(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|\d{1,2}[.．、])\s*$").expect("static regex")
-    })
 }
 
 /// A run of number/blank tokens on one line.
