@@ -15,9 +15,9 @@
 //! cross-year findings each shard computed on its own (they miss pairs that span
 //! shards). Both paths therefore end with byte-identical files.
 
+use crate::csvfile::{close_csv, create_csv, open_csv, CsvReader, CsvWriter};
 use crate::grammar::{Format, Grammars, Identity};
 use crate::model::{Finding, Severity};
-use crate::write::{close_csv, create_csv, open_csv, CsvReader, CsvWriter};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io;
 use std::path::Path;
@@ -401,7 +401,7 @@ fn write_pending<W: io::Write>(
             break;
         }
         for f in fs.iter() {
-            wr.write_record(crate::write::finding_record(id, f))?;
+            wr.write_record(crate::csvfile::finding_record(id, f))?;
         }
         pending.next();
     }

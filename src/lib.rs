@@ -11,6 +11,7 @@ pub mod clean;
 pub mod cli;
 pub mod corpus;
 pub mod crossyear;
+pub mod csvfile;
 pub mod eval;
 pub mod grammar;
 pub mod ingest;

@@ -225,7 +225,10 @@ mod tests {
     fn forms_and_levels() {
         assert_eq!(heading_number("一、总体").unwrap().1, (1, "一".into()));
         assert_eq!(heading_number("(二)依申请").unwrap().1, (2, "(二)".into()));
-        assert_eq!(heading_number("3. 其他").unwrap(), ("其他", (3, "3.".into())));
+        assert_eq!(
+            heading_number("3. 其他").unwrap(),
+            ("其他", (3, "3.".into()))
+        );
         assert_eq!(heading_number("(12)专项").unwrap().1, (4, "(12)".into()));
         assert_eq!(heading_number("一 总体").unwrap().1, (1, "一".into()));
         assert!(heading_number("1.5倍").is_err());

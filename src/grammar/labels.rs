@@ -5,8 +5,8 @@
 //! half-width forms and wrap labels over lines. Matching tolerates a few typos
 //! (`其他法律行政止公开`) through an approximate substring search.
 
-use crate::text::compact;
 use crate::numbering::strip_enumerator;
+use crate::text::compact;
 
 /// The ways one template row may be written.
 #[derive(Debug, Clone)]

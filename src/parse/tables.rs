@@ -164,10 +164,8 @@ impl TokenDoc {
             .iter()
             .filter(|s| s.id != own && s.number > 1)
             .flat_map(|s| {
-                std::iter::once(
-                    numbering::strip_enumerator(&compact(&s.label)).to_string(),
-                )
-                .chain(s.aliases.iter().map(|a| compact(a)))
+                std::iter::once(numbering::strip_enumerator(&compact(&s.label)).to_string())
+                    .chain(s.aliases.iter().map(|a| compact(a)))
             })
             .collect();
         self.tokens
