@@ -1,162 +1,46 @@
 //! Check: the arithmetic the template implies (勾稽关系) and the figures the prose
 //! restates. Every failure becomes a [`Finding`]; nothing here changes a value.
 
-use crate::grammar::{Common, Format, Identity};
+use crate::grammar::identity::{evaluate, fmt_num, get, group_outcomes, Outcome, Relation};
+use crate::grammar::{Common, Format, Status};
 use crate::model::{Cell, Finding, Line, Severity};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
-/// Cell values by `(table, row, column)`; only printed numbers.
-pub type Values = HashMap<(String, String, String), f64>;
+pub use crate::grammar::identity::{values_of, Values};
 
-pub fn values_of(cells: &[Cell]) -> Values {
-    cells
-        .iter()
-        .filter_map(|c| {
-            let v: f64 = c.value.parse().ok()?;
-            Some(((c.table.clone(), c.row.clone(), c.column.clone()), v))
-        })
-        .collect()
-}
-
-/// One evaluated instance of an identity: where it applies and both sides.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Outcome {
-    pub identity: String,
-    pub table: String,
-    /// The row (per_row / single) or column (per_column) it was evaluated for.
-    pub row: String,
-    pub column: String,
-    pub lhs: f64,
-    pub rhs: f64,
-}
-
-impl Outcome {
-    pub fn holds(&self) -> bool {
-        (self.lhs - self.rhs).abs() < 1e-6
-    }
-}
-
-fn get(v: &Values, t: &str, r: &str, c: &str) -> Option<f64> {
-    v.get(&(t.to_string(), r.to_string(), c.to_string()))
-        .copied()
-}
-
-fn sum<'a>(v: &Values, keys: impl Iterator<Item = (&'a str, &'a str)>, t: &str) -> Option<f64> {
-    let mut s = 0.0;
-    for (r, c) in keys {
-        s += get(v, t, r, c)?;
-    }
-    Some(s)
-}
-
-/// Evaluates the identities of `format` whose operands are all present.
-/// Identities with `apply = "cross_year"` or an `optional`/free-form `expr` only are skipped.
-pub fn evaluate(format: &Format, v: &Values) -> Vec<Outcome> {
-    let mut out = Vec::new();
-    for id in &format.identities {
-        if id.lhs.is_empty() || id.rhs.is_empty() {
-            continue;
-        }
-        match id.apply.as_str() {
-            "per_column" => {
-                let cols = format.column_ids(&id.table);
-                for c in cols {
-                    let l = sum(
-                        v,
-                        id.lhs.iter().map(|r| (r.as_str(), c.as_str())),
-                        &id.table,
-                    );
-                    let r = sum(
-                        v,
-                        id.rhs.iter().map(|r| (r.as_str(), c.as_str())),
-                        &id.table,
-                    );
-                    if let (Some(l), Some(r)) = (l, r) {
-                        out.push(outcome(id, "", &c, l, r));
-                    }
-                }
-            }
-            "per_row" => {
-                for row in format.data_row_ids(&id.table) {
-                    let l = sum(
-                        v,
-                        id.lhs.iter().map(|c| (row.as_str(), c.as_str())),
-                        &id.table,
-                    );
-                    let r = sum(
-                        v,
-                        id.rhs.iter().map(|c| (row.as_str(), c.as_str())),
-                        &id.table,
-                    );
-                    if let (Some(l), Some(r)) = (l, r) {
-                        out.push(outcome(id, &row, "", l, r));
-                    }
-                }
-            }
-            "single" => {
-                let l = sum(v, id.lhs.iter().map(|c| ("cases", c.as_str())), &id.table);
-                let r = sum(v, id.rhs.iter().map(|c| ("cases", c.as_str())), &id.table);
-                if let (Some(l), Some(r)) = (l, r) {
-                    let col = id.lhs.first().map(String::as_str).unwrap_or("");
-                    out.push(outcome(id, "cases", col, l, r));
-                }
-            }
-            _ => {}
-        }
-    }
-    out
-}
-
-fn outcome(id: &Identity, row: &str, column: &str, lhs: f64, rhs: f64) -> Outcome {
-    Outcome {
-        identity: id.id.clone(),
-        table: id.table.clone(),
-        row: row.to_string(),
-        column: column.to_string(),
-        lhs,
-        rhs,
-    }
-}
-
-fn fmt_num(x: f64) -> String {
-    if x.fract() == 0.0 {
-        format!("{}", x as i64)
-    } else {
-        let s = format!("{x:.6}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    }
-}
-
-/// Findings for every failed identity of the report's template.
+/// Findings for every failed identity of the report's template: equalities first,
+/// then `>=` comparisons, then printed group subtotals, each in grammar order.
 pub fn identity_findings(format: &Format, cells: &[Cell]) -> Vec<Finding> {
     let v = values_of(cells);
-    let status: BTreeMap<&str, &str> = format
+    let by_id: BTreeMap<&str, &crate::grammar::Identity> = format
         .identities
         .iter()
-        .map(|i| (i.id.as_str(), i.status.as_str()))
+        .map(|i| (i.id.as_str(), i))
         .collect();
-    let exprs: BTreeMap<&str, &str> = format
-        .identities
-        .iter()
-        .map(|i| (i.id.as_str(), i.expr.as_str()))
-        .collect();
+    let severity = |o: &Outcome| match by_id.get(o.identity.as_str()) {
+        Some(i) if i.status == Status::Soft => Severity::Warning,
+        _ => Severity::Error,
+    };
+    let outcomes = evaluate(format, &v);
+    let failed = |rel: Relation| {
+        outcomes
+            .iter()
+            .filter(move |o| o.relation == rel && !o.holds())
+    };
     let mut out = Vec::new();
-    for o in evaluate(format, &v).into_iter().filter(|o| !o.holds()) {
-        let sev = if status.get(o.identity.as_str()) == Some(&"soft") {
-            Severity::Warning
-        } else {
-            Severity::Error
-        };
-        let expr = exprs.get(o.identity.as_str()).copied().unwrap_or("");
-        let at = if o.column.is_empty() || o.row == "cases" {
-            o.row.clone()
-        } else {
+    for o in failed(Relation::Eq) {
+        let expr = by_id
+            .get(o.identity.as_str())
+            .map_or("", |i| i.expr.as_str());
+        let at = if o.row.is_empty() {
             format!("column {}", o.column)
+        } else {
+            o.row.clone()
         };
         out.push(
             Finding::new(
                 &o.identity,
-                sev,
+                severity(o),
                 format!(
                     "{expr} fails for {at}: {} ≠ {}",
                     fmt_num(o.lhs),
@@ -167,103 +51,63 @@ pub fn identity_findings(format: &Format, cells: &[Cell]) -> Vec<Finding> {
             .values(fmt_num(o.rhs), fmt_num(o.lhs)),
         );
     }
-    out.extend(soft_row_checks(format, &v));
-    out.extend(group_subtotals(format, &v));
-    out
-}
-
-/// `t3_group_subtotals`: a number printed on a group row (（三）不予公开 …) equals
-/// the sum of its sub-rows. Only evaluated where a report prints one.
-fn group_subtotals(format: &Format, v: &Values) -> Vec<Finding> {
-    let t = &format.tables.applications;
-    let Some(id) = format
-        .identities
-        .iter()
-        .find(|i| i.id == "t3_group_subtotals")
-    else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for g in t.rows.iter().filter(|r| !r.is_data()) {
-        let children: Vec<&str> = t
-            .rows
-            .iter()
-            .filter(|r| r.parent == g.id && r.is_data())
-            .map(|r| r.id.as_str())
-            .collect();
-        for c in &t.columns {
-            let Some(printed) = get(v, "applications", &g.id, &c.id) else {
-                continue;
-            };
-            let Some(sum) = sum(
-                v,
-                children.iter().map(|r| (*r, c.id.as_str())),
-                "applications",
-            ) else {
-                continue;
-            };
-            if (printed - sum).abs() > 1e-6 {
-                out.push(
-                    Finding::new(
-                        &id.id,
-                        Severity::Warning,
-                        format!(
-                            "{} {}: printed subtotal {} ≠ sum of sub-rows {}",
-                            g.label,
-                            c.label,
-                            fmt_num(printed),
-                            fmt_num(sum)
-                        ),
-                    )
-                    .at("applications", &g.id, &c.id)
-                    .values(fmt_num(sum), fmt_num(printed)),
-                );
-            }
-        }
+    for o in failed(Relation::Ge) {
+        let Some(id) = by_id.get(o.identity.as_str()) else {
+            continue;
+        };
+        let (a, b) = (
+            id.parsed.lhs_names().first().copied().unwrap_or(""),
+            id.parsed.rhs_names().first().copied().unwrap_or(""),
+        );
+        out.push(
+            Finding::new(
+                &o.identity,
+                severity(o),
+                format!(
+                    "{}: {a} {} < {b} {}",
+                    row_label(format, &o.table, &o.row),
+                    fmt_num(o.lhs),
+                    fmt_num(o.rhs)
+                ),
+            )
+            .at(&o.table, &o.row, &o.column)
+            .values(format!(">= {}", fmt_num(o.rhs)), fmt_num(o.lhs)),
+        );
+    }
+    for o in group_outcomes(format, &v).iter().filter(|o| !o.holds()) {
+        out.push(
+            Finding::new(
+                &o.identity,
+                Severity::Warning,
+                format!(
+                    "{} {}: printed subtotal {} ≠ sum of sub-rows {}",
+                    row_label(format, &o.table, &o.row),
+                    column_label(format, &o.table, &o.column),
+                    fmt_num(o.lhs),
+                    fmt_num(o.rhs)
+                ),
+            )
+            .at(&o.table, &o.row, &o.column)
+            .values(fmt_num(o.rhs), fmt_num(o.lhs)),
+        );
     }
     out
 }
 
-/// Soft per-row comparisons written as `a >= b` in a block of table 2.
-fn soft_row_checks(format: &Format, v: &Values) -> Vec<Finding> {
-    let mut out = Vec::new();
-    for id in format
-        .identities
-        .iter()
-        .filter(|i| i.apply == "per_row" && !i.block.is_empty())
-    {
-        let Some((a, b)) = id.expr.split_once(">=") else {
-            continue;
-        };
-        let (a, b) = (a.trim(), b.trim());
-        let Some(block) = format
-            .tables
-            .active_disclosure
-            .blocks
-            .iter()
-            .find(|bl| bl.id == id.block)
-        else {
-            continue;
-        };
-        for row in &block.rows {
-            if let (Some(x), Some(y)) =
-                (get(v, &id.table, &row.id, a), get(v, &id.table, &row.id, b))
-            {
-                if x < y {
-                    out.push(
-                        Finding::new(
-                            &id.id,
-                            Severity::Warning,
-                            format!("{}: {a} {} < {b} {}", row.label, fmt_num(x), fmt_num(y)),
-                        )
-                        .at(&id.table, &row.id, a)
-                        .values(format!(">= {}", fmt_num(y)), fmt_num(x)),
-                    );
-                }
-            }
-        }
-    }
-    out
+/// The template label of a row (its id when the template has none).
+fn row_label<'a>(format: &'a Format, table: &str, row: &'a str) -> &'a str {
+    format
+        .rows(table)
+        .find(|r| r.id == row)
+        .map_or(row, |r| r.label.as_str())
+}
+
+/// The template label of a column (its id when the template has none).
+fn column_label<'a>(format: &'a Format, table: &str, column: &'a str) -> &'a str {
+    format
+        .columns(table)
+        .find(|c| c.id == column)
+        .map_or(column, |c| c.label.as_str())
 }
 
 /// The value of `a.b.c+d.e.f` (every operand present), or None.

@@ -16,7 +16,8 @@
 //! shards). Both paths therefore end with byte-identical files.
 
 use crate::csvfile::{close_csv, create_csv, open_csv, CsvReader, CsvWriter};
-use crate::grammar::{Format, Grammars, Identity};
+use crate::grammar::identity::{fmt_num, Term as ExprTerm};
+use crate::grammar::{Apply, Expr, Format, Grammars, Identity, Status};
 use crate::model::{Finding, Severity};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io;
@@ -87,7 +88,7 @@ impl CrossYear {
             let rules: Vec<Rule> = f
                 .identities
                 .iter()
-                .filter(|i| i.apply == "cross_year")
+                .filter(|i| i.apply == Apply::CrossYear)
                 .filter_map(|i| cy.rule(f, i))
                 .collect();
             for r in &rules {
@@ -109,20 +110,20 @@ impl CrossYear {
         *self.keys.entry(key).or_insert(n)
     }
 
-    /// Instantiates one identity. Its `expr` names the operands, each tagged
-    /// `[year N]` or `[year N-1]`. With a `block`, the names are table-2 columns and
-    /// the identity holds for every row of the block; otherwise they are rows and it
-    /// holds for every column of the table. Identities this cannot read are skipped.
+    /// Instantiates one identity (its `expr` parsed and checked at load). With a
+    /// `block`, the names are table-2 columns and the identity holds for every row
+    /// of the block; otherwise they are rows and it holds for every column.
     fn rule(&mut self, format: &Format, id: &Identity) -> Option<Rule> {
-        let (lhs, rhs) = id.expr.split_once("==")?;
-        let (lhs, rhs) = (parse_side(lhs)?, parse_side(rhs)?);
+        let Expr::Compare { lhs, rhs, .. } = &id.parsed else {
+            return None;
+        };
         let mut instances = Vec::new();
-        let terms = |cy: &mut Self, side: &[(f64, String, bool)], at: &dyn Fn(&str) -> String| {
+        let terms = |cy: &mut Self, side: &[ExprTerm], at: &dyn Fn(&str) -> String| {
             side.iter()
-                .map(|(sign, name, previous)| Term {
-                    sign: *sign,
-                    key: cy.key(at(name)),
-                    previous: *previous,
+                .map(|t| Term {
+                    sign: t.sign,
+                    key: cy.key(at(&t.name)),
+                    previous: t.previous,
                 })
                 .collect()
         };
@@ -137,9 +138,9 @@ impl CrossYear {
                 let at = |col: &str| format!("{}.{}.{}", id.table, row.id, col);
                 instances.push(Instance {
                     row: row.id.clone(),
-                    column: lhs.first().map(|t| t.1.clone()).unwrap_or_default(),
-                    lhs: terms(self, &lhs, &at),
-                    rhs: terms(self, &rhs, &at),
+                    column: lhs.first().map(|t| t.name.clone()).unwrap_or_default(),
+                    lhs: terms(self, lhs, &at),
+                    rhs: terms(self, rhs, &at),
                 });
             }
         } else {
@@ -150,14 +151,14 @@ impl CrossYear {
             for col in columns {
                 let at = |row: &str| format!("{}.{}.{}", id.table, row, col);
                 instances.push(Instance {
-                    row: lhs.first().map(|t| t.1.clone()).unwrap_or_default(),
+                    row: lhs.first().map(|t| t.name.clone()).unwrap_or_default(),
                     column: col.clone(),
-                    lhs: terms(self, &lhs, &at),
-                    rhs: terms(self, &rhs, &at),
+                    lhs: terms(self, lhs, &at),
+                    rhs: terms(self, rhs, &at),
                 });
             }
         }
-        let severity = if id.status == "soft" {
+        let severity = if id.status == Status::Soft {
             Severity::Warning
         } else {
             Severity::Error
@@ -303,53 +304,6 @@ impl CrossYear {
     }
 }
 
-/// Parses `a[year N] + b[year N-1] - c[year N]` into signed, year-tagged names.
-fn parse_side(s: &str) -> Option<Vec<(f64, String, bool)>> {
-    let mut out = Vec::new();
-    let mut sign = 1.0;
-    let mut rest = s.trim();
-    while !rest.is_empty() {
-        if let Some(r) = rest.strip_prefix('+') {
-            sign = 1.0;
-            rest = r.trim_start();
-            continue;
-        }
-        if let Some(r) = rest.strip_prefix('-') {
-            sign = -1.0;
-            rest = r.trim_start();
-            continue;
-        }
-        let open = rest.find('[')?;
-        let close = rest.find(']')?;
-        let name = rest[..open].trim();
-        let tag: String = rest[open + 1..close]
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect();
-        let previous = match tag.as_str() {
-            "yearN" => false,
-            "yearN-1" => true,
-            _ => return None,
-        };
-        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            return None;
-        }
-        out.push((sign, name.to_string(), previous));
-        sign = 1.0;
-        rest = rest[close + 1..].trim_start();
-    }
-    (!out.is_empty()).then_some(out)
-}
-
-fn fmt_num(x: f64) -> String {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        format!("{}", x as i64)
-    } else {
-        let s = format!("{x:.6}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    }
-}
-
 /// Streams `path` into a sibling temporary file, inserting each report's new
 /// findings after its existing rows (rows are grouped by report id in sorted order)
 /// and optionally dropping stale rows; then renames it over `path`. Returns the
@@ -472,15 +426,6 @@ fn sibling(path: &Path) -> std::path::PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn parses_expressions() {
-        let s = parse_side("in_force[year N-1] + issued[year N] - repealed[year N]").unwrap();
-        assert_eq!(s.len(), 3);
-        assert_eq!(s[0], (1.0, "in_force".to_string(), true));
-        assert_eq!(s[2], (-1.0, "repealed".to_string(), false));
-        assert!(parse_side("x[year M]").is_none());
-    }
 
     #[test]
     fn grammar_rules_are_read() {

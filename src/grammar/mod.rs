@@ -5,7 +5,10 @@
 //! data change. `common.toml` holds what every year shares (table anchors, blank
 //! tokens, prose figures, page furniture).
 
+pub mod identity;
 pub mod labels;
+
+pub use identity::{Apply, Expr, Status};
 
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -21,10 +24,24 @@ pub enum GrammarError {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Format {
     pub id: String,
     #[serde(default)]
     pub name: String,
+    /// The circular that issued the template (documentation only).
+    #[serde(default)]
+    pub issued_by: String,
+    /// When it was issued (documentation only).
+    #[serde(default)]
+    pub issued_date: String,
+    /// Report years the template was meant for (documentation only: detection is
+    /// by `detect_markers`, since offices keep using an old template).
+    #[serde(default)]
+    pub report_years: Vec<i32>,
+    /// First report year of the template (documentation only, as `report_years`).
+    #[serde(default)]
+    pub report_years_from: Option<i32>,
     #[serde(default)]
     pub detect_markers: Vec<String>,
     #[serde(default)]
@@ -35,15 +52,20 @@ pub struct Format {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Section {
     pub id: String,
     pub number: u32,
     pub label: String,
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// A remark for readers of the grammar.
+    #[serde(default)]
+    pub note: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Tables {
     pub active_disclosure: BlockTable,
     pub applications: GridTable,
@@ -52,19 +74,32 @@ pub struct Tables {
 
 /// Table 2: captioned blocks, each with its own columns.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct BlockTable {
+    /// The outline section the table sits in (documentation only: tables are found
+    /// by their captions, never by section numbers).
+    #[serde(default)]
+    pub section: String,
     pub blocks: Vec<Block>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Block {
     pub id: String,
     pub caption: String,
     pub columns: Vec<Column>,
     pub rows: Vec<Row>,
+    /// How many grid cells one value spans in the official layout (documentation only).
+    #[serde(default)]
+    pub value_cell_colspan: Option<u32>,
+    /// Other words some reports use for a row of this block (documentation only).
+    #[serde(default)]
+    pub extra_row_aliases: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Column {
     pub id: String,
     pub label: String,
@@ -76,9 +111,16 @@ pub struct Column {
     pub aliases: Vec<String>,
     #[serde(default)]
     pub group: String,
+    /// The column group (header above the column), when it has one.
+    #[serde(default)]
+    pub parent: String,
+    /// A remark for readers of the grammar.
+    #[serde(default)]
+    pub note: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Row {
     pub id: String,
     pub label: String,
@@ -107,7 +149,19 @@ impl Row {
 
 /// Table 3: rows × applicant columns.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct GridTable {
+    /// See [`BlockTable::section`].
+    #[serde(default)]
+    pub section: String,
+    /// The printed note in the table's top-left cell (documentation only).
+    #[serde(default)]
+    pub corner_note: String,
+    /// The header above the applicant columns (documentation only).
+    #[serde(default)]
+    pub column_group_label: String,
+    #[serde(default)]
+    pub column_groups: Vec<ColumnGroup>,
     pub columns: Vec<Column>,
     pub rows: Vec<Row>,
     /// Columns some reports add (法人或其他组织小计); not in the template.
@@ -117,36 +171,59 @@ pub struct GridTable {
 
 /// Table 4: one data row of grouped columns.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RowTable {
+    /// See [`BlockTable::section`].
+    #[serde(default)]
+    pub section: String,
+    /// Data rows of the table (documentation only: table 4 has one).
+    #[serde(default)]
+    pub data_rows: Option<u32>,
     pub columns: Vec<Column>,
     #[serde(default)]
     pub column_groups: Vec<ColumnGroup>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ColumnGroup {
     pub id: String,
     pub label: String,
+    /// An enclosing group (documentation only: none is nested today).
+    #[serde(default)]
+    pub parent: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Identity {
     pub id: String,
     pub table: String,
-    pub apply: String,
+    pub apply: Apply,
+    /// The operands of the left side, as in `../shared/spec` (optional; when given
+    /// they must agree with `expr`, which is what is evaluated).
     #[serde(default)]
     pub lhs: Vec<String>,
+    /// The operands of the right side (see `lhs`).
     #[serde(default)]
     pub rhs: Vec<String>,
-    #[serde(default)]
+    /// The identity itself; see [`identity`] for the language.
     pub expr: String,
-    pub status: String,
+    pub status: Status,
+    /// For table 2: the block whose rows the identity holds in.
     #[serde(default)]
     pub block: String,
+    /// `"all"`: the identity holds in every column (the only choice; documentation).
+    #[serde(default)]
+    pub columns: Option<String>,
+    /// `expr` parsed and checked against the template at load.
+    #[serde(skip)]
+    pub parsed: Expr,
 }
 
 /// `common.toml`.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Common {
     pub min_marker_hits: usize,
     pub cells: CellTokens,
@@ -157,12 +234,14 @@ pub struct Common {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CellTokens {
     pub empty_tokens: Vec<String>,
     pub units: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TableAnchor {
     pub start: Vec<String>,
     #[serde(default)]
@@ -176,6 +255,7 @@ fn default_window() -> usize {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ProseRule {
     pub id: String,
     /// Readings of the figure: `table.row.column` keys, or sums of them joined by `+`.
@@ -184,6 +264,7 @@ pub struct ProseRule {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Furniture {
     pub page_number: Vec<String>,
 }
@@ -230,10 +311,11 @@ impl Grammars {
                 .to_string_lossy()
                 .to_string();
             let text = std::fs::read_to_string(&p).map_err(io)?;
+            let shown = p.display().to_string();
             if name == "common.toml" {
-                common = Some((name, text));
+                common = Some((shown, text));
             } else {
-                files.push((name, text));
+                files.push((shown, text));
             }
         }
         let common = common.ok_or_else(|| GrammarError::Invalid {
@@ -253,11 +335,25 @@ impl Grammars {
         };
         let mut formats = Vec::new();
         for (name, text) in &files {
-            let f: Format = toml::from_str(text).map_err(|e| invalid(name, e))?;
+            let mut f: Format = toml::from_str(text).map_err(|e| invalid(name, e))?;
+            validate_format(&mut f).map_err(|(key, anchor, msg)| GrammarError::Invalid {
+                file: name.clone(),
+                msg: format!("line {}, {key}: {msg}", line_of(text, &anchor)),
+            })?;
+            if formats.iter().any(|g: &Format| g.id == f.id) {
+                return Err(GrammarError::Invalid {
+                    file: name.clone(),
+                    msg: format!("template id `{}` is defined twice", f.id),
+                });
+            }
             formats.push(f);
         }
         formats.sort_by(|a, b| a.id.cmp(&b.id));
         let c: Common = toml::from_str(&common.1).map_err(|e| invalid(&common.0, e))?;
+        validate_common(&c).map_err(|(key, anchor, msg)| GrammarError::Invalid {
+            file: common.0.clone(),
+            msg: format!("line {}, {key}: {msg}", line_of(&common.1, &anchor)),
+        })?;
         Ok(Grammars { formats, common: c })
     }
 
@@ -281,7 +377,154 @@ impl Grammars {
     }
 }
 
+/// A validation failure: the key path, a text to find its line by, and the message.
+type Problem = (String, String, String);
+
+/// The 1-based line of the first occurrence of `anchor` in `text` (0 if absent).
+fn line_of(text: &str, anchor: &str) -> usize {
+    text.find(anchor)
+        .map_or(0, |at| text[..at].matches('\n').count() + 1)
+}
+
+/// The cell value kinds a column may declare (`map` uses them to choose among
+/// glued-digit readings of table 2).
+const VALUE_KINDS: &[&str] = &["", "int", "signed_int", "money"];
+/// The row kinds: rows that carry numbers and group headings.
+const ROW_KINDS: &[&str] = &["data", "group"];
+
+/// Checks what serde cannot: enumerated strings, and each identity's `expr`
+/// (compiled into [`Identity::parsed`]).
+fn validate_format(f: &mut Format) -> Result<(), Problem> {
+    let columns = f
+        .tables
+        .active_disclosure
+        .blocks
+        .iter()
+        .flat_map(|b| &b.columns)
+        .chain(&f.tables.applications.columns)
+        .chain(&f.tables.applications.optional_columns)
+        .chain(&f.tables.review_litigation.columns);
+    for c in columns {
+        if !VALUE_KINDS.contains(&c.value.as_str()) {
+            return Err((
+                format!("column `{}` value", c.id),
+                format!("\"{}\"", c.value),
+                format!("`{}` is not one of {VALUE_KINDS:?}", c.value),
+            ));
+        }
+    }
+    let rows = f
+        .tables
+        .active_disclosure
+        .blocks
+        .iter()
+        .flat_map(|b| &b.rows)
+        .chain(&f.tables.applications.rows);
+    for r in rows {
+        if !ROW_KINDS.contains(&r.kind.as_str()) {
+            return Err((
+                format!("row `{}` kind", r.id),
+                format!("\"{}\"", r.id),
+                format!("`{}` is not one of {ROW_KINDS:?}", r.kind),
+            ));
+        }
+    }
+    let mut parsed = Vec::new();
+    for id in &f.identities {
+        let problem = |msg: String| {
+            (
+                format!("identity `{}` expr", id.id),
+                format!("\"{}\"", id.expr),
+                msg,
+            )
+        };
+        if id.columns.as_deref().is_some_and(|c| c != "all") {
+            return Err(problem("`columns` can only be \"all\"".into()));
+        }
+        parsed.push(identity::compile(f, id).map_err(problem)?);
+    }
+    for (id, p) in f.identities.iter_mut().zip(parsed) {
+        id.parsed = p;
+    }
+    Ok(())
+}
+
+/// Compiles every regex of `common.toml` once, so an invalid pattern is an error
+/// at load rather than a rule silently skipped.
+fn validate_common(c: &Common) -> Result<(), Problem> {
+    let patterns = c
+        .prose
+        .iter()
+        .flat_map(|p| {
+            p.patterns
+                .iter()
+                .map(move |x| (format!("prose `{}` patterns", p.id), x))
+        })
+        .chain(
+            c.furniture
+                .page_number
+                .iter()
+                .map(|x| ("furniture page_number".to_string(), x)),
+        );
+    for (key, pat) in patterns {
+        if let Err(e) = regex::Regex::new(pat) {
+            let first = pat.lines().next().unwrap_or("").to_string();
+            return Err((key, first, e.to_string()));
+        }
+    }
+    Ok(())
+}
+
 impl Format {
+    /// Every row of a table (table 2: of all its blocks), template order.
+    pub fn rows(&self, table: &str) -> Box<dyn Iterator<Item = &Row> + '_> {
+        match table {
+            "active_disclosure" => Box::new(
+                self.tables
+                    .active_disclosure
+                    .blocks
+                    .iter()
+                    .flat_map(|b| &b.rows),
+            ),
+            "applications" => Box::new(self.tables.applications.rows.iter()),
+            _ => Box::new(std::iter::empty()),
+        }
+    }
+
+    /// Every column of a table (table 2: of all its blocks; table 3 with its
+    /// optional columns), template order.
+    pub fn columns(&self, table: &str) -> Box<dyn Iterator<Item = &Column> + '_> {
+        match table {
+            "active_disclosure" => Box::new(
+                self.tables
+                    .active_disclosure
+                    .blocks
+                    .iter()
+                    .flat_map(|b| &b.columns),
+            ),
+            "applications" => Box::new(
+                self.tables
+                    .applications
+                    .columns
+                    .iter()
+                    .chain(&self.tables.applications.optional_columns),
+            ),
+            "review_litigation" => Box::new(self.tables.review_litigation.columns.iter()),
+            _ => Box::new(std::iter::empty()),
+        }
+    }
+
+    /// Ids of the rows of table 2's block `block`, in template order.
+    pub fn block_row_ids(&self, block: &str) -> Vec<String> {
+        self.tables
+            .active_disclosure
+            .blocks
+            .iter()
+            .filter(|b| b.id == block)
+            .flat_map(|b| b.rows.iter().filter(|r| r.is_data()).map(|r| r.id.clone()))
+            .collect()
+    }
+
     /// Column ids of a grid table (`applications`, `review_litigation`).
     pub fn column_ids(&self, table: &str) -> Vec<String> {
         let cols = match table {
@@ -417,6 +660,145 @@ mod tests {
         let wide = g.wide_keys();
         assert!(wide.contains(&"active_disclosure.regulations.issued".to_string()));
         assert!(wide.contains(&"active_disclosure.regulations.new_made".to_string()));
+    }
+
+    /// Loads the embedded grammars with `edit` applied to `file`'s text; the error.
+    fn broken(file: &str, edit: impl Fn(&str) -> String) -> String {
+        let mut files: Vec<(String, String)> = EMBEDDED
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        let mut common = ("common.toml".to_string(), EMBEDDED_COMMON.to_string());
+        if file == "common.toml" {
+            common.1 = edit(&common.1);
+        } else {
+            let f = files.iter_mut().find(|(n, _)| n == file).unwrap();
+            f.1 = edit(&f.1);
+        }
+        match Grammars::from_sources(files, common) {
+            Ok(_) => panic!("{file}: the broken grammar was accepted"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    fn line_with(file: &str, needle: &str) -> usize {
+        let text = if file == "common.toml" {
+            EMBEDDED_COMMON
+        } else {
+            EMBEDDED.iter().find(|(n, _)| *n == file).unwrap().1
+        };
+        line_of(text, needle)
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_with_its_line() {
+        let e = broken("f2019.toml", |t| {
+            t.replacen(
+                "status = \"implied\"",
+                "status = \"implied\"\nstatuss = 1",
+                1,
+            )
+        });
+        assert!(e.contains("f2019.toml") && e.contains("statuss"), "{e}");
+        let line = line_with("f2019.toml", "status = \"implied\"") + 1;
+        assert!(e.contains(&format!("line {line}")), "{e}");
+    }
+
+    #[test]
+    fn misspelt_apply_is_an_error() {
+        let e = broken("f2021.toml", |t| {
+            t.replacen("\"per_row\"", "\"per-row\"", 1)
+        });
+        assert!(e.contains("f2021.toml") && e.contains("per-row"), "{e}");
+        assert!(e.contains("apply") || e.contains("variant"), "{e}");
+        let line = line_with("f2021.toml", "apply = \"per_row\"");
+        assert!(e.contains(&format!("line {line}")), "{e}");
+    }
+
+    #[test]
+    fn bad_kind_and_value_are_errors() {
+        let e = broken("f2019.toml", |t| {
+            t.replacen("kind = \"group\"", "kind = \"grup\"", 1)
+        });
+        assert!(e.contains("grup") && e.contains("kind"), "{e}");
+        let e = broken("f2019.toml", |t| {
+            t.replacen("value = \"money\"", "value = \"mony\"", 1)
+        });
+        assert!(e.contains("mony"), "{e}");
+    }
+
+    #[test]
+    fn invalid_regex_is_an_error() {
+        let e = broken("common.toml", |t| {
+            t.replacen("上年结转(?:", "上年结转(?", 1)
+        });
+        assert!(
+            e.contains("common.toml") && e.contains("carried_over_total"),
+            "{e}"
+        );
+        let line = line_with("common.toml", "上年结转(?:");
+        assert!(e.contains(&format!("line {line}")), "{e}");
+    }
+
+    #[test]
+    fn unknown_id_in_expr_is_an_error() {
+        let e = broken("f2019.toml", |t| {
+            t.replacen(
+                "review_total == review_maintained",
+                "review_total == review_maintaned",
+                1,
+            )
+        });
+        assert!(
+            e.contains("f2019.toml")
+                && e.contains("t4_review_total")
+                && e.contains("review_maintaned"),
+            "{e}"
+        );
+        let line = line_with("f2019.toml", "expr = \"review_total ==");
+        assert!(e.contains(&format!("line {line}")), "{e}");
+    }
+
+    #[test]
+    fn unparsable_expr_is_an_error() {
+        for typo in [
+            "total == natural_person +",
+            "total = natural_person",
+            "total == natural_person other_org",
+        ] {
+            let e = broken("f2021.toml", |t| {
+                t.replacen(
+                    "total == natural_person + commercial_enterprise + research_institution + social_welfare_org + legal_service_org + other_org",
+                    typo,
+                    1,
+                )
+            });
+            assert!(e.contains("t3_col_total") && e.contains("expr"), "{e}");
+        }
+    }
+
+    #[test]
+    fn lhs_disagreeing_with_expr_is_an_error() {
+        let e = broken("f2019.toml", |t| {
+            t.replacen("lhs = [\"review_total\"]", "lhs = [\"direct_total\"]", 1)
+        });
+        assert!(
+            e.contains("t4_review_total") && e.contains("disagrees"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn expressions_compile_to_the_operand_lists() {
+        let g = Grammars::embedded().unwrap();
+        for f in &g.formats {
+            for id in &f.identities {
+                if !id.lhs.is_empty() {
+                    assert_eq!(id.parsed.lhs_names(), id.lhs, "{}", id.id);
+                    assert_eq!(id.parsed.rhs_names(), id.rhs, "{}", id.id);
+                }
+            }
+        }
     }
 
     #[test]

@@ -6,8 +6,8 @@
 //! split is logged as a repair. Otherwise nothing is placed and a finding lists the
 //! candidates. Surplus numbers are reported as `unplaced_value`, never dropped.
 
-use crate::check::{evaluate, values_of};
-use crate::grammar::{Common, Format};
+use crate::grammar::identity::{evaluate, values_of, Relation};
+use crate::grammar::{Apply, Common, Expr, Format, Status};
 use crate::model::{Cell, Finding, Line, Repair, Severity};
 use crate::parse::tables::{ParsedRow, ParsedTable};
 use crate::parse::tokens::{parse_number, Kind, Token};
@@ -554,7 +554,7 @@ fn resolve_jointly(
             let outcomes = evaluate(format, &vals);
             if outcomes
                 .iter()
-                .filter(|o| o.table == parsed.table)
+                .filter(|o| o.table == parsed.table && o.relation == Relation::Eq)
                 .all(|o| o.holds())
             {
                 winners.push(idx.clone());
@@ -642,15 +642,22 @@ fn row_identities(
         .iter()
         .filter(|i| {
             i.table == table
-                && (i.apply == "per_row" || i.apply == "single")
-                && i.status != "optional"
-                && i.lhs.len() == 1
+                && matches!(i.apply, Apply::PerRow | Apply::Single)
+                && i.block.is_empty()
+                && i.status != Status::Optional
         })
-        .filter_map(|i| {
-            Some((
-                pos(&i.lhs[0])?,
-                i.rhs.iter().map(pos).collect::<Option<Vec<_>>>()?,
-            ))
+        .filter_map(|i| match &i.parsed {
+            Expr::Compare {
+                lhs,
+                relation: Relation::Eq,
+                rhs,
+            } if lhs.len() == 1 && rhs.iter().all(|t| t.sign > 0.0) => Some((
+                pos(&lhs[0].name)?,
+                rhs.iter()
+                    .map(|t| pos(&t.name))
+                    .collect::<Option<Vec<_>>>()?,
+            )),
+            _ => None,
         })
         .collect()
 }
@@ -698,9 +705,10 @@ pub fn map_applications(
             let parts: Vec<usize> = format
                 .identities
                 .iter()
-                .find(|i| i.lhs.first() == Some(&sub.id))
+                .find(|i| i.parsed.lhs_names().first() == Some(&sub.id.as_str()))
                 .map(|i| {
-                    i.rhs
+                    i.parsed
+                        .rhs_names()
                         .iter()
                         .filter_map(|r| cols.iter().position(|(c, _)| c == r))
                         .collect()
