@@ -4,7 +4,7 @@
 
 use super::data::Row;
 use super::escape::{esc, slug};
-use crate::grammar::{Column, Format, Identity};
+use crate::grammar::{Apply, Column, Format, Identity};
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
@@ -40,18 +40,19 @@ fn key(t: &str, r: &str, c: &str) -> Key {
 /// The cells an identity finding is about: the terms of both sides at the
 /// finding's row or column, as the grammar states them.
 pub fn identity_terms(id: &Identity, row: &str, column: &str) -> (Vec<Key>, Vec<Key>) {
-    let side = |terms: &[String]| -> Vec<Key> {
+    let side = |terms: Vec<&str>| -> Vec<Key> {
         terms
-            .iter()
-            .map(|t| match id.apply.as_str() {
-                "per_column" => key(&id.table, t, column),
-                "per_row" => key(&id.table, row, t),
+            .into_iter()
+            .map(|t| match id.apply {
+                Apply::PerColumn => key(&id.table, t, column),
+                Apply::CrossYear if id.block.is_empty() => key(&id.table, t, column),
+                Apply::PerRow | Apply::CrossYear => key(&id.table, row, t),
                 // `single`: the one-row table 4.
-                _ => key(&id.table, if row.is_empty() { "cases" } else { row }, t),
+                Apply::Single => key(&id.table, if row.is_empty() { "cases" } else { row }, t),
             })
             .collect()
     };
-    (side(&id.lhs), side(&id.rhs))
+    (side(id.parsed.lhs_names()), side(id.parsed.rhs_names()))
 }
 
 impl<'a> CellIndex<'a> {
@@ -74,7 +75,7 @@ impl<'a> CellIndex<'a> {
             let identity = format.and_then(|fm| {
                 fm.identities
                     .iter()
-                    .find(|id| id.id == f.get("check") && !id.lhs.is_empty())
+                    .find(|id| id.id == f.get("check") && !id.parsed.lhs_names().is_empty())
             });
             if let Some(id) = identity {
                 let (l, rr) = identity_terms(id, r, c);
