@@ -1,0 +1,125 @@
+//! A new template year needs only a new grammar file: `tests/data/synthetic/`
+//! holds a made-up template (`s2031.toml`) whose tables have shapes neither
+//! official template has — two table-2 blocks of two columns, a 3 × 5 table 3 with
+//! one group, a table 4 of two groups of three — and a report printed in it. The
+//! binary reads it end to end with `--grammars` and nothing else.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn data() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/synthetic")
+}
+
+fn extract(out: &Path, grammars: Option<&Path>) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_nianbao"));
+    cmd.arg("extract")
+        .arg(data().join("report.txt"))
+        .arg("--out")
+        .arg(out)
+        .arg("--quiet");
+    if let Some(g) = grammars {
+        cmd.arg("--grammars").arg(g);
+    }
+    let status = cmd.status().unwrap();
+    assert_eq!(status.code(), Some(0));
+}
+
+fn rows(path: &Path) -> Vec<Vec<String>> {
+    let mut rd = csv::Reader::from_path(path).unwrap();
+    rd.records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+#[test]
+fn synthetic_template_is_read_from_its_grammar_file_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    extract(tmp.path(), Some(&data().join("grammars")));
+
+    let reports = rows(&tmp.path().join("reports.csv"));
+    assert_eq!(reports.len(), 1);
+    let r = &reports[0];
+    // report,source,format,agency,year,published,pages,status,…
+    assert_eq!(r[2], "s2031");
+    assert_eq!(r[3], "某某市试验局");
+    assert_eq!(r[4], "2031");
+    assert_eq!(r[5], "2032-01-20");
+
+    // Every printed number in its cell: (table, row, column, value).
+    let cells: Vec<(String, String, String, String)> = rows(&tmp.path().join("cells.csv"))
+        .into_iter()
+        .map(|c| (c[1].clone(), c[2].clone(), c[3].clone(), c[4].clone()))
+        .collect();
+    let want = [
+        ("active_disclosure", "regulations", "made", "1"),
+        ("active_disclosure", "regulations", "in_force", "4"),
+        ("active_disclosure", "normative_docs", "made", "3"),
+        ("active_disclosure", "normative_docs", "in_force", "2"),
+        ("active_disclosure", "admin_fees", "items", "2"),
+        ("active_disclosure", "admin_fees", "amount", "12.5"),
+        ("applications", "received", "person", "5"),
+        ("applications", "received", "org", "2"),
+        ("applications", "received", "total", "7"),
+        ("applications", "carried_over", "person", "1"),
+        ("applications", "carried_over", "org", "0"),
+        ("applications", "carried_over", "total", "1"),
+        ("applications", "granted", "person", "4"),
+        ("applications", "granted", "org", "1"),
+        ("applications", "granted", "total", "5"),
+        ("applications", "refused", "person", "1"),
+        ("applications", "refused", "org", "1"),
+        ("applications", "refused", "total", "2"),
+        ("applications", "carried_forward", "person", "1"),
+        ("applications", "carried_forward", "org", "0"),
+        ("applications", "carried_forward", "total", "1"),
+        ("review_litigation", "cases", "review_upheld", "1"),
+        ("review_litigation", "cases", "review_corrected", "0"),
+        ("review_litigation", "cases", "review_total", "1"),
+        ("review_litigation", "cases", "suit_upheld", "0"),
+        ("review_litigation", "cases", "suit_corrected", "2"),
+        ("review_litigation", "cases", "suit_total", "3"),
+    ];
+    let want: Vec<(String, String, String, String)> = want
+        .iter()
+        .map(|(t, r, c, v)| (t.to_string(), r.to_string(), c.to_string(), v.to_string()))
+        .collect();
+    assert_eq!(cells, want);
+
+    // The template's own identities ran: the report's table 4 does not add up
+    // (0 + 2 ≠ 3) and its soft table-2 rule fails (2 in force < 3 made); the
+    // balanced table 3 passes, and no table or row is reported missing.
+    let findings: Vec<(String, String, String)> = rows(&tmp.path().join("findings.csv"))
+        .into_iter()
+        .map(|f| (f[1].clone(), f[4].clone(), f[5].clone()))
+        .collect();
+    assert_eq!(
+        findings,
+        [
+            ("s_suit_total".into(), "cases".into(), "suit_total".into()),
+            (
+                "s_in_force_ge_made".into(),
+                "normative_docs".into(),
+                "in_force".into()
+            ),
+        ]
+    );
+
+    // wide.csv has the synthetic template's keys as columns.
+    let wide = std::fs::read_to_string(tmp.path().join("wide.csv")).unwrap();
+    let header = wide.lines().next().unwrap();
+    assert!(
+        header.contains("review_litigation.cases.suit_total"),
+        "{header}"
+    );
+    assert!(!header.contains("new_received"), "{header}");
+}
+
+#[test]
+fn built_in_grammars_do_not_know_the_synthetic_template() {
+    let tmp = tempfile::tempdir().unwrap();
+    extract(tmp.path(), None);
+    let reports = rows(&tmp.path().join("reports.csv"));
+    assert_eq!(reports[0][2], "unknown");
+    assert_eq!(rows(&tmp.path().join("cells.csv")).len(), 0);
+}
