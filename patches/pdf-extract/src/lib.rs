@@ -20,6 +20,7 @@ use std::fs::File;
 use std::slice::Iter;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+use std::borrow::Cow;
 use std::rc::Rc;
 use std::marker::PhantomData;
 use std::result::Result;
@@ -389,15 +390,6 @@ impl<'a> PdfSimpleFont<'a> {
                         let s = get_contents(s);
                         //dlog!("font contents {:?}", pdf_to_utf8(&s));
                         type1_encoding = Some(type1_encoding_parser::get_encoding_map(&s).expect("encoding"));
-                    }
-                    _ => { dlog!("font file {:?}", file) }
-                }
-            } else if subtype == "TrueType" {
-                let file = maybe_get_obj(doc, descriptor, b"FontFile2");
-                match file {
-                    Some(&Object::Stream(ref s)) => {
-                        let _s = get_contents(s);
-                        //File::create(format!("/tmp/{}", base_name)).unwrap().write_all(&s);
                     }
                     _ => { dlog!("font file {:?}", file) }
                 }
@@ -782,7 +774,7 @@ impl<'a> Iterator for PdfFontIter<'a> {
 trait PdfFont : Debug {
     fn get_width(&self, id: CharCode) -> f64;
     fn next_char(&self, iter: &mut Iter<u8>) -> Option<(CharCode, u8)>;
-    fn decode_char(&self, char: CharCode) -> String;
+    fn decode_char(&self, char: CharCode) -> Cow<'_, str>;
 
         /*fn char_codes<'a>(&'a self, chars: &'a [u8]) -> PdfFontIter {
             let p = self;
@@ -796,8 +788,7 @@ impl<'a> dyn PdfFont + 'a {
         PdfFontIter{i: chars.iter(), font: self}
     }
     fn decode(&self, chars: &[u8]) -> String {
-        let strings = self.char_codes(chars).map(|x| self.decode_char(x.0)).collect::<Vec<_>>();
-        strings.join("")
+        self.char_codes(chars).map(|x| self.decode_char(x.0)).collect::<String>()
     }
 
 }
@@ -823,7 +814,7 @@ impl<'a> PdfFont for PdfSimpleFont<'a> {
     fn next_char(&self, iter: &mut Iter<u8>) -> Option<(CharCode, u8)> {
         iter.next().map(|x| (*x as CharCode, 1))
     }
-    fn decode_char(&self, char: CharCode) -> String {
+    fn decode_char(&self, char: CharCode) -> Cow<'_, str> {
         let slice = [char as u8];
         if let Some(ref unicode_map) = self.unicode_map {
             let s = unicode_map.get(&char);
@@ -835,16 +826,16 @@ impl<'a> PdfFont for PdfSimpleFont<'a> {
                     let encoding = self.encoding.as_ref().map(|x| &x[..]).expect("missing unicode map and encoding");
                     let s = to_utf8(encoding, &slice);
                     debug!("falling back to encoding {} -> {:?}", char, s);
-                    s
+                    Cow::Owned(s)
                 }
-                Some(s) => { s.clone() }
+                Some(s) => { Cow::Borrowed(s.as_str()) }
             };
             return s
         }
         let encoding = self.encoding.as_ref().map(|x| &x[..]).unwrap_or(&PDFDocEncoding);
         //dlog!("char_code {:?} {:?}", char, self.encoding);
         let s = to_utf8(encoding, &slice);
-        s
+        Cow::Owned(s)
     }
 }
 
@@ -873,7 +864,7 @@ impl<'a> PdfFont for PdfType3Font<'a> {
     fn next_char(&self, iter: &mut Iter<u8>) -> Option<(CharCode, u8)> {
         iter.next().map(|x| (*x as CharCode, 1))
     }
-    fn decode_char(&self, char: CharCode) -> String {
+    fn decode_char(&self, char: CharCode) -> Cow<'_, str> {
         let slice = [char as u8];
         if let Some(ref unicode_map) = self.unicode_map {
             let s = unicode_map.get(&char);
@@ -885,16 +876,16 @@ impl<'a> PdfFont for PdfType3Font<'a> {
                     let encoding = self.encoding.as_ref().map(|x| &x[..]).expect("missing unicode map and encoding");
                     let s = to_utf8(encoding, &slice);
                     debug!("falling back to encoding {} -> {:?}", char, s);
-                    s
+                    Cow::Owned(s)
                 }
-                Some(s) => { s.clone() }
+                Some(s) => { Cow::Borrowed(s.as_str()) }
             };
             return s
         }
         let encoding = self.encoding.as_ref().map(|x| &x[..]).unwrap_or(&PDFDocEncoding);
         //dlog!("char_code {:?} {:?}", char, self.encoding);
         let s = to_utf8(encoding, &slice);
-        s
+        Cow::Owned(s)
     }
 }
 
@@ -1078,13 +1069,13 @@ impl<'a> PdfFont for PdfCIDFont<'a> {
         }
         None
     }
-    fn decode_char(&self, char: CharCode) -> String {
+    fn decode_char(&self, char: CharCode) -> Cow<'_, str> {
         let s = self.to_unicode.as_ref().and_then(|x| x.get(&char));
         if let Some(s) = s {
-            s.clone()
+            Cow::Borrowed(s.as_str())
         } else {
             dlog!("Unknown character {:?} in {:?} {:?}", char, self.font, self.to_unicode);
-            "".to_string()
+            Cow::Borrowed("")
         }
     }
 }
@@ -1251,13 +1242,65 @@ struct TextState<'a>
     tm: Transform,
 }
 
+/// Largest decoded stream (bytes) that is interpreted. A few hundred bytes of
+/// deflate data can inflate to gigabytes; content streams, fonts and CMaps of
+/// real documents stay far below this.
+pub const MAX_DECODED_STREAM_LEN: usize = 64 << 20;
+
 // XXX: We'd ideally implement this without having to copy the uncompressed data
+/// Decoded data of a font, CMap or colour-space stream. Panics if the stream
+/// decodes to more than [`MAX_DECODED_STREAM_LEN`] bytes (as the rest of the
+/// font code does on unusable input).
 fn get_contents(contents: &Stream) -> Vec<u8> {
-    if contents.filters().is_ok() {
-        contents.decompressed_content().unwrap_or_else(|_|contents.content.clone())
-    } else {
-        contents.content.clone()
+    match decode_stream(contents) {
+        Ok(data) => data,
+        Err(e) => panic!("{}", e),
     }
+}
+
+/// Decoded data of a stream, as lopdf's `decompressed_content` with the same
+/// fallbacks (undecodable data is used as it is), except that a plain
+/// `FlateDecode` stream is inflated at most to [`MAX_DECODED_STREAM_LEN`]
+/// bytes: beyond that it is an error, not an allocation of any size.
+/// Streams with other filters or a predictor go through lopdf unchanged.
+pub fn decode_stream(stream: &Stream) -> Result<Vec<u8>, lopdf::Error> {
+    use std::io::Read;
+    let filters = match stream.filters() {
+        Ok(filters) => filters,
+        Err(_) => return Ok(stream.content.clone()),
+    };
+    let has_params = stream.dict.get(b"DecodeParms").and_then(Object::as_dict).is_ok();
+    if filters.len() != 1 || filters[0] != b"FlateDecode" || has_params {
+        return Ok(stream.decompressed_content().unwrap_or_else(|_| stream.content.clone()));
+    }
+    let input = &stream.content[..];
+    let limit = MAX_DECODED_STREAM_LEN as u64 + 1;
+    let mut output = Vec::with_capacity(input.len().saturating_mul(2).min(MAX_DECODED_STREAM_LEN));
+    if !input.is_empty() {
+        let inflated = flate2::read::ZlibDecoder::new(input).take(limit).read_to_end(&mut output);
+        // lopdf retries a failed zlib stream as raw deflate (bad checksums).
+        if inflated.is_err() && output.is_empty() && input.len() > 2 {
+            let _ = flate2::read::DeflateDecoder::new(&input[2..]).take(limit).read_to_end(&mut output);
+        }
+    }
+    if output.len() > MAX_DECODED_STREAM_LEN {
+        return Err(lopdf::Error::InvalidStream(format!(
+            "stream decodes to more than {} bytes", MAX_DECODED_STREAM_LEN)));
+    }
+    Ok(output)
+}
+
+/// The concatenated content streams of a page, as lopdf's `get_page_content`
+/// but with each stream decoded by [`decode_stream`].
+pub fn page_content(doc: &Document, page_id: ObjectId) -> Result<Vec<u8>, OutputError> {
+    let mut content = Vec::new();
+    for id in doc.get_page_contents(page_id) {
+        if let Ok(stream) = doc.get_object(id).and_then(Object::as_stream) {
+            content.extend_from_slice(&decode_stream(stream)?);
+            content.push(b'\n');
+        }
+    }
+    Ok(content)
 }
 
 #[derive(Clone)]
@@ -1568,14 +1611,54 @@ fn make_colorspace<'a>(doc: &'a Document, name: &[u8], resources: &'a Dictionary
     }
 }
 
+/// Forms nested deeper than this are not drawn. Real documents nest a few
+/// levels; the bound keeps a chain of distinct forms from exhausting the stack.
+const MAX_FORM_DEPTH: usize = 32;
+
+/// Levels of `/Parent` followed to find an inherited page attribute (the same
+/// bound lopdf puts on the depth of the page tree); a page tree whose
+/// `/Parent` links form a loop ends there instead of looping forever.
+const MAX_INHERIT_DEPTH: usize = 256;
+
+/// Interprets content streams. One processor serves a whole document: fonts
+/// and colour spaces are built once and found again by the address of their
+/// dictionary (or array) in the document, which identifies an indirect object
+/// and a direct one alike. A resource name (`/F1`) is not a key: it is only
+/// unique within one resource dictionary, and a form's resources may reuse it.
 struct Processor<'a> {
-    font_table: HashMap<Vec<u8>, Rc<dyn PdfFont + 'a>>,
+    font_table: HashMap<*const Dictionary, Rc<dyn PdfFont + 'a>>,
+    colorspace_table: HashMap<*const Object, ColorSpace>,
+    /// The form XObjects being drawn, innermost last: a form that draws
+    /// itself, directly or through others, is drawn once.
+    forms: Vec<*const Stream>,
     _none: PhantomData<&'a ()>,
 }
 
 impl<'a> Processor<'a> {
     fn new() -> Processor<'a> {
-        Processor { font_table: HashMap::new(), _none: PhantomData }
+        Processor {
+            font_table: HashMap::new(),
+            colorspace_table: HashMap::new(),
+            forms: Vec::new(),
+            _none: PhantomData,
+        }
+    }
+
+    /// The colour space `name` of `resources`, built once per document.
+    fn colorspace(&mut self, doc: &'a Document, name: &[u8], resources: &'a Dictionary) -> ColorSpace {
+        let object = match name {
+            b"DeviceGray" | b"DeviceRGB" | b"DeviceCMYK" | b"Pattern" => None,
+            _ => maybe_get::<&Dictionary>(doc, resources, b"ColorSpace")
+                .and_then(|spaces| maybe_get_obj(doc, spaces, name)),
+        };
+        match object {
+            Some(object) => self
+                .colorspace_table
+                .entry(object as *const Object)
+                .or_insert_with(|| make_colorspace(doc, name, resources))
+                .clone(),
+            None => make_colorspace(doc, name, resources),
+        }
     }
 
     fn process_stream(&mut self, doc: &'a Document, content: Vec<u8>, resources: &'a Dictionary, media_box: &MediaBox, output: &mut dyn OutputDev, page_num: u32) -> Result<(), OutputError> {
@@ -1632,11 +1715,11 @@ impl<'a> Processor<'a> {
                 }
                 "CS" => {
                     let name = operation.operands[0].as_name().unwrap();
-                    gs.stroke_colorspace = make_colorspace(doc, name, resources);
+                    gs.stroke_colorspace = self.colorspace(doc, name, resources);
                 }
                 "cs" => {
                     let name = operation.operands[0].as_name().unwrap();
-                    gs.fill_colorspace = make_colorspace(doc, name, resources);
+                    gs.fill_colorspace = self.colorspace(doc, name, resources);
                 }
                 "SC" | "SCN" => {
                     gs.stroke_color = match gs.stroke_colorspace {
@@ -1709,7 +1792,8 @@ impl<'a> Processor<'a> {
                 "Tf" => {
                     let fonts: &Dictionary = get(&doc, resources, b"Font");
                     let name = operation.operands[0].as_name().unwrap();
-                    let font = self.font_table.entry(name.to_owned()).or_insert_with(|| make_font(doc, get::<&Dictionary>(doc, fonts, name))).clone();
+                    let font_dict = get::<&Dictionary>(doc, fonts, name);
+                    let font = self.font_table.entry(font_dict as *const Dictionary).or_insert_with(|| make_font(doc, font_dict)).clone();
                     {
                         /*let file = font.get_descriptor().and_then(|desc| desc.get_file());
                     if let Some(file) = file {
@@ -1863,9 +1947,20 @@ impl<'a> Processor<'a> {
                     let xobject: &Dictionary = get(&doc, resources, b"XObject");
                     let name = operation.operands[0].as_name().unwrap();
                     let xf: &Stream = get(&doc, xobject, name);
+                    // Images have no content stream to interpret; a form
+                    // already being drawn would recurse without end.
+                    let key = xf as *const Stream;
+                    let is_image = xf.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(&b"Image"[..]);
+                    if is_image || self.forms.contains(&key) || self.forms.len() >= MAX_FORM_DEPTH {
+                        dlog!("form not drawn {:?}", name);
+                        continue;
+                    }
                     let resources = maybe_get_obj(&doc, &xf.dict, b"Resources").and_then(|n| n.as_dict().ok()).unwrap_or(resources);
-                    let contents = get_contents(xf);
-                    self.process_stream(&doc, contents, resources, &media_box, output, page_num)?;
+                    let contents = decode_stream(xf)?;
+                    self.forms.push(key);
+                    let drawn = self.process_stream(&doc, contents, resources, &media_box, output, page_num);
+                    self.forms.pop();
+                    drawn?;
                 }
                 _ => { dlog!("unknown operation {:?}", operation); }
 
@@ -2350,15 +2445,17 @@ pub fn extract_text_from_mem_by_pages_encrypted(buffer: &[u8], password: &str) -
 
 
 fn get_inherited<'a, T: FromObj<'a>>(doc: &'a Document, dict: &'a Dictionary, key: &[u8]) -> Option<T> {
-    let o: Option<T> = get(doc, dict, key);
-    if let Some(o) = o {
-        Some(o)
-    } else {
-        let parent = dict.get(b"Parent")
+    let mut dict = dict;
+    for _ in 0..MAX_INHERIT_DEPTH {
+        let o: Option<T> = get(doc, dict, key);
+        if o.is_some() {
+            return o;
+        }
+        dict = dict.get(b"Parent")
             .and_then(|parent| parent.as_reference())
             .and_then(|id| doc.get_dictionary(id)).ok()?;
-        get_inherited(doc, parent, key)
     }
+    None
 }
 
 pub fn output_doc_encrypted(
@@ -2375,37 +2472,63 @@ pub fn output_doc(doc: &Document, output: &mut dyn OutputDev) -> Result<(), Outp
     if doc.is_encrypted() {
         error!("Encrypted documents must be decrypted with a password using {{extract_text|extract_text_from_mem|output_doc}}_encrypted");
     }
-    let empty_resources = Dictionary::new();
-    let pages = doc.get_pages();
-    let mut p = Processor::new();
-    for dict in pages {
-        let page_num = dict.0;
-        let object_id = dict.1;
-        output_doc_inner(page_num, object_id, doc, &mut p, output, &empty_resources)?;
+    let mut extractor = PageExtractor::new(doc);
+    for (page_num, object_id) in doc.get_pages() {
+        extractor.output_page(output, page_num, object_id)?;
     }
     Ok(())
+}
+
+/// Outputs the pages of one document one at a time, sharing what is built
+/// from the document between pages: each font (with its ToUnicode CMap) and
+/// each colour space is read once per document instead of once per page.
+///
+/// `output_doc_page` builds everything anew and walks the page tree on every
+/// call, so extracting the pages of an n-page document one by one with it
+/// takes time quadratic in n.
+pub struct PageExtractor<'a> {
+    doc: &'a Document,
+    processor: Processor<'a>,
+}
+
+impl<'a> PageExtractor<'a> {
+    pub fn new(doc: &'a Document) -> PageExtractor<'a> {
+        PageExtractor { doc, processor: Processor::new() }
+    }
+
+    /// Outputs the page numbered `page_num` whose page object is `page_id`
+    /// (as `Document::get_pages` lists them).
+    pub fn output_page(&mut self, output: &mut dyn OutputDev, page_num: u32, page_id: ObjectId) -> Result<(), OutputError> {
+        if self.doc.is_encrypted() {
+            error!("Encrypted documents must be decrypted with a password using {{extract_text|extract_text_from_mem|output_doc}}_encrypted");
+        }
+        // A page that failed part-way may have left forms on the stack.
+        self.processor.forms.clear();
+        output_doc_inner(page_num, page_id, self.doc, &mut self.processor, output, empty_dictionary())
+    }
+}
+
+/// The resources of a page that has none.
+fn empty_dictionary() -> &'static Dictionary {
+    static EMPTY: std::sync::OnceLock<Dictionary> = std::sync::OnceLock::new();
+    EMPTY.get_or_init(Dictionary::new)
 }
 
 pub fn output_doc_page(doc: &Document, output: &mut dyn OutputDev, page_num: u32) -> Result<(), OutputError> {
     if doc.is_encrypted() {
         error!("Encrypted documents must be decrypted with a password using {{extract_text|extract_text_from_mem|output_doc}}_encrypted");
     }
-    let empty_resources = Dictionary::new();
     let pages = doc.get_pages();
     let object_id = pages.get(&page_num).ok_or(lopdf::Error::PageNumberNotFound(page_num))?;
-    let mut p = Processor::new();
-    output_doc_inner(page_num, *object_id, doc, &mut p, output, &empty_resources)?;
-    Ok(())
+    PageExtractor::new(doc).output_page(output, page_num, *object_id)
 }
 
 fn output_doc_inner<'a>(page_num: u32, object_id: ObjectId, doc: &'a Document, p: & mut Processor<'a>, output: &mut dyn OutputDev, empty_resources: &'a Dictionary) -> Result<(), OutputError> {
     let page_dict = doc.get_object(object_id).unwrap().as_dict().unwrap();
     dlog!("page {} {:?}", page_num, page_dict);
-    // Font resource names (e.g. /F0) are only unique within a page's resource
-    // dictionary; the same name can map to a different font on the next page.
-    // Reset the font cache per page so a stale entry from an earlier page isn't
-    // reused, which would decode text with the wrong font's ToUnicode CMap.
-    p.font_table.clear();
+    // Fonts are cached by their dictionary, not by resource name (which is
+    // only unique within one resource dictionary), so the cache is kept
+    // across pages.
     // XXX: Some pdfs lack a Resources directory
     let resources = get_inherited(doc, page_dict, b"Resources").unwrap_or(empty_resources);
     dlog!("resources {:?}", resources);
@@ -2415,7 +2538,7 @@ fn output_doc_inner<'a>(page_num: u32, object_id: ObjectId, doc: &'a Document, p
     let art_box = get::<Option<Vec<f64>>>(&doc, page_dict, b"ArtBox")
         .map(|x| (x[0], x[1], x[2], x[3]));
     output.begin_page(page_num, &media_box, art_box)?;
-    p.process_stream(&doc, doc.get_page_content(object_id).unwrap(), resources, &media_box, output, page_num)?;
+    p.process_stream(&doc, page_content(doc, object_id)?, resources, &media_box, output, page_num)?;
     output.end_page()?;
     Ok(())
 }

@@ -216,8 +216,9 @@ pub fn repair_predefined_cmaps(doc: &mut Document) -> Vec<FontFix> {
 }
 
 /// Type0 fonts (indirect objects) whose encoding is a CMap name other than Identity.
-fn find_fonts(doc: &Document) -> HashMap<ObjectId, FontPlan> {
-    let mut plans = HashMap::new();
+/// Ordered by object id, so the repairs are listed in the same order on every run.
+fn find_fonts(doc: &Document) -> BTreeMap<ObjectId, FontPlan> {
+    let mut plans = BTreeMap::new();
     for (&id, obj) in &doc.objects {
         let Ok(dict) = obj.as_dict() else { continue };
         if dict.get(b"Subtype").and_then(Object::as_name).ok() != Some(b"Type0") {
@@ -256,7 +257,7 @@ enum Target {
 /// whose bytes changed.
 fn transcode_content(
     doc: &Document,
-    plans: &mut HashMap<ObjectId, FontPlan>,
+    plans: &mut BTreeMap<ObjectId, FontPlan>,
 ) -> Vec<(Target, Vec<u8>)> {
     let mut walker = Walker {
         doc,
@@ -265,7 +266,8 @@ fn transcode_content(
         seen_forms: HashSet::new(),
     };
     for (_, page_id) in doc.get_pages() {
-        let Ok(content) = doc.get_page_content(page_id) else {
+        // Bounded: a content stream that inflates without end is refused.
+        let Ok(content) = pdf_extract::page_content(doc, page_id) else {
             continue;
         };
         let fonts = page_fonts(doc, page_id);
@@ -277,7 +279,7 @@ fn transcode_content(
 
 struct Walker<'a, 'p> {
     doc: &'a Document,
-    plans: &'p mut HashMap<ObjectId, FontPlan>,
+    plans: &'p mut BTreeMap<ObjectId, FontPlan>,
     edits: Vec<(Target, Vec<u8>)>,
     seen_forms: HashSet<ObjectId>,
 }
@@ -356,7 +358,7 @@ impl Walker<'_, '_> {
         if stream.dict.get(b"Subtype").and_then(Object::as_name).ok() != Some(b"Form") {
             return;
         }
-        let Ok(content) = stream.get_plain_content() else {
+        let Ok(content) = pdf_extract::decode_stream(stream) else {
             return;
         };
         // A form without resources uses those of the page that draws it.

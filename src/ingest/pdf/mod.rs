@@ -117,13 +117,17 @@ fn neutralize_images(doc: &mut PdfDocument) {
 type PageContent = (Vec<Glyph>, Vec<Rule>);
 
 /// Runs pdf-extract page by page and returns each page's glyphs and rules.
+/// One [`pdf_extract::PageExtractor`] serves the whole document, so fonts
+/// and colour spaces are built once, and the page tree is walked once.
 fn collect_pages(doc: &PdfDocument) -> Result<Vec<PageContent>, IngestError> {
-    let count = doc.get_pages().len();
+    let page_ids = doc.get_pages();
     let mut collector = GlyphCollector::default();
-    let mut pages = Vec::with_capacity(count);
-    for (number, _) in doc.get_pages() {
+    let mut extractor = pdf_extract::PageExtractor::new(doc);
+    let mut pages = Vec::with_capacity(page_ids.len());
+    for (number, id) in page_ids {
         let result = guard::catch_quietly(|| {
-            pdf_extract::output_doc_page(doc, &mut collector, number)
+            extractor
+                .output_page(&mut collector, number, id)
                 .map_err(|e| IngestError::DamagedPdf(format!("page {number}: {e}")))
         });
         match result {
