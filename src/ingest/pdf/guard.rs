@@ -78,13 +78,9 @@ where
         // lopdf and pdf-extract recurse into nested objects and forms.
         .stack_size(16 * 1024 * 1024)
         .spawn(move || {
-            // lopdf parses objects with rayon. The caller is usually a worker of the
-            // global pool, blocked below waiting for us: work injected into that
-            // pool could starve until the timeout. Give the worker a private pool.
-            let result = match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
-                Ok(pool) => pool.install(|| catch_quietly(f)),
-                Err(_) => catch_quietly(f),
-            };
+            // lopdf is built without its rayon feature: nothing here uses the
+            // global pool, whose worker (the caller) is blocked below.
+            let result = catch_quietly(f);
             // The receiver may be gone after a timeout; nothing to do then.
             let _ = tx.send(result);
         });
