@@ -76,12 +76,25 @@ pub fn extract_document(id: &str, doc: Document, grammars: &Grammars) -> Report 
     report.year = tb.year;
     report.published = tb.published;
 
-    let format = detect_format(&lines, grammars);
+    let mut format = detect_format(&lines, grammars);
     let tdoc = TokenDoc::new(&lines, &grammars.common);
     let mut table_lines = Vec::new();
-    if let Some(f) = format {
-        report.format = f.id.clone();
+    let tables_read = format.map(|f| {
         let tables = parse_tables(&tdoc, f);
+        let mapped = map_tables(&tables, f, &lines, grammars);
+        (f, tables, mapped)
+    });
+    // The template's words without a single number in its tables: a text about
+    // reports (a README, a notice quoting the template), not a report.
+    let not_a_report = tables_read
+        .as_ref()
+        .filter(|(_, _, m)| m.cells.iter().all(|c| c.value.is_empty()))
+        .map(|(f, _, _)| f.id.clone());
+    if not_a_report.is_some() {
+        format = None;
+    }
+    if let Some((f, tables, mapped)) = tables_read.filter(|_| format.is_some()) {
+        report.format = f.id.clone();
         for t in &tables {
             if t.found {
                 table_lines.push(t.lines);
@@ -91,7 +104,6 @@ pub fn extract_document(id: &str, doc: Document, grammars: &Grammars) -> Report 
             report.repairs.extend(t.repairs.iter().cloned());
             report.repairs.extend(page_joins(t, &lines));
         }
-        let mapped = map_tables(&tables, f, &lines, grammars);
         report.cells = mapped.cells;
         report.repairs.extend(mapped.repairs);
         report.findings.extend(mapped.findings);
@@ -110,11 +122,15 @@ pub fn extract_document(id: &str, doc: Document, grammars: &Grammars) -> Report 
             .findings
             .extend(prose_findings(&grammars.common, &prose, &report.cells));
     } else {
-        report.findings.push(Finding::new(
-            "no_template",
-            Severity::Warning,
-            "no template matched: not a 2019 or 2021 format report (pre-2019 free format or not an annual report); no cells extracted",
-        ));
+        let message = match not_a_report {
+            Some(id) => format!(
+                "words of the {id} template occur but its tables hold no number: not an annual report (e.g. a README or a notice), or its tables are images; no cells extracted — check the file is a report"
+            ),
+            None => "no template matched: not a 2019 or 2021 format report (pre-2019 free format or not an annual report); no cells extracted".to_string(),
+        };
+        report
+            .findings
+            .push(Finding::new("no_template", Severity::Warning, message));
     }
     report.headings = headings(&lines, &table_lines, format, &grammars.formats);
     place_findings(&mut report);

@@ -94,3 +94,56 @@ fn group_printed_as_one_row_is_not_missing() {
         .collect();
     assert!(errors.is_empty(), "{errors:?}");
 }
+
+/// The sample with its last section's text replaced by `sentence`.
+fn with_prose(sentence: &str) -> Report {
+    let text = sample().replace("\n无。\n", &format!("\n{sentence}\n"));
+    assert!(text.contains(sentence));
+    extract("prose.txt", &text)
+}
+
+/// Figures the prose states are bound to the noun they count. The sample's table 4
+/// has 3 reviews and 0 lawsuits; table 3 has 35 new applications.
+#[test]
+fn prose_figures_bind_the_right_noun() {
+    for sentence in [
+        "全年发生行政诉讼案件0件、行政复议案件3件。",
+        "因政府信息公开申请提起行政复议3件、行政诉讼0件。",
+        "因政府信息公开被申请复议3件、诉讼0件。",
+        "全年受理政府信息公开申请35件未发生行政诉讼，办结35件无行政复议以外的争议。",
+        "本年共收到政府信息公开申请35件未引起行政复议和行政诉讼以外的纠纷。",
+        "发生3件因政府信息公开申请引发的行政复议。",
+    ] {
+        let r = with_prose(sentence);
+        let m = checks(&r, "text_table_mismatch");
+        assert!(m.is_empty(), "{sentence}: {m:?}");
+    }
+    // A figure that really differs is still reported, at its line.
+    let sentence = "因政府信息公开申请提起行政复议5件、行政诉讼0件。";
+    let r = with_prose(sentence);
+    let m: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.check == "text_table_mismatch")
+        .collect();
+    assert_eq!(m.len(), 1, "{m:?}");
+    assert_eq!((m[0].expected.as_str(), m[0].actual.as_str()), ("3", "5"));
+    assert_eq!(m[0].row, "cases");
+    assert_eq!(m[0].column, "review_total");
+    let line = sample().lines().position(|l| l == "无。").unwrap() + 1;
+    assert_eq!((m[0].page, m[0].line), (Some(1), Some(line)));
+}
+
+/// A README among the reports uses the template's words (it describes them) but
+/// is not a report: `format=unknown` with one `no_template` finding.
+#[test]
+fn readme_among_reports_is_not_a_report() {
+    let readme = "# 年报语料说明\n\n本目录收录2019年以来的政府信息公开工作年度报告，用于测试抽取工具。\n\n## 表二：主动公开政府信息情况\n\n| 列 | 含义 |\n|---|---|\n| 本年新制作数量 | 本年制作的规章、规范性文件 |\n| 本年新公开数量 | 本年公开的数量 |\n| 对外公开总数量 | 现行有效的数量 |\n| 本年增/减 | 行政许可等事项的增减 |\n| 政府集中采购 | 采购总金额（单位：万元） |\n\n## 表三：收到和处理政府信息公开申请情况\n\n申请人情况分为自然人、法人或其他组织；行数为一、本年新收政府信息公开申请数量，二、上年结转政府信息公开申请数量，三、本年度办理结果，四、结转下年度继续办理。\n\n## 表四\n\n行政复议与行政诉讼，各列为结果维持、结果纠正、其他结果、尚未审结、总计。共15列。\n";
+    let r = extract("README.md", readme);
+    assert_eq!(r.format, "unknown", "{:?}", r.findings);
+    assert!(r.cells.is_empty());
+    let all: Vec<&str> = r.findings.iter().map(|f| f.check.as_str()).collect();
+    assert_eq!(all, vec!["no_template"], "{:?}", r.findings);
+    // The sample beside it is still a report.
+    assert_eq!(extract("sample.txt", &sample()).format, "f2019");
+}
