@@ -7,6 +7,19 @@ Install (Debian 12):
 
 Run from the repository root (re-runnable; overwrites its outputs):
     python3 scripts/make_pdf_fixtures.py
+    python3 scripts/make_pdf_fixtures.py --variety [NAME...]   # only the layout variety
+
+The layout variety needs only `pip install typst`, LibreOffice (`soffice`, Debian
+libreoffice-writer-nogui 7.4) and fonts-noto-cjk (Noto Serif/Sans CJK SC):
+    corpus/pdf/variety_typst_serif_narrow.pdf        Typst, serif, ruled, narrow columns
+        (header and label words wrap), title as running header on every page including
+        page 1 above the same one-line title, table 3 header rows repeated
+    corpus/pdf/variety_typst_sans_borderless_landscape.pdf   Typst, sans, no rules (header
+        cells glue), table 3 on a landscape page, header from page 2 equal to the title
+    corpus/pdf/variety_lo_sans_borderless_split.pdf  LibreOffice, sans, no rules, table 3
+        split over pages with its header rows repeated, header above a two-line title
+    corpus/pdf/variety_lo_serif_landscape.pdf        LibreOffice, serif, ruled, table 4 on
+        a landscape page with 结果维 / 持 wrapped, header from page 2
 
 Tool versions used for the committed files: typst (PyPI) 0.15.2, reportlab
 5.1.0, pikepdf 10.18.0 (qpdf 11.x), Pillow 13.0.0, fonts-arphic-uming

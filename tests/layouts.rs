@@ -524,3 +524,72 @@ fn blank_cells_in_character_aligned_text_are_placed_by_column() {
         .count();
     assert!(blanks >= 10, "blank cells kept as blank cells: {blanks}");
 }
+
+/// Table 3 with the group label （五）不予处理 printed in its own narrow column, the
+/// sub-row label 4.无正当理由大量反复申请 wrapped around its numbers, and `sub_row`
+/// rendering the np_massive row (label column, sub-label column, values).
+fn grouped_report(sub_row: &dyn Fn(&str) -> String) -> String {
+    report("", &|l, v| {
+        let cells: Vec<String> = v.iter().map(|x| format!("{x:>6}")).collect();
+        let values = cells.join("  ");
+        if l == "4.无正当理由大量反复申请" {
+            sub_row(&values)
+        } else if l.starts_with("1.信访") {
+            // The group label starts with the first sub-row in the other layouts.
+            format!("{:<14}{l:<32}  {values}\n", "")
+        } else {
+            format!("{l:<46}  {values}\n")
+        }
+    })
+}
+
+#[test]
+fn a_group_label_fragment_on_a_sub_rows_number_line_does_not_take_the_numbers() {
+    // The number line carries 予处理 (the wrapped group label) inside the band of the
+    // wrapped sub-row label: the numbers are the sub-row's.
+    let text = grouped_report(&|values| {
+        format!(
+            "  （五）不    4.无正当理由大量反复申\n  予处理      {:<32}  {values}\n              请\n",
+            ""
+        )
+    });
+    let r = run(&text);
+    assert_all_cells(&r);
+    assert!(
+        r.cells.iter().all(|c| c.row != "not_processed"),
+        "{:?}",
+        r.cells
+            .iter()
+            .filter(|c| c.row == "not_processed")
+            .collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn a_group_row_takes_numbers_only_on_its_own_row_with_its_sub_rows_accounted_for() {
+    // Numbers right after the group label but none left for the sub-row whose label
+    // sits above them: the numbers are the sub-row's, not a subtotal.
+    let text = grouped_report(&|values| {
+        format!(
+            "              4.无正当理由大量反复申请\n  （五）不予处理{:<30}  {values}\n",
+            ""
+        )
+    });
+    let r = run(&text);
+    assert_all_cells(&r);
+    assert!(r.cells.iter().all(|c| c.row != "not_processed"));
+    // A real subtotal row: printed on the group's own row, every sub-row present.
+    let text = grouped_report(&|values| {
+        let zero = "     0  ".repeat(7);
+        format!(
+            "  （五）不予处理{:<30}  {zero}\n{:<14}{:<32}  {values}\n",
+            "", "", "4.无正当理由大量反复申请"
+        )
+    });
+    let r = run(&text);
+    assert_all_cells(&r);
+    assert_eq!(
+        r.cells.iter().filter(|c| c.row == "not_processed").count(),
+        7
+    );
+}

@@ -14,6 +14,8 @@ pub struct RowKeys {
     pub id: String,
     /// Compact keys, longest first.
     pub keys: Vec<Vec<char>>,
+    /// The group row this row belongs to (（五）不予处理 for 4.无正当理由…), if any.
+    pub parent: String,
 }
 
 /// Builds the compact keys of a label and its aliases.
@@ -36,6 +38,7 @@ pub fn row_keys(id: &str, label: &str, aliases: &[String]) -> RowKeys {
     RowKeys {
         id: id.to_string(),
         keys,
+        parent: String::new(),
     }
 }
 

@@ -154,7 +154,48 @@ impl TokenDoc {
                 last.2 = self.next_section(last.1, format, &last.0);
             }
         }
+        // Table 4 whose header words wrapped or glued: found by its section heading,
+        // its value line and loose header fragments.
+        if out.iter().all(|r| r.0 != "review_litigation") {
+            let from = out.last().map_or(0, |r| r.1 + 1);
+            if let Some(s) = self.review_by_section(format, from) {
+                if let Some(last) = out.last_mut() {
+                    last.2 = last.2.min(s);
+                }
+                out.push(("review_litigation".into(), s, self.end_of_last_table(s)));
+            }
+        }
         out
+    }
+
+    fn review_by_section(&self, format: &Format, from: usize) -> Option<usize> {
+        let id = "review_litigation";
+        let table = &format.tables.review_litigation;
+        let keys: Vec<String> = format
+            .sections
+            .iter()
+            .filter(|s| s.id == id)
+            .flat_map(|s| {
+                std::iter::once(
+                    crate::grammar::labels::strip_enumerator(&compact(&s.label)).to_string(),
+                )
+                .chain(s.aliases.iter().map(|a| compact(a)))
+            })
+            .collect();
+        let labels: Vec<String> = table
+            .columns
+            .iter()
+            .map(|c| c.label.clone())
+            .chain(table.column_groups.iter().map(|g| g.label.clone()))
+            .collect();
+        super::loose::by_section(
+            &self.tokens,
+            (from, self.tokens.len()),
+            &keys,
+            &is_heading_like,
+            table.columns.len(),
+            &labels,
+        )
     }
 
     /// First token after `start` that begins a section of `format` other than `own`.
@@ -440,7 +481,12 @@ pub fn parse_rows(
                 && toks
                     .get(l + 1)
                     .is_some_and(|t| t.kind != Kind::Text && t.line == toks[l].line);
-            if followed {
+            // Numbers inside the band of a wrapped row label (its first to last line)
+            // are that row's, even when a fragment of a group label shares their line.
+            let in_band = hits[..n_data].iter().flatten().any(|h| {
+                h.first_line < h.last_line && (h.first_line..=h.last_line).contains(&toks[l].line)
+            });
+            if followed && !in_band {
                 hits[n_data + gi] = Some(LabelHit {
                     row: n_data + gi,
                     words,
@@ -498,6 +544,43 @@ pub fn parse_rows(
             &mut row_group[..n_data],
             toks,
         );
+        // 4. A group row keeps numbers only when its sub-rows are all accounted for:
+        // each has its numbers or is not printed at all (a report printing
+        // （六）其他处理 as one row). Otherwise the numbers were a printed sub-row's
+        // (placed again by order) or nobody's (stray, reported).
+        let mut released = false;
+        for (gi, keys) in group_rows.iter().enumerate() {
+            let Some(g) = row_group[n_data + gi] else {
+                continue;
+            };
+            // A sub-row key found inside the group's own label (其他 in 其他处理) is
+            // not a printed sub-row.
+            let own = hits[n_data + gi].as_ref().map(|h| h.last);
+            let orphan = rows
+                .iter()
+                .zip(&row_group[..n_data])
+                .zip(&hits[..n_data])
+                .any(|((r, b), h)| {
+                    r.parent == keys.id
+                        && b.is_none()
+                        && h.as_ref().is_some_and(|h| Some(h.last) != own)
+                });
+            if orphan {
+                bound[g] = None;
+                row_group[n_data + gi] = None;
+                released = true;
+            }
+        }
+        if released {
+            fill_by_order(
+                &gs,
+                &doc.lines,
+                &hits[..n_data],
+                &mut bound,
+                &mut row_group[..n_data],
+                toks,
+            );
+        }
     } else {
         bind_adjacent(&gs, &hits, &mut bound, &mut row_group, toks);
     }
@@ -747,7 +830,10 @@ pub fn grid_keys(format: &Format) -> Vec<RowKeys> {
         .rows
         .iter()
         .filter(|r| r.is_data())
-        .map(|r| row_keys(&r.id, &r.label, &r.aliases))
+        .map(|r| RowKeys {
+            parent: r.parent.clone(),
+            ..row_keys(&r.id, &r.label, &r.aliases)
+        })
         .collect()
 }
 
