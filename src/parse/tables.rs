@@ -176,10 +176,8 @@ impl TokenDoc {
             .iter()
             .filter(|s| s.id == id)
             .flat_map(|s| {
-                std::iter::once(
-                    crate::grammar::labels::strip_enumerator(&compact(&s.label)).to_string(),
-                )
-                .chain(s.aliases.iter().map(|a| compact(a)))
+                std::iter::once(numbering::strip_enumerator(&compact(&s.label)).to_string())
+                    .chain(s.aliases.iter().map(|a| compact(a)))
             })
             .collect();
         let labels: Vec<String> = table
