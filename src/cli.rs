@@ -45,9 +45,10 @@ pub enum Command {
         /// Read template grammars from this folder instead of the built-in ones.
         #[arg(long, value_name = "DIR")]
         grammars: Option<PathBuf>,
-        /// Time limit for one PDF, in seconds.
-        #[arg(long, default_value_t = 60)]
-        pdf_timeout: u64,
+        /// Time limit for one file of any kind, in seconds (0: none); a file over it
+        /// gets a `timed out` error row and the batch goes on.
+        #[arg(long, alias = "pdf-timeout", default_value_t = 60)]
+        timeout: u64,
         /// Also write the audit view (DIR/audit/index.html), as `nianbao audit DIR` does.
         #[arg(long)]
         html: bool,
@@ -61,9 +62,9 @@ pub enum Command {
         /// No numbers or page lines: the text only, pages separated by form feeds.
         #[arg(long)]
         plain: bool,
-        /// Time limit for a PDF, in seconds.
-        #[arg(long, default_value_t = 60)]
-        pdf_timeout: u64,
+        /// Time limit for the file, in seconds (0: none).
+        #[arg(long, alias = "pdf-timeout", default_value_t = 60)]
+        timeout: u64,
     },
     /// Write the audit view of an output folder: OUT/audit/index.html and a page per report.
     #[command(

@@ -6,6 +6,7 @@
 //! rows) → [`map`] (canonical cells, with [`grammar`] the templates as data) → [`check`] (identities, prose) →
 //! [`write`]. [`pipeline::extract_bytes`] runs one input; [`corpus`] runs many.
 pub mod audit;
+pub mod budget;
 pub mod check;
 pub mod clean;
 pub mod cli;

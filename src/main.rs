@@ -29,7 +29,7 @@ fn main() -> ExitCode {
             xlsx,
             quiet,
             grammars,
-            pdf_timeout,
+            timeout,
             html,
         } => {
             let grammars =
@@ -53,7 +53,8 @@ fn main() -> ExitCode {
                     .build_global();
             }
             let opts = IngestOptions {
-                pdf_timeout_secs: pdf_timeout,
+                timeout_secs: timeout,
+                ..IngestOptions::default()
             };
             let mut writers = match Writers::create(&out, &grammars, excel) {
                 Ok(w) => w,
@@ -141,10 +142,11 @@ fn main() -> ExitCode {
         Command::Text {
             file,
             plain,
-            pdf_timeout,
+            timeout,
         } => {
             let opts = IngestOptions {
-                pdf_timeout_secs: pdf_timeout,
+                timeout_secs: timeout,
+                ..IngestOptions::default()
             };
             let pages = match std::fs::read(&file)
                 .map_err(|e| e.to_string())

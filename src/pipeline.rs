@@ -16,7 +16,28 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// Extracts one report from its bytes. Never panics: a panic anywhere below is
 /// caught here and becomes `status=error`.
+///
+/// The whole extraction runs under one [`crate::budget`]: a report whose searches
+/// run out of nodes ends with findings saying what was not enumerated; one that
+/// runs past `opts.timeout_secs` becomes `status=error` ("timed out").
 pub fn extract_bytes(id: &str, bytes: &[u8], grammars: &Grammars, opts: &IngestOptions) -> Report {
+    let limit = std::time::Duration::from_secs(opts.timeout_secs);
+    let (report, outcome) = crate::budget::run(opts.search_nodes, limit, || {
+        extract_caught(id, bytes, grammars, opts)
+    });
+    if outcome.timed_out && report.status != Status::Error {
+        let mut failed = Report::failed(
+            id,
+            &report.source,
+            crate::ingest::IngestError::Timeout(opts.timeout_secs).to_string(),
+        );
+        failed.pages = report.pages;
+        return failed;
+    }
+    report
+}
+
+fn extract_caught(id: &str, bytes: &[u8], grammars: &Grammars, opts: &IngestOptions) -> Report {
     let run = || -> Report {
         match read_bytes(bytes, opts) {
             Ok(doc) => extract_document(id, doc, grammars),

@@ -462,7 +462,7 @@ fn convert_with(
         .stderr(Stdio::null())
         .spawn()
         .map_err(|e| IngestError::Word(format!("starting LibreOffice: {e}")))?;
-    let limit = Duration::from_secs(opts.pdf_timeout_secs.max(1));
+    let limit = Duration::from_secs(opts.timeout_secs.max(1));
     let started = Instant::now();
     loop {
         match child.try_wait() {
@@ -470,7 +470,7 @@ fn convert_with(
             Ok(None) if started.elapsed() > limit => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(IngestError::Timeout(opts.pdf_timeout_secs));
+                return Err(IngestError::Timeout(opts.timeout_secs));
             }
             Ok(None) => std::thread::sleep(POLL),
             Err(e) => return Err(IngestError::Word(format!("LibreOffice: {e}"))),

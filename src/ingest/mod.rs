@@ -50,14 +50,20 @@ pub enum IngestError {
 /// Options that change how inputs are read.
 #[derive(Debug, Clone)]
 pub struct IngestOptions {
-    /// Wall-clock limit for one PDF, in seconds.
-    pub pdf_timeout_secs: u64,
+    /// Wall-clock limit for one file of any kind, in seconds (0: none). PDF
+    /// extraction runs on a thread abandoned at this limit; the text stages check
+    /// it through the report's [`crate::budget`]; worker processes are killed by
+    /// their parent when they overrun it.
+    pub timeout_secs: u64,
+    /// Search nodes the report may spend (see [`crate::budget`]); tests lower it.
+    pub search_nodes: u64,
 }
 
 impl Default for IngestOptions {
     fn default() -> Self {
         IngestOptions {
-            pdf_timeout_secs: 60,
+            timeout_secs: 60,
+            search_nodes: crate::budget::NODES_PER_REPORT,
         }
     }
 }

@@ -17,6 +17,11 @@ use crate::parse::tokens::{parse_number, Kind, Token};
 const MAX_NODES: usize = 2_000_000;
 /// Readings kept for joint resolution and for the finding's candidate list.
 const MAX_READINGS: usize = 500;
+/// Longest value (digits and decimal point) a glued run is split into. The
+/// largest figures of the three tables are table 2's money totals in yuan (up to
+/// 10^12 with two decimals: 15 characters); allowing longer values only makes
+/// hostile runs (a thousand glued digits) search forever.
+const MAX_VALUE_CHARS: usize = 16;
 
 /// A glued row with several readings: (row index, readings, raw digits, token,
 /// whether the readings are all there are).
@@ -105,7 +110,7 @@ fn split_rec(
     nodes: &mut usize,
 ) {
     *nodes += 1;
-    if *nodes > MAX_NODES || out.readings.len() >= MAX_READINGS {
+    if *nodes > MAX_NODES || out.readings.len() >= MAX_READINGS || !crate::budget::spend(1) {
         out.complete = false;
         return;
     }
@@ -119,10 +124,13 @@ fn split_rec(
     let digits_left: usize =
         piece.body.len() - pos + ps[pi + 1..].iter().map(|p| p.body.len()).sum::<usize>();
     let values_left = k.saturating_sub(acc.len());
-    if values_left < ps.len() - pi || values_left > digits_left {
+    if values_left < ps.len() - pi
+        || values_left > digits_left
+        || digits_left > values_left * MAX_VALUE_CHARS
+    {
         return;
     }
-    for end in pos + 1..=piece.body.len() {
+    for end in pos + 1..=piece.body.len().min(pos + MAX_VALUE_CHARS) {
         let part: String = piece.body[pos..end].iter().collect();
         let last = end == piece.body.len();
         if !valid_number(&part) {
@@ -543,6 +551,12 @@ fn resolve_jointly(
         let mut idx = vec![0usize; ambiguous.len()];
         let mut winners = Vec::new();
         loop {
+            // One combination evaluated is one node of the report's budget; out of
+            // budget, the rows stay ambiguous (no winner is taken from a partial search).
+            if !crate::budget::spend(1) {
+                winners.clear();
+                break;
+            }
             let mut cells = m.cells.clone();
             for (ai, (ri, opts, _, tok, _)) in ambiguous.iter().enumerate() {
                 let row = &parsed.rows[*ri];
@@ -598,6 +612,32 @@ fn resolve_jointly(
                     .push(ctx.cell(&parsed.table, row, (&cid, &clabel), v, tok));
             }
         } else {
+            let label = if row.label.is_empty() {
+                &row.row
+            } else {
+                &row.label
+            };
+            if opts.is_empty() {
+                let why = if *complete {
+                    format!(
+                        "cannot be read as {} numbers that satisfy the row's identities",
+                        columns_of(&row.row).len()
+                    )
+                } else {
+                    "were not split: the report's search budget ran out before a reading was found"
+                        .to_string()
+                };
+                m.findings.push(
+                    Finding::new(
+                        "ambiguous_split",
+                        Severity::Error,
+                        format!("glued digits “{raw}” of row “{label}” {why}; cells left empty"),
+                    )
+                    .at(&parsed.table, &row.row, "")
+                    .values("", raw.clone()),
+                );
+                continue;
+            }
             let shown: Vec<String> = opts.iter().take(8).map(|o| o.join("/")).collect();
             let more = if !complete {
                 format!(
@@ -614,8 +654,7 @@ fn resolve_jointly(
                     "ambiguous_split",
                     Severity::Error,
                     format!(
-                        "glued digits “{raw}” of row “{}” have {}{} readings ({}{more}); cells left empty",
-                        if row.label.is_empty() { &row.row } else { &row.label },
+                        "glued digits “{raw}” of row “{label}” have {}{} readings ({}{more}); cells left empty",
                         if *complete { "" } else { "at least " },
                         opts.len(),
                         shown.join(", ")

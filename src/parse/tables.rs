@@ -398,9 +398,18 @@ type LabelMatch = (usize, usize, String, bool);
 
 /// Finds the label of `keys` in the region, from token `from`; a key of three or
 /// fewer characters (`总计`, `其他`, `规章`) counts only when numbers follow it.
+/// How far (in characters of the table's text) a row label is searched from
+/// where its search starts. A whole table 3 prints in about 2,500 characters; a
+/// label further away than several tables is not this table's, and an unbounded
+/// search makes a hostile file (a table repeated thousands of times) take time
+/// quadratic in its size.
+const LABEL_SEARCH_CHARS: usize = 20_000;
+
 fn find_label(doc: &TokenDoc, keys: &RowKeys, from: usize, end: usize) -> Option<LabelMatch> {
     let from_pos = doc.stream_pos_of_token(from);
-    let end_pos = doc.stream_pos_of_token(end);
+    let end_pos = doc
+        .stream_pos_of_token(end)
+        .min(from_pos.saturating_add(LABEL_SEARCH_CHARS));
     let hay = &doc.stream[..end_pos];
     let mut best: Option<(usize, usize, String, bool)> = None;
     for key in &keys.keys {
@@ -699,8 +708,9 @@ fn group_len(toks: &[Token], g: &Group) -> usize {
 
 /// Value runs much narrower than the widest row of the table are stray numbers
 /// (a page number, a footnote mark), not rows.
-fn is_row(toks: &[Token], gs: &[Group], g: &Group) -> bool {
-    let widest = gs.iter().map(|g| group_len(toks, g)).max().unwrap_or(0);
+/// `widest` is the widest group of the table (computed once: per group it would
+/// make a long table quadratic).
+fn is_row(toks: &[Token], widest: usize, g: &Group) -> bool {
     toks[g.first..=g.last].iter().any(|t| t.glued) || group_len(toks, g) * 2 > widest
 }
 
@@ -712,7 +722,8 @@ fn fill_by_order(
     row_group: &mut [Option<usize>],
     toks: &[Token],
 ) {
-    let is_row = |g: &Group| is_row(toks, gs, g);
+    let widest = gs.iter().map(|g| group_len(toks, g)).max().unwrap_or(0);
+    let is_row = |g: &Group| is_row(toks, widest, g);
     let n_rows = row_group.len();
     // Anchors: (row, group) pairs already bound, in row order; plus sentinels.
     let mut anchors: Vec<(isize, isize)> = row_group

@@ -26,12 +26,12 @@ use std::time::Duration;
 
 /// Reads a PDF into pages of layout text.
 ///
-/// Runs on a worker thread limited to `opts.pdf_timeout_secs` (0 means no
+/// Runs on a worker thread limited to `opts.timeout_secs` (0 means no
 /// limit); see [`guard::run_with_limit`] for what happens to a worker that
 /// overruns.
 pub fn read_pdf(bytes: &[u8], opts: &IngestOptions) -> Result<Document, IngestError> {
     let owned = bytes.to_vec();
-    let limit = Duration::from_secs(opts.pdf_timeout_secs);
+    let limit = Duration::from_secs(opts.timeout_secs);
     guard::run_with_limit(limit, move || extract(&owned))
 }
 
