@@ -167,7 +167,7 @@ mod tests {
             let mut n = 0u64;
             while spend(1) {
                 n += 1;
-                if n % CLOCK_EVERY == 0 {
+                if n.is_multiple_of(CLOCK_EVERY) {
                     std::thread::sleep(Duration::from_millis(1));
                 }
             }
