@@ -51,6 +51,9 @@ pub struct EvalOptions {
     pub fail_on_wrong: bool,
     /// Fail on any missing cell that no finding explains (`--strict`).
     pub fail_on_unexplained: bool,
+    /// Fail on any extra cell: a value where the report prints none, i.e. a
+    /// misplaced value, as silent as a wrong one (`--strict`).
+    pub fail_on_extra: bool,
 }
 
 impl Default for EvalOptions {
@@ -59,17 +62,19 @@ impl Default for EvalOptions {
             min_accuracy: 97.0,
             fail_on_wrong: false,
             fail_on_unexplained: false,
+            fail_on_extra: false,
         }
     }
 }
 
 impl EvalOptions {
-    /// The options behind `--strict`: any wrong or unexplained missing value fails.
+    /// The options behind `--strict`: any wrong, extra or unexplained missing value fails.
     pub fn strict(min_accuracy: f64) -> Self {
         EvalOptions {
             min_accuracy,
             fail_on_wrong: true,
             fail_on_unexplained: true,
+            fail_on_extra: true,
         }
     }
 }
@@ -173,12 +178,25 @@ impl EvalSummary {
         for path in &self.not_found {
             failures.push(format!("{path}: no matching report in the output"));
         }
+        // Nothing scored is not a pass: the wrong folder was given, or every
+        // report was dropped.
+        if self.reports.is_empty() {
+            failures.push(
+                "no expected file matches any report of the output: nothing was scored".to_string(),
+            );
+        }
         for score in &self.reports {
             let meta_wrong = score.meta_expected - score.meta_matched;
             if opts.fail_on_wrong && (score.wrong > 0 || meta_wrong > 0) {
                 failures.push(format!(
                     "{}: {} wrong value(s), {} wrong meta field(s)",
                     score.report, score.wrong, meta_wrong
+                ));
+            }
+            if opts.fail_on_extra && score.extra > 0 {
+                failures.push(format!(
+                    "{}: {} extra value(s) where the report prints none",
+                    score.report, score.extra
                 ));
             }
             if opts.fail_on_unexplained && score.missing_unexplained > 0 {
@@ -456,10 +474,19 @@ fn score_report(
         }
     }
 
-    score.extra = cells
-        .iter()
-        .filter(|(key, cell)| !cell.value.is_empty() && !expected_keys.contains(key))
-        .count();
+    for (key, cell) in cells {
+        if !cell.value.is_empty() && !expected_keys.contains(key) {
+            score.extra += 1;
+            score.details.push(format!(
+                "extra {}.{}.{}: got {}{}, the expected file has no value there",
+                key.0,
+                key.1,
+                key.2,
+                cell.value,
+                cell.location()
+            ));
+        }
+    }
 
     for (field, want) in &expected.meta {
         score.meta_expected += 1;
@@ -1025,8 +1052,37 @@ mod tests {
     #[test]
     fn unexpected_values_count_as_extra() {
         let fx = simple_fixture(("35", "3"), "", "applications,granted,total,35\n");
-        let score = only(&fx.evaluate()).clone();
+        let summary = fx.evaluate();
+        let score = only(&summary).clone();
         assert_eq!((score.exact, score.extra), (1, 1));
+        // Listed (printed by `eval -v`) and failing under --strict.
+        assert_eq!(score.details.len(), 1, "{:?}", score.details);
+        assert!(
+            score.details[0].starts_with("extra applications."),
+            "{:?}",
+            score.details
+        );
+        assert!(summary.failures(&EvalOptions::default()).is_empty());
+        let strict = summary.failures(&EvalOptions::strict(0.0));
+        assert!(
+            strict.iter().any(|f| f.contains("1 extra value")),
+            "{strict:?}"
+        );
+    }
+
+    #[test]
+    fn nothing_scored_fails() {
+        let fx = Fixture::new();
+        fx.out_file("reports.csv", REPORTS_HEADER)
+            .out_file("cells.csv", CELLS_HEADER)
+            .expected_file("other.expected.csv", "table,row,column,value\n");
+        let summary = fx.evaluate();
+        assert!(summary.reports.is_empty());
+        let failures = summary.failures(&EvalOptions::default());
+        assert!(
+            failures.iter().any(|f| f.contains("nothing was scored")),
+            "{failures:?}"
+        );
     }
 
     #[test]
