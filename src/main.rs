@@ -41,9 +41,13 @@ fn main() -> ExitCode {
                 Ok(l) => l,
                 Err(e) => return usage(&format!("reading inputs: {e}")),
             };
+            let mut shard_kn = None;
             if let Some(s) = sh {
                 match parse_shard(&s) {
-                    Ok((k, n)) => list = shard(list, k, n),
+                    Ok((k, n)) => {
+                        list = shard(list, k, n);
+                        shard_kn = Some((k, n));
+                    }
                     Err(e) => return usage(&e),
                 }
             }
@@ -85,6 +89,9 @@ fn main() -> ExitCode {
                 if r.status == Status::Error {
                     let n = errors.fetch_add(1, Ordering::Relaxed) + 1;
                     bar.set_message(n.to_string());
+                    // Each unreadable file by name, even with -q: the summary
+                    // alone would leave the user guessing which.
+                    bar.suspend(|| eprintln!("nianbao: {}: {}", r.id, r.error));
                 }
                 bar.inc(1);
             };
@@ -109,6 +116,10 @@ fn main() -> ExitCode {
                     return ExitCode::from(1);
                 }
             }
+            if let Err(e) = nianbao::merge::record_shard(&out, shard_kn) {
+                eprintln!("nianbao: writing {}: {e}", nianbao::merge::SHARD_MANIFEST);
+                return ExitCode::from(1);
+            }
             if let Err(e) = nianbao::audit::manifest::write_manifest(&out, &list) {
                 eprintln!("nianbao: writing inputs.csv: {e}");
                 return ExitCode::from(1);
@@ -128,14 +139,15 @@ fn main() -> ExitCode {
                 String::new()
             };
             eprintln!(
-                "{} reports: {} ok, {} partial, {} error; {} findings, {} repairs{skipped}; {:.1} s",
+                "{} reports: {} ok, {} partial, {} error; {} findings, {} repairs{skipped}; {:.1} s; outputs in {}",
                 summary.reports,
                 summary.ok,
                 summary.partial,
                 summary.error,
                 summary.findings,
                 summary.repairs,
-                started.elapsed().as_secs_f64()
+                started.elapsed().as_secs_f64(),
+                out.display()
             );
             ExitCode::from(if summary.error > 0 { 1 } else { 0 })
         }

@@ -60,13 +60,105 @@ fn invalid(msg: String) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, msg)
 }
 
+/// The file in a shard's output folder that says which shard it is (`shard,of`
+/// header, then `K,N`), so a merge can tell a complete set from one with a gap or
+/// a shard given twice.
+pub const SHARD_MANIFEST: &str = "shard.csv";
+
+/// Records in `dir` that it holds shard `k` of `n`, or (`None`) that it is a whole
+/// run, removing a manifest a previous sharded run left there.
+pub fn record_shard(dir: &Path, shard: Option<(usize, usize)>) -> io::Result<()> {
+    let path = dir.join(SHARD_MANIFEST);
+    match shard {
+        Some((k, n)) => {
+            let tmp = crate::csvfile::tmp_path(dir, SHARD_MANIFEST);
+            std::fs::write(&tmp, format!("shard,of\n{k},{n}\n"))?;
+            std::fs::rename(&tmp, &path)
+        }
+        None => match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        },
+    }
+}
+
+/// The `(k, n)` a shard folder records, or `None` for a folder without a manifest.
+fn read_shard(dir: &Path) -> io::Result<Option<(usize, usize)>> {
+    let path = dir.join(SHARD_MANIFEST);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(io::Error::new(e.kind(), format!("{}: {e}", path.display()))),
+    };
+    let row = text.lines().nth(1).unwrap_or("");
+    let parsed = row
+        .split_once(',')
+        .and_then(|(k, n)| Some((k.trim().parse().ok()?, n.trim().parse().ok()?)))
+        .filter(|&(k, n): &(usize, usize)| k >= 1 && k <= n);
+    parsed
+        .map(Some)
+        .ok_or_else(|| invalid(format!("{}: not a `shard,of` manifest", path.display())))
+}
+
+/// Refuses a set of shard folders with a gap, a shard given twice, or shards of
+/// different splits. Folders without a manifest (whole runs) are merged as they
+/// are, but not mixed with shards.
+fn check_shards(dirs: &[PathBuf]) -> io::Result<()> {
+    let mut seen: Vec<(usize, usize, &PathBuf)> = Vec::new();
+    let mut whole: Vec<&PathBuf> = Vec::new();
+    for d in dirs {
+        match read_shard(d)? {
+            Some((k, n)) => seen.push((k, n, d)),
+            None => whole.push(d),
+        }
+    }
+    let Some(&(_, n, first)) = seen.first() else {
+        return Ok(());
+    };
+    if let Some(w) = whole.first() {
+        return Err(invalid(format!(
+            "{} has no {SHARD_MANIFEST} but {} is a shard: merge the shards of one split only",
+            w.display(),
+            first.display()
+        )));
+    }
+    if let Some((k, m, d)) = seen.iter().find(|s| s.1 != n) {
+        return Err(invalid(format!(
+            "{} is shard {k}/{m} but {} is of a split into {n}",
+            d.display(),
+            first.display()
+        )));
+    }
+    for k in 1..=n {
+        let of_k: Vec<&PathBuf> = seen.iter().filter(|s| s.0 == k).map(|s| s.2).collect();
+        match of_k.as_slice() {
+            [] => {
+                return Err(invalid(format!(
+                    "shard {k}/{n} is missing: merging an incomplete set would drop its reports"
+                )))
+            }
+            [_] => {}
+            [a, b, ..] => {
+                return Err(invalid(format!(
+                    "shard {k}/{n} is given twice ({} and {})",
+                    a.display(),
+                    b.display()
+                )))
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Merges the shard folders `dirs` into `out`, atomically (temporary names, then
-/// rename), using `grammars` for the cross-year checks.
+/// rename), using `grammars` for the cross-year checks. A set of shards must be
+/// complete: each `K/N` once (see [`SHARD_MANIFEST`]).
 pub fn merge(dirs: &[PathBuf], out: &Path, grammars: &Grammars) -> io::Result<MergeSummary> {
     if dirs.is_empty() {
         return Err(invalid("no folders to merge".into()));
     }
     let bom = common_bom(dirs)?;
+    check_shards(dirs)?;
     std::fs::create_dir_all(out)?;
     let tmp: Vec<PathBuf> = FILES.iter().map(|n| tmp_path(out, n)).collect();
     let result = merge_into(dirs, &tmp, bom, grammars);

@@ -126,6 +126,46 @@ fn shards_merge_into_the_single_run() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("byte-order mark"));
 }
 
+/// Shard outputs record `K/N`: a merge of an incomplete set, of a shard given
+/// twice, or of shards of different splits is refused, naming what is wrong.
+#[test]
+fn merge_refuses_an_incomplete_shard_set() {
+    let t = tempfile::tempdir().unwrap();
+    let shard = |spec: &str, name: &str| {
+        let dir = t.path().join(name);
+        let out = extract(&[&corpus()], &dir, &["--shard", spec]);
+        assert_eq!(out.status.code(), Some(0));
+        dir
+    };
+    let (a, b, c) = (shard("1/3", "a"), shard("2/3", "b"), shard("3/3", "c"));
+    let b2 = shard("2/3", "b2");
+    let other = shard("1/2", "other");
+    let m = t.path().join("m");
+    let merge = |dirs: &[&PathBuf]| {
+        let mut args = vec!["merge", "--out", s(&m)];
+        args.extend(dirs.iter().map(|d| s(d)));
+        let out = nianbao(&args);
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).to_string(),
+        )
+    };
+    let (code, err) = merge(&[&a, &c]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("shard 2/3 is missing"), "{err}");
+    let (code, err) = merge(&[&a, &b, &b2, &c]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("shard 2/3 is given twice"), "{err}");
+    let (code, err) = merge(&[&a, &b, &other]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("split into 3"), "{err}");
+    let (code, err) = merge(&[&a, &b, &c]);
+    assert_eq!(code, Some(0), "{err}");
+    // A whole run over a folder that held a shard drops the stale manifest.
+    assert_eq!(extract(&[&corpus()], &a, &[]).status.code(), Some(0));
+    assert!(!a.join("shard.csv").exists());
+}
+
 #[test]
 fn merging_the_same_shard_twice_is_refused() {
     let t = tempfile::tempdir().unwrap();
@@ -362,6 +402,14 @@ fn exit_codes() {
     ] {
         assert!(summary.contains(word), "summary lacks {word}: {summary}");
     }
+    // Each unreadable file by name and reason on stderr (even with -q), and the
+    // summary names the output folder.
+    assert!(summary.contains("empty.txt: empty file"), "{summary}");
+    assert!(summary.contains("encrypted.pdf: "), "{summary}");
+    assert!(
+        summary.contains(&format!("outputs in {}", t.path().join("bad").display())),
+        "{summary}"
+    );
     let usage = extract(&[&corpus()], &t.path().join("u"), &["--shard", "4/3"]);
     assert_eq!(usage.status.code(), Some(2));
     let no_out = nianbao(&["extract", s(&corpus())]);
