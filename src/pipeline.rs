@@ -87,12 +87,12 @@ pub fn extract_document(id: &str, doc: Document, grammars: &Grammars) -> Report 
     report.source = doc.source.to_string();
     report.pages = doc.pages.len();
     report.repairs = doc.repairs;
-    let cleaned = clean(&doc.pages, &grammars.common.furniture);
+    let cleaned = clean(&doc.pages, &grammars.common);
     let lines = cleaned.lines;
     report.repairs.extend(cleaned.repairs);
     report.findings.extend(cleaned.findings);
 
-    let tb = title_block(&lines);
+    let tb = title_block(&lines, &grammars.common.title);
     report.agency = tb.agency;
     report.year = tb.year;
     report.published = tb.published;

@@ -57,6 +57,58 @@ pub fn ends_sentence(s: &str) -> bool {
         .is_some_and(|c| "。；;：:！!？?」』）)】”\"".contains(c))
 }
 
+/// Rewrites dates in Chinese numerals (二〇二二年一月二十日, 二〇二一年度) with digits,
+/// as official documents often sign them.
+pub fn arabic_dates(s: &str) -> String {
+    use regex::Regex;
+    use std::sync::OnceLock;
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"([〇○零一二三四五六七八九]{4})年(?:([一二三四五六七八九十]{1,2})月(?:([一二三四五六七八九十]{1,3})日)?)?").expect("static regex")
+    });
+    let digit = |c: char| {
+        "〇一二三四五六七八九"
+            .find(c)
+            .map(|i| i / 3)
+            .or_else(|| "○零".contains(c).then_some(0))
+    };
+    let small = |t: &str| -> Option<usize> {
+        let c: Vec<char> = t.chars().collect();
+        match c.as_slice() {
+            ['十'] => Some(10),
+            ['十', u] => Some(10 + digit(*u)?),
+            [t, '十'] => Some(digit(*t)? * 10),
+            [t, '十', u] => Some(digit(*t)? * 10 + digit(*u)?),
+            [u] => digit(*u),
+            _ => None,
+        }
+    };
+    re.replace_all(s, |c: &regex::Captures| {
+        let year: Option<String> = c[1]
+            .chars()
+            .map(|ch| digit(ch).map(|d| char::from(b'0' + d as u8)))
+            .collect();
+        let Some(year) = year else {
+            return c[0].to_string();
+        };
+        let mut out = format!("{year}年");
+        if let Some(m) = c.get(2) {
+            match small(m.as_str()) {
+                Some(m) => out.push_str(&format!("{m}月")),
+                None => return c[0].to_string(),
+            }
+        }
+        if let Some(d) = c.get(3) {
+            match small(d.as_str()) {
+                Some(d) => out.push_str(&format!("{d}日")),
+                None => return c[0].to_string(),
+            }
+        }
+        out
+    })
+    .into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

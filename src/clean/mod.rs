@@ -6,10 +6,9 @@
 //! line and a continuation that is not a heading, a table row or a new item.
 //! When only the length test fails, the text is left and a finding says so.
 
-use crate::grammar::Furniture;
+use crate::grammar::{Common, Furniture, TitleRules};
 use crate::model::{Finding, Line, Page, Repair, Severity};
 use crate::numbering::heading_of;
-use crate::parse::outline::is_title_text;
 use crate::text::{ends_sentence, is_cjk, normalize};
 use regex::Regex;
 use std::collections::HashMap;
@@ -52,8 +51,8 @@ fn is_table_line(t: &str) -> bool {
 }
 
 /// Runs the clean stage over a document's pages.
-pub fn clean(pages: &[Page], furniture: &Furniture) -> Cleaned {
-    let pats = patterns(furniture);
+pub fn clean(pages: &[Page], common: &Common) -> Cleaned {
+    let pats = patterns(&common.furniture);
     let mut repairs = Vec::new();
     let mut findings = Vec::new();
     let multi = pages.len() > 1;
@@ -84,7 +83,7 @@ pub fn clean(pages: &[Page], furniture: &Furniture) -> Cleaned {
                 || (multi && at_edge && pats.edge.iter().any(|r| r.is_match(t)));
             let key = furniture_key(t);
             let mut header = at_edge && running.contains_key(&key) && !removed_here.contains(&key);
-            if header && !number && p.number == first_page && is_only_title(p, i) {
+            if header && !number && p.number == first_page && is_only_title(p, i, &common.title) {
                 findings.push(
                     Finding::new(
                         "title_kept",
@@ -286,8 +285,8 @@ const TITLE_HEAD_LINES: usize = 15;
 
 /// Whether line `i` of the first page is the report's title and no other line near
 /// the top is: removing it as a running header would lose agency and year.
-fn is_only_title(p: &Page, i: usize) -> bool {
-    if !is_title_text(&p.lines[i]) {
+fn is_only_title(p: &Page, i: usize, title: &TitleRules) -> bool {
+    if !title.matches(&p.lines[i]) {
         return false;
     }
     let key = furniture_key(&normalize(p.lines[i].trim()));
@@ -312,10 +311,10 @@ fn is_only_title(p: &Page, i: usize) -> bool {
     };
     !head.iter().enumerate().any(|(n, &j)| {
         other(j)
-            && (is_title_text(&p.lines[j])
+            && (title.matches(&p.lines[j])
                 || head.get(n + 1).is_some_and(|&k| {
                     other(k)
-                        && is_title_text(&format!("{}{}", p.lines[j].trim(), p.lines[k].trim()))
+                        && title.matches(&format!("{}{}", p.lines[j].trim(), p.lines[k].trim()))
                 }))
     })
 }
@@ -366,11 +365,8 @@ fn around(s: &str, at: usize) -> String {
 mod tests {
     use super::*;
 
-    fn furniture() -> Furniture {
-        crate::grammar::Grammars::embedded()
-            .unwrap()
-            .common
-            .furniture
+    fn furniture() -> Common {
+        crate::grammar::Grammars::embedded().unwrap().common
     }
 
     fn page(n: usize, lines: &[&str]) -> Page {

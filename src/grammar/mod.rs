@@ -231,6 +231,57 @@ pub struct Common {
     #[serde(default)]
     pub prose: Vec<ProseRule>,
     pub furniture: Furniture,
+    pub title: TitleRules,
+}
+
+/// How a report's title reads and what around it is not the agency (`[title]` in
+/// `common.toml`): genre knowledge, the same for every template year.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TitleRules {
+    /// The title, matched against a line (or two joined) with spaces removed and
+    /// Chinese-numeral years in digits. Named groups: `year` or `year2` (required),
+    /// `pre` and `mid` (where the agency may stand).
+    pub pattern: String,
+    /// Removed from the start of an agency candidate (关于2020年…).
+    #[serde(default)]
+    pub agency_prefixes: Vec<String>,
+    /// Removed from its end, first match wins (某局关于印发…的通知).
+    #[serde(default)]
+    pub agency_suffixes: Vec<String>,
+    /// A web page's breadcrumb trail (首页 > 政务公开 > 某局): the agency is
+    /// after the last separator.
+    #[serde(default)]
+    pub breadcrumb_separators: Vec<char>,
+    /// A candidate containing one of these is page chrome, not an agency.
+    #[serde(default)]
+    pub not_agency_words: Vec<String>,
+    /// Labels of publication-date metadata at the top of saved web pages.
+    #[serde(default)]
+    pub date_labels: Vec<String>,
+    /// `pattern`, compiled at load.
+    #[serde(skip)]
+    compiled: Option<regex::Regex>,
+}
+
+impl TitleRules {
+    /// The compiled title pattern.
+    pub fn regex(&self) -> &regex::Regex {
+        static NEVER: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+        self.compiled.as_ref().unwrap_or_else(|| {
+            NEVER.get_or_init(|| regex::Regex::new(r"[^\s\S]").expect("static regex"))
+        })
+    }
+
+    /// Whether `text` (one line, or two joined) reads as a report title
+    /// (某局2020年政府信息公开工作年度报告).
+    pub fn matches(&self, text: &str) -> bool {
+        let flat: String = crate::text::arabic_dates(&crate::text::normalize(text))
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        self.regex().is_match(&flat)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -349,8 +400,8 @@ impl Grammars {
             formats.push(f);
         }
         formats.sort_by(|a, b| a.id.cmp(&b.id));
-        let c: Common = toml::from_str(&common.1).map_err(|e| invalid(&common.0, e))?;
-        validate_common(&c).map_err(|(key, anchor, msg)| GrammarError::Invalid {
+        let mut c: Common = toml::from_str(&common.1).map_err(|e| invalid(&common.0, e))?;
+        validate_common(&mut c).map_err(|(key, anchor, msg)| GrammarError::Invalid {
             file: common.0.clone(),
             msg: format!("line {}, {key}: {msg}", line_of(&common.1, &anchor)),
         })?;
@@ -451,7 +502,26 @@ fn validate_format(f: &mut Format) -> Result<(), Problem> {
 
 /// Compiles every regex of `common.toml` once, so an invalid pattern is an error
 /// at load rather than a rule silently skipped.
-fn validate_common(c: &Common) -> Result<(), Problem> {
+fn validate_common(c: &mut Common) -> Result<(), Problem> {
+    let title = &mut c.title;
+    match regex::Regex::new(&title.pattern) {
+        Ok(re)
+            if re
+                .capture_names()
+                .flatten()
+                .any(|n| n == "year" || n == "year2") =>
+        {
+            title.compiled = Some(re);
+        }
+        Ok(_) => {
+            return Err((
+                "title pattern".into(),
+                "[title]".into(),
+                "needs a named group `year` or `year2`".into(),
+            ))
+        }
+        Err(e) => return Err(("title pattern".into(), "[title]".into(), e.to_string())),
+    }
     let patterns = c
         .prose
         .iter()
@@ -737,6 +807,16 @@ mod tests {
             "{e}"
         );
         let line = line_with("common.toml", "上年结转(?:");
+        assert!(e.contains(&format!("line {line}")), "{e}");
+    }
+
+    #[test]
+    fn title_pattern_without_a_year_is_an_error() {
+        let e = broken("common.toml", |t| {
+            t.replace("(?P<year2>", "(?:").replace("(?P<year>", "(?:")
+        });
+        assert!(e.contains("title pattern") && e.contains("year"), "{e}");
+        let line = line_with("common.toml", "[title]");
         assert!(e.contains(&format!("line {line}")), "{e}");
     }
 

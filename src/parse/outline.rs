@@ -4,10 +4,10 @@
 //! `(1)` (4), full- or half-width. A line is a heading when its title is short or
 //! ends at the first full stop (run-in headings such as `1.做好常规类信息公开。…`).
 
-use crate::grammar::Format;
+use crate::grammar::{Format, TitleRules};
 use crate::model::{Heading, Line};
 use crate::numbering::{heading_of, strip_enumerator};
-use crate::text::{compact, normalize};
+use crate::text::{arabic_dates, compact, normalize};
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -125,25 +125,6 @@ pub struct TitleBlock {
     pub published: Option<String>,
 }
 
-fn title_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        // 某局(关于)2020年(度)政府信息公开工作(年度)(的)报告, or with the year after
-        // 工作: 某局政府信息公开工作2020年度报告.
-        Regex::new(r"^(?P<pre>.*?)(?:(?P<year>(?:19|20)\d{2})年度?(?P<mid>.{0,30}?)(?:政府信息公开|政务公开|信息公开)(?:工作)?(?:年度)?(?:工作)?的?(?:报告|年报)|(?:政府信息公开|政务公开|信息公开)(?:工作)?(?P<year2>(?:19|20)\d{2})年度?(?:工作)?的?(?:报告|年报))").expect("static regex")
-    })
-}
-
-/// Whether `text` (one line, or two joined) reads as a report title
-/// (某局2020年政府信息公开工作年度报告).
-pub fn is_title_text(text: &str) -> bool {
-    let flat: String = arabic_dates(&normalize(text))
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    title_re().is_match(&flat)
-}
-
 fn date_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
@@ -152,37 +133,65 @@ fn date_re() -> &'static Regex {
     })
 }
 
-fn clean_agency(s: &str) -> String {
+/// Longest `标签:` prefix (标题:, 名称:) dropped before an agency: a longer text
+/// before a colon is part of the title itself.
+const LABEL_PREFIX_MAX_CHARS: usize = 4;
+
+/// Longest plausible agency name; anything longer is a sentence or page chrome.
+const AGENCY_MAX_CHARS: usize = 30;
+
+/// Non-empty lines at the top searched for the title.
+const TITLE_SEARCH_LINES: usize = 15;
+
+fn clean_agency(s: &str, rules: &TitleRules) -> String {
     let s = s.trim().trim_start_matches('#').trim();
     let s = s
         .split_once([':', '：'])
-        .map(|(k, v)| if k.chars().count() <= 4 { v } else { s })
+        .map(|(k, v)| {
+            if k.chars().count() <= LABEL_PREFIX_MAX_CHARS {
+                v
+            } else {
+                s
+            }
+        })
         .unwrap_or(s);
     let s: String = s
         .chars()
         .filter(|c| !c.is_whitespace() && !"《》\"“”".contains(*c))
         .collect();
-    let s = s.trim_start_matches("关于");
-    // 某局关于印发…的通知: the agency is what precedes 关于.
-    let s = ["关于印发", "关于公布", "关于发布", "关于"]
+    let s = rules
+        .agency_prefixes
         .iter()
-        .find_map(|k| s.strip_suffix(k))
+        .fold(s.as_str(), |s, p| s.trim_start_matches(p.as_str()));
+    // 某局关于印发…的通知: the agency is what precedes 关于.
+    let s = rules
+        .agency_suffixes
+        .iter()
+        .find_map(|k| s.strip_suffix(k.as_str()))
         .unwrap_or(s);
     // Leading page chrome such as 当前位置：首页 > 政务公开 > … is not an agency.
-    let s = s.rsplit(['>', '›', '»']).next().unwrap_or(s);
-    if s.chars().count() > 30 || s.contains("首页") || s.contains("位置") {
+    let s = s
+        .rsplit(rules.breadcrumb_separators.as_slice())
+        .next()
+        .unwrap_or(s);
+    if s.chars().count() > AGENCY_MAX_CHARS
+        || rules
+            .not_agency_words
+            .iter()
+            .any(|w| s.contains(w.as_str()))
+    {
         return String::new();
     }
     s.to_string()
 }
 
 /// Reads the title block from the first lines, the date from metadata or the end.
-pub fn title_block(lines: &[Line]) -> TitleBlock {
+pub fn title_block(lines: &[Line], rules: &TitleRules) -> TitleBlock {
     let mut tb = TitleBlock::default();
     let head: Vec<&Line> = lines
         .iter()
         .filter(|l| !l.text.trim().is_empty())
-        .take(15)
+        .take(TITLE_SEARCH_LINES)
         .collect();
     // Titles wrap: try each line joined with the next one.
     for (i, l) in head.iter().enumerate() {
@@ -196,19 +205,19 @@ pub fn title_block(lines: &[Line]) -> TitleBlock {
         }
         for text in candidates {
             let flat: String = arabic_dates(&text).chars().filter(|c| *c != ' ').collect();
-            if let Some(c) = title_re().captures(&flat) {
+            if let Some(c) = rules.regex().captures(&flat) {
                 tb.year = c
                     .name("year")
                     .or_else(|| c.name("year2"))
                     .and_then(|y| y.as_str().parse().ok());
-                let mid = clean_agency(c.name("mid").map_or("", |m| m.as_str()));
-                let pre = clean_agency(&c["pre"]);
+                let mid = clean_agency(c.name("mid").map_or("", |m| m.as_str()), rules);
+                let pre = clean_agency(c.name("pre").map_or("", |m| m.as_str()), rules);
                 tb.agency = if !pre.is_empty() {
                     pre
                 } else if !mid.is_empty() {
                     mid
                 } else if i > 0 {
-                    clean_agency(&head[i - 1].text)
+                    clean_agency(&head[i - 1].text, rules)
                 } else {
                     String::new()
                 };
@@ -219,61 +228,11 @@ pub fn title_block(lines: &[Line]) -> TitleBlock {
             break;
         }
     }
-    tb.published = published_date(lines, tb.year);
+    tb.published = published_date(lines, tb.year, &rules.date_labels);
     tb
 }
 
-/// Rewrites dates in Chinese numerals (二〇二二年一月二十日, 二〇二一年度) with digits,
-/// as official documents often sign them.
-pub fn arabic_dates(s: &str) -> String {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| {
-        Regex::new(r"([〇○零一二三四五六七八九]{4})年(?:([一二三四五六七八九十]{1,2})月(?:([一二三四五六七八九十]{1,3})日)?)?").expect("static regex")
-    });
-    let digit = |c: char| {
-        "〇一二三四五六七八九"
-            .find(c)
-            .map(|i| i / 3)
-            .or_else(|| "○零".contains(c).then_some(0))
-    };
-    let small = |t: &str| -> Option<usize> {
-        let c: Vec<char> = t.chars().collect();
-        match c.as_slice() {
-            ['十'] => Some(10),
-            ['十', u] => Some(10 + digit(*u)?),
-            [t, '十'] => Some(digit(*t)? * 10),
-            [t, '十', u] => Some(digit(*t)? * 10 + digit(*u)?),
-            [u] => digit(*u),
-            _ => None,
-        }
-    };
-    re.replace_all(s, |c: &regex::Captures| {
-        let year: Option<String> = c[1]
-            .chars()
-            .map(|ch| digit(ch).map(|d| char::from(b'0' + d as u8)))
-            .collect();
-        let Some(year) = year else {
-            return c[0].to_string();
-        };
-        let mut out = format!("{year}年");
-        if let Some(m) = c.get(2) {
-            match small(m.as_str()) {
-                Some(m) => out.push_str(&format!("{m}月")),
-                None => return c[0].to_string(),
-            }
-        }
-        if let Some(d) = c.get(3) {
-            match small(d.as_str()) {
-                Some(d) => out.push_str(&format!("{d}日")),
-                None => return c[0].to_string(),
-            }
-        }
-        out
-    })
-    .into_owned()
-}
-
-fn published_date(lines: &[Line], year: Option<i32>) -> Option<String> {
+fn published_date(lines: &[Line], year: Option<i32>, labels: &[String]) -> Option<String> {
     let as_date = |c: regex::Captures| -> Option<String> {
         let y: i32 = c[1].parse().ok()?;
         let m: u32 = c[2].parse().ok()?;
@@ -290,10 +249,7 @@ fn published_date(lines: &[Line], year: Option<i32>) -> Option<String> {
     for l in lines.iter().take(20) {
         let t = normalize(&l.text);
         let t = t.trim();
-        if ["发布时间", "发布日期", "成文日期", "日期"]
-            .iter()
-            .any(|k| t.starts_with(k))
-        {
+        if labels.iter().any(|k| t.starts_with(k.as_str())) {
             if let Some(d) = date_re().captures(t).and_then(as_date) {
                 return Some(d);
             }
@@ -320,6 +276,11 @@ fn published_date(lines: &[Line], year: Option<i32>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn title_block_of(lines: &[Line]) -> TitleBlock {
+        let g = crate::grammar::Grammars::embedded().unwrap();
+        title_block(lines, &g.common.title)
+    }
 
     fn line(t: &str) -> Line {
         Line::new(t, 1, 1)
@@ -370,7 +331,7 @@ mod tests {
                 2021,
             ),
         ] {
-            let tb = title_block(&[line(title), line("正文。")]);
+            let tb = title_block_of(&[line(title), line("正文。")]);
             assert_eq!(
                 (tb.agency.as_str(), tb.year),
                 (agency, Some(year)),
@@ -387,7 +348,7 @@ mod tests {
             arabic_dates("二〇二一年度政府信息公开"),
             "2021年度政府信息公开"
         );
-        let tb = title_block(&[
+        let tb = title_block_of(&[
             line("某某县人民政府"),
             line("二〇二一年度政府信息公开工作年度报告"),
             line("二〇二二年一月二十日"),
@@ -397,8 +358,23 @@ mod tests {
     }
 
     #[test]
+    fn breadcrumb_trail_is_not_the_agency() {
+        let tb = title_block_of(&[
+            line("当前位置：首页 > 政务公开 > 某某县财政局2020年政府信息公开工作年度报告"),
+            line("正文。"),
+        ]);
+        assert_eq!(tb.agency, "某某县财政局");
+        let tb = title_block_of(&[
+            line("首页 政务公开"),
+            line("首页政务公开2020年政府信息公开工作年度报告"),
+        ]);
+        assert_eq!(tb.agency, "");
+        assert_eq!(tb.year, Some(2020));
+    }
+
+    #[test]
     fn title_block_variants() {
-        let tb = title_block(&[
+        let tb = title_block_of(&[
             line(""),
             line("沂源县自然资源局"),
             line("2020年政府信息公开工作年度报告"),
@@ -412,19 +388,19 @@ mod tests {
                 published: Some("2021-01-28".into())
             }
         );
-        let tb = title_block(&[
+        let tb = title_block_of(&[
             line("标题: 平潭综合实验区2019年度政府信息公开工作年度报告"),
             line("发布时间: 2020-01-20 15:22"),
         ]);
         assert_eq!(tb.agency, "平潭综合实验区");
         assert_eq!(tb.published.as_deref(), Some("2020-01-20"));
-        let tb = title_block(&[
+        let tb = title_block_of(&[
             line("正文"),
             line("2024 年上海市科委政府信息公开工作"),
             line("年度报告"),
         ]);
         assert_eq!((tb.agency.as_str(), tb.year), ("上海市科委", Some(2024)));
-        let tb = title_block(&[
+        let tb = title_block_of(&[
             line("# 沐阳县人民政府 2025 年 政府信息公开工作年度报告"),
             line("(2026年1月23日)"),
         ]);
