@@ -92,6 +92,11 @@ T3_2021 = {
 }
 OUTCOME_ROWS = [r for r in T3_2021 if r not in ("new_received", "carried_over")]
 
+# Cells the generated report prints empty (as many reports do for a zero): they
+# stay empty in every form (an empty <td>, an empty tab field, one more separator).
+BLANK_2021 = {("applications", "np_publication", "research_institution"),
+              ("applications", "denied_enforcement_file", "other_org")}
+
 T4_2021 = [2, 1, 0, 1, 4, 1, 0, 0, 2, 3, 0, 0, 0, 1, 1]
 
 
@@ -112,7 +117,10 @@ def gen_values(grammar):
         if min(v) < 0:
             sys.exit(f"row {r} has a negative value")
         for c, x in zip(cols, v + [sum(v)]):
-            vals[("applications", r, c)] = str(x)
+            key = ("applications", r, c)
+            vals[key] = "" if key in BLANK_2021 else str(x)
+            if key in BLANK_2021 and x != 0:
+                sys.exit(f"blank cell {key} must be a zero")
     for c, x in zip(grammar["tables"]["review_litigation"]["columns"], T4_2021):
         vals[("review_litigation", "cases", c["id"])] = str(x)
     return vals
@@ -589,27 +597,26 @@ CELL_BREAKS = 2
 
 
 def render_cell_per_paragraph(blocks, tables):
-    """Each table cell its own line, cells separated by CELL_BREAKS line breaks, a
-    spanned (empty) position one more separator; CR line ends."""
+    """Each table cell (each <td>, as a crawler walks them: spanned positions are
+    not cells) its own line, cells CELL_BREAKS line breaks apart, so an empty cell
+    is one more run; CR line ends."""
     out = []
     for kind, t in blocks:
         if kind == "table":
-            cells = [c for row in grid(tables[t]) for c in row]
-            # Positions after the last text of a row that are empty are not
-            # written by such crawlers only when they are spans; keep them all.
-            out.append(("\r" * CELL_BREAKS).join(cells))
+            out.append(("\r" * CELL_BREAKS).join(text for row in tables[t] for text, _, _ in row))
         else:
             out.append(t)
     return ("\r" * CELL_BREAKS).join(out) + "\r"
 
 
 def render_ideographic(blocks, tables):
-    """Table cells separated by one ideographic space each (an empty cell leaves
-    two in a row)."""
+    """Each table row on a line, its cells (each <td>) separated by one
+    ideographic space, so an empty cell leaves two in a row; paragraphs indented
+    with two ideographic spaces."""
     out = []
     for kind, t in blocks:
         if kind == "table":
-            out.extend("\u3000".join(r).rstrip("\u3000") for r in grid(tables[t]))
+            out.extend("\u3000".join(text for text, _, _ in row) for row in tables[t])
         else:
             out.append("\u3000\u3000" + t)
     return "\n".join(out) + "\n"
@@ -657,6 +664,7 @@ def main(argv):
         (f"{GEN}_word.html", render_word_html(blocks, tables)),
         (f"{GEN}_portal_gbk.html", render_portal(blocks, tables, "gbk", GEN_PUBLISHED[0]).encode("gbk")),
         (f"{GEN}.docx", render_docx(blocks, tables)),
+        (f"{GEN}_cells.txt", render_cell_per_paragraph(blocks, tables)),
         (f"{GEN}_ideographic.txt", render_ideographic(blocks, tables)),
     ]:
         write(out / name, data)

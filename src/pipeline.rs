@@ -88,9 +88,11 @@ pub fn extract_document(id: &str, doc: Document, grammars: &Grammars) -> Report 
     report.pages = doc.pages.len();
     report.repairs = doc.repairs;
     let cleaned = clean(&doc.pages, &grammars.common);
-    let lines = cleaned.lines;
     report.repairs.extend(cleaned.repairs);
     report.findings.extend(cleaned.findings);
+    // Tables whose rows a crawler lost (one cell per paragraph, ideographic spaces).
+    let (lines, rebuilt) = crate::parse::crawled::rebuild(cleaned.lines, &grammars.common);
+    report.repairs.extend(rebuilt);
 
     let tb = title_block(&lines, &grammars.common.title);
     report.agency = tb.agency;

@@ -345,10 +345,19 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// The input place of a token: its line's, or that of the piece of a joined
+    /// line it sits in (a cell rebuilt from a crawled layout, a sentence joined
+    /// across a page).
     fn loc(&self, t: &Token) -> (Option<usize>, Option<usize>) {
-        self.lines
-            .get(t.line)
-            .map_or((None, None), |l| (Some(l.page), Some(l.line)))
+        self.lines.get(t.line).map_or((None, None), |l| {
+            let at = l
+                .text
+                .char_indices()
+                .nth(t.ccol)
+                .map_or(l.text.len(), |(b, _)| b);
+            let (page, line) = l.place_at(at);
+            (Some(page), Some(line))
+        })
     }
 
     fn cell(

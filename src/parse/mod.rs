@@ -1,4 +1,5 @@
 //! Parse: cleaned lines → outline (headings, title block) and table regions.
+pub mod crawled;
 pub mod loose;
 pub mod outline;
 pub mod tables;
