@@ -28,6 +28,7 @@ Output is deterministic: rerunning gives byte-identical files.
 """
 
 import csv
+import hashlib
 import shutil
 import subprocess
 import tempfile
@@ -670,18 +671,25 @@ def main(argv):
         write(out / name, data)
         write(out / (name.rsplit(".", 1)[0] + ".expected.csv"), expected)
 
-    # Legacy Word, converted once by LibreOffice when it is installed (the file is
-    # kept: LibreOffice output is not byte-reproducible). Read by tests/web_office.rs.
+    # Legacy Word, converted by LibreOffice when it is installed. LibreOffice output
+    # is not byte-reproducible, so the .doc is rebuilt only when the .docx it comes
+    # from changed (its SHA-256 is kept beside it). Read by tests/web_office.rs.
     legacy = repo / "tests" / "data" / "word" / f"{GEN}.doc"
-    if not legacy.exists() and shutil.which("soffice"):
+    source = render_docx(blocks, tables)
+    digest = hashlib.sha256(source).hexdigest() + "\n"
+    stamp = legacy.with_name(legacy.name + ".source-sha256")
+    stale = not legacy.exists() or not stamp.exists() or stamp.read_text() != digest
+    if stale and shutil.which("soffice"):
         with tempfile.TemporaryDirectory() as tmp:
             src = Path(tmp) / f"{GEN}.docx"
-            src.write_bytes(render_docx(blocks, tables))
+            src.write_bytes(source)
             subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp}/profile", "--headless",
                             "--convert-to", "doc", "--outdir", tmp, str(src)],
                            check=True, capture_output=True, timeout=120)
             write(legacy, (Path(tmp) / f"{GEN}.doc").read_bytes())
-
+            write(stamp, digest)
+    elif stale:
+        print(f"note: {legacy} is stale and LibreOffice is not installed", file=sys.stderr)
 
 if __name__ == "__main__":
     main(sys.argv)
