@@ -22,9 +22,9 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}
 .badge{display:inline-block;border-radius:3px;padding:0 5px;color:#fff;font-size:.85em}
 .s-error,.sev-error{background:var(--err)}.s-partial,.sev-warning{background:var(--warn)}.s-ok{background:#2e7d32}.sev-info{background:var(--info)}
 .kind{background:var(--rep)}
-.totals span{margin-right:1.2em}
+.totals span,.summary span{margin-right:1.2em}
 .charts{display:flex;flex-wrap:wrap;gap:2em}
-.chart text{font-size:12px}
+.chart{margin:0}.chart text{font-size:12px}
 .controls{margin:.5em 0}
 .controls input,.controls select,.controls button{font:inherit;margin-right:.5em}
 .grid td a,.grid td span{display:block;text-decoration:none;color:inherit;min-width:2.2em;text-align:right}
@@ -34,7 +34,7 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}
 .grid th.row{font-weight:400;max-width:26em}
 .legend span{display:inline-block;padding:0 6px;margin-right:.5em;border:1px solid #cfd8dc}
 .text{display:grid;grid-template-columns:minmax(0,1fr) auto;gap:1em}
-.lines{font-family:"Noto Sans Mono CJK SC","Sarasa Mono SC",ui-monospace,monospace;white-space:pre;overflow-x:auto;background:#fff;border:1px solid #cfd8dc}
+.lines{font-family:"Noto Sans Mono CJK SC","Sarasa Mono SC",ui-monospace,monospace;white-space:pre-wrap;overflow-wrap:anywhere;background:#fff;border:1px solid #cfd8dc}
 .ln{display:flex}
 .ln .no{flex:0 0 4.5em;text-align:right;padding-right:.8em;color:#90a4ae;text-decoration:none;user-select:none}
 .ln .tx{flex:1}

@@ -132,34 +132,30 @@ impl ReportPage<'_> {
         };
 
         let mut body = String::new();
-        // Summary.
-        body.push_str("<table class=\"summary\">");
+        // Summary: one line of what `reports.csv` says.
+        body.push_str("<p class=\"summary\">");
         for (k, v) in [
-            ("report", id.to_string()),
             ("source", r.get("source").to_string()),
             ("format", r.get("format").to_string()),
-            ("year", r.get("year").to_string()),
             ("published", r.get("published").to_string()),
             ("pages", r.get("pages").to_string()),
-            ("status", r.get("status").to_string()),
             ("cells", r.get("cells").to_string()),
             ("repairs", r.get("repairs").to_string()),
             ("findings", r.get("findings").to_string()),
             ("input file", self.input_path.clone().unwrap_or_default()),
         ] {
             if !v.is_empty() {
-                let _ = write!(body, "<tr><th>{k}</th><td>{}</td></tr>", esc(&v));
+                let _ = write!(body, "<span><b>{k}</b> {}</span> ", esc(&v));
             }
         }
+        body.push_str("</p>\n");
         if !r.get("error").is_empty() {
-            let _ = write!(
+            let _ = writeln!(
                 body,
-                "<tr><th>error</th><td class=\"sev-error-note\">{}</td></tr>",
+                "<p class=\"note sev-error-note\"><b>error</b> {}</p>",
                 esc(r.get("error"))
             );
         }
-        body.push_str("</table>\n");
-
         // The tables are rendered first so findings can link only to cells that exist.
         let tables_html = self.format.map(|f| render_tables(f, &ix, &line_href));
         let rendered: HashSet<String> = ix
@@ -354,7 +350,6 @@ impl ReportPage<'_> {
                         out.push_str(note);
                     }
                 }
-                out.push('\n');
             }
             out.push_str("</div>");
             if let Some(img) = self.images.get(&p.page) {
