@@ -7,7 +7,7 @@ use super::escape::esc;
 use super::input_text::NumberedPage;
 use super::page::page;
 use super::tables::{cell_id, identity_terms, render_tables, CellIndex, Key};
-use crate::grammar::Format;
+use crate::grammar::{Apply, Format};
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
@@ -56,8 +56,11 @@ fn arithmetic(
     let id = format?
         .identities
         .iter()
-        .find(|i| i.id == f.get("check") && !i.lhs.is_empty() && !i.rhs.is_empty())?;
+        .find(|i| i.id == f.get("check") && i.apply != Apply::CrossYear)?;
     let (lhs, rhs) = identity_terms(id, f.get("row"), f.get("column"));
+    if lhs.is_empty() || rhs.is_empty() {
+        return None;
+    }
     let term = |k: &Key| -> String {
         let (v, label) = match ix.cells.get(k) {
             Some(c) if !c.get("value").is_empty() => (

@@ -78,7 +78,11 @@ impl<'a> CellIndex<'a> {
                     .find(|id| id.id == f.get("check") && !id.parsed.lhs_names().is_empty())
             });
             if let Some(id) = identity {
-                let (l, rr) = identity_terms(id, r, c);
+                let (l, mut rr) = identity_terms(id, r, c);
+                // A cross-year identity's right side is the previous year's report.
+                if id.apply == Apply::CrossYear {
+                    rr.clear();
+                }
                 for k in l.into_iter().chain(rr) {
                     ix.failed.entry(k).or_default().push(n);
                 }
