@@ -29,6 +29,7 @@ mod core_fonts;
 mod glyphnames;
 mod zapfglyphnames;
 mod encodings;
+mod tounicode;
 
 pub struct Space;
 pub type Transform = Transform2D<f64, Space, Space>;
@@ -917,7 +918,13 @@ fn get_unicode_map<'a>(doc: &'a Document, font: &'a Dictionary) -> Option<HashMa
             let contents = get_contents(stream);
             dlog!("Stream: {}", String::from_utf8(contents.clone()).unwrap());
 
-            let cmap = adobe_cmap_parser::get_unicode_map(&contents).unwrap();
+            let cmap = match tounicode::unicode_map(&contents) {
+                Ok(cmap) => cmap,
+                Err(tounicode::Unsupported::RangeTooLong) => {
+                    panic!("ToUnicode bfrange longer than {} codes", tounicode::MAX_BFRANGE_LEN)
+                }
+                Err(tounicode::Unsupported::Syntax) => adobe_cmap_parser::get_unicode_map(&contents).unwrap(),
+            };
             let mut unicode = HashMap::new();
             // "It must use the beginbfchar, endbfchar, beginbfrange, and endbfrange operators to
             // define the mapping from character codes to Unicode character sequences expressed in
