@@ -266,12 +266,18 @@ fn transcode_content(
         seen_forms: HashSet::new(),
     };
     for (_, page_id) in doc.get_pages() {
+        let fonts = page_fonts(doc, page_id);
+        let resources = page_resources(doc, page_id);
+        // Most pages of a document never use the rewritten fonts: their
+        // content is not decoded here (pdf-extract decodes it anyway).
+        let uses_plan = fonts.values().any(|id| walker.plans.contains_key(id));
+        if !uses_plan && !draws_forms(doc, resources) {
+            continue;
+        }
         // Bounded: a content stream that inflates without end is refused.
         let Ok(content) = pdf_extract::page_content(doc, page_id) else {
             continue;
         };
-        let fonts = page_fonts(doc, page_id);
-        let resources = page_resources(doc, page_id);
         walker.walk(Target::Page(page_id), &content, &fonts, resources, 0);
     }
     walker.edits
@@ -630,6 +636,19 @@ fn advance(c: char, old: &HashMap<i64, f64>, default: f64) -> f64 {
         .iter()
         .find_map(|cid| old.get(cid).copied())
         .unwrap_or(default.min(500.0))
+}
+
+/// True if the resources name a form XObject (whose own fonts may be planned).
+fn draws_forms(doc: &Document, resources: Option<&Dictionary>) -> bool {
+    let Some(xobjects) = resources.and_then(|r| dict_entry(doc, r, b"XObject")) else {
+        return false;
+    };
+    xobjects.iter().any(|(_, o)| {
+        doc.dereference(o)
+            .ok()
+            .and_then(|(_, o)| o.as_stream().ok())
+            .is_some_and(|s| s.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Form"))
+    })
 }
 
 fn page_resources(doc: &Document, page_id: ObjectId) -> Option<&Dictionary> {
