@@ -905,7 +905,7 @@ struct PdfCIDFont<'a> {
     #[allow(dead_code)]
     encoding: ByteMapping,
     to_unicode: Option<HashMap<u32, String>>,
-    widths: HashMap<CharCode, f64>, // should probably just use i32 here
+    widths: CidWidths,
     default_width: Option<f64>, // only used for CID fonts and we should probably brake out the different font types
 }
 
@@ -1007,31 +1007,76 @@ impl<'a> PdfCIDFont<'a> {
         let default_width = get::<Option<i64>>(doc, ciddict, b"DW").unwrap_or(1000);
         let w: Option<Vec<&Object>> = get(doc, ciddict, b"W");
         dlog!("widths {:?}", w);
-        let mut widths = HashMap::new();
+        let widths = CidWidths::new(w.as_deref().unwrap_or(&[]));
+        PdfCIDFont{doc, font, widths, to_unicode: unicode_map, encoding, default_width: Some(default_width as f64) }
+    }
+}
+
+/// The `/W` array of a CID font: `c [w1 w2 …]` lists and `c_first c_last w`
+/// ranges, in that order of precedence that a later entry overrides an
+/// earlier one. Short ranges are expanded; long ones (often one range over
+/// the whole font) are kept as ranges, so a font costs memory and time in
+/// proportion to its `/W` array, not to the CIDs it spans. A malformed entry
+/// ends the array.
+struct CidWidths {
+    /// CID → (width, index of the entry that set it).
+    single: HashMap<CharCode, (f64, usize)>,
+    /// (first, last, width, index of the entry).
+    ranges: Vec<(i64, i64, f64, usize)>,
+}
+
+/// Ranges up to this many CIDs are expanded into single entries.
+const CID_RANGE_EXPAND_MAX: i64 = 64;
+
+impl CidWidths {
+    fn new(w: &[&Object]) -> CidWidths {
+        let number = |o: &Object| match *o {
+            Object::Integer(i) => Some(i as f64),
+            Object::Real(r) => Some(f64::from(r)),
+            _ => None,
+        };
+        let mut single = HashMap::new();
+        let mut ranges = Vec::new();
         let mut i = 0;
-        if let Some(w) = w {
-            while i < w.len() {
-                if let &Object::Array(ref wa) = w[i+1] {
-                    let cid = w[i].as_i64().expect("id should be num");
-                    let mut j = 0;
-                    dlog!("wa: {:?} -> {:?}", cid, wa);
-                    for w in wa {
-                        widths.insert((cid + j) as CharCode, as_num(w) );
-                        j += 1;
+        let mut entry = 0;
+        while i + 1 < w.len() {
+            let Ok(first) = w[i].as_i64() else { break };
+            if let Ok(list) = w[i + 1].as_array() {
+                for (k, v) in list.iter().enumerate() {
+                    if let Some(v) = number(v) {
+                        single.insert((first + k as i64) as CharCode, (v, entry));
                     }
-                    i += 2;
-                } else {
-                    let c_first = w[i].as_i64().expect("first should be num");
-                    let c_last = w[i].as_i64().expect("last should be num");
-                    let c_width = as_num(&w[i]);
-                    for id in c_first..c_last {
-                        widths.insert(id as CharCode, c_width);
-                    }
-                    i += 3;
                 }
+                i += 2;
+            } else {
+                let (Ok(last), Some(v)) = (w[i + 1].as_i64(), w.get(i + 2).and_then(|o| number(o))) else {
+                    break;
+                };
+                // A CID is at most 16 bits: no range spans more.
+                let last = last.min(first.saturating_add(0xFFFF));
+                if last.saturating_sub(first) < CID_RANGE_EXPAND_MAX {
+                    for cid in first..=last {
+                        single.insert(cid as CharCode, (v, entry));
+                    }
+                } else {
+                    ranges.push((first, last, v, entry));
+                }
+                i += 3;
+            }
+            entry += 1;
+        }
+        CidWidths { single, ranges }
+    }
+
+    fn get(&self, id: &CharCode) -> Option<&f64> {
+        let mut best = self.single.get(id).map(|(w, entry)| (w, *entry));
+        for (first, last, w, entry) in &self.ranges {
+            let inside = (*first..=*last).contains(&i64::from(*id));
+            if inside && best.map_or(true, |(_, e)| *entry > e) {
+                best = Some((w, *entry));
             }
         }
-        PdfCIDFont{doc, font, widths, to_unicode: unicode_map, encoding, default_width: Some(default_width as f64) }
+        best.map(|(w, _)| w)
     }
 }
 
@@ -2548,4 +2593,30 @@ fn output_doc_inner<'a>(page_num: u32, object_id: ObjectId, doc: &'a Document, p
     p.process_stream(&doc, page_content(doc, object_id)?, resources, &media_box, output, page_num)?;
     output.end_page()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod cid_width_tests {
+    use super::*;
+
+    #[test]
+    fn lists_and_ranges_later_entries_win() {
+        let w: Vec<Object> = vec![
+            1.into(), 3.into(), 700.into(),                 // 1..=3 → 700 (expanded)
+            2.into(), Object::Array(vec![500.into()]),      // 2 → 500 (overrides)
+            0.into(), 1000.into(), 900.into(),              // 0..=1000 → 900 (a long range, overrides all)
+            10.into(), Object::Array(vec![Object::Real(250.5)]), // 10 → 250.5
+        ];
+        let refs: Vec<&Object> = w.iter().collect();
+        let widths = CidWidths::new(&refs);
+        assert_eq!(widths.ranges.len(), 1);
+        assert_eq!(widths.get(&2), Some(&900.0));
+        assert_eq!(widths.get(&10), Some(&250.5));
+        assert_eq!(widths.get(&1000), Some(&900.0));
+        assert_eq!(widths.get(&1001), None);
+        let short: Vec<Object> = vec![1.into(), 3.into(), 700.into(), 2.into(), Object::Array(vec![500.into()])];
+        let refs: Vec<&Object> = short.iter().collect();
+        let widths = CidWidths::new(&refs);
+        assert_eq!((widths.get(&1), widths.get(&2), widths.get(&3)), (Some(&700.0), Some(&500.0), Some(&700.0)));
+    }
 }

@@ -488,68 +488,6 @@ fn rewrite_font(doc: &mut Document, id: ObjectId, plan: &FontPlan) -> Option<Fon
     })
 }
 
-/// Rewrites the `/W` array of every CID font into the `c [w1 w2 …]` form.
-///
-/// pdf-extract 0.12.1 misreads the other form, `c_first c_last w` (it takes
-/// `c_first` as the width and skips `c_last`), which Typst and other
-/// producers write. Wrong advances put glyphs at wrong x positions, and then
-/// sorting by x scrambles the text. Returns the number of fonts rewritten.
-pub fn normalize_cid_widths(doc: &mut Document) -> usize {
-    let ids: Vec<ObjectId> = doc
-        .objects
-        .iter()
-        .filter(|(_, o)| has_range_widths(o))
-        .map(|(&id, _)| id)
-        .collect();
-    for &id in &ids {
-        if let Ok(desc) = doc.get_dictionary_mut(id) {
-            let (widths, _) = widths_by_cid(desc);
-            desc.set("W", widths_as_lists(&widths));
-        }
-    }
-    ids.len()
-}
-
-/// True for a CID font dictionary whose `/W` uses the range form.
-fn has_range_widths(o: &Object) -> bool {
-    let Ok(dict) = o.as_dict() else { return false };
-    let cid_font = matches!(
-        dict.get(b"Subtype").and_then(Object::as_name),
-        Ok(b"CIDFontType0" | b"CIDFontType2")
-    );
-    let Ok(w) = dict.get(b"W").and_then(Object::as_array) else {
-        return false;
-    };
-    // In the list form every second element is an array.
-    cid_font && w.iter().skip(1).step_by(2).any(|o| o.as_array().is_err())
-}
-
-/// Widths by CID as `c [w1 w2 …]` runs of consecutive CIDs.
-fn widths_as_lists(widths: &HashMap<i64, f64>) -> Object {
-    let mut cids: Vec<(&i64, &f64)> = widths.iter().collect();
-    cids.sort_by_key(|(c, _)| **c);
-    let mut out = Vec::new();
-    let mut run: Vec<Object> = Vec::new();
-    let mut start = 0;
-    let mut next = i64::MIN;
-    for (&cid, &w) in cids {
-        if cid != next && !run.is_empty() {
-            out.push(Object::Integer(start));
-            out.push(Object::Array(std::mem::take(&mut run)));
-        }
-        if run.is_empty() {
-            start = cid;
-        }
-        run.push(Object::Real(w as f32));
-        next = cid + 1;
-    }
-    if !run.is_empty() {
-        out.push(Object::Integer(start));
-        out.push(Object::Array(run));
-    }
-    Object::Array(out)
-}
-
 /// A ToUnicode CMap with one `bfchar` entry per used code.
 fn to_unicode_cmap(chars: &BTreeMap<u16, char>) -> Vec<u8> {
     let mut s = String::from(
@@ -755,30 +693,6 @@ mod tests {
         let chars: BTreeMap<u16, char> = [(0x653F, '政'), (0x0031, '1')].into_iter().collect();
         let cmap = String::from_utf8(to_unicode_cmap(&chars)).unwrap();
         assert!(cmap.contains("2 beginbfchar\n<0031> <0031>\n<653F> <653F>\nendbfchar"));
-    }
-
-    #[test]
-    fn range_widths_become_lists() {
-        let mut desc = Dictionary::new();
-        desc.set("Subtype", Object::Name(b"CIDFontType2".to_vec()));
-        desc.set(
-            "W",
-            Object::Array(vec![
-                1.into(),
-                3.into(),
-                1000.into(),
-                5.into(),
-                Object::Array(vec![500.into()]),
-            ]),
-        );
-        assert!(has_range_widths(&Object::Dictionary(desc.clone())));
-        let (w, _) = widths_by_cid(&desc);
-        let lists = widths_as_lists(&w);
-        let lists = lists.as_array().unwrap();
-        assert_eq!(lists.len(), 4);
-        assert_eq!(lists[0].as_i64().unwrap(), 1);
-        assert_eq!(lists[1].as_array().unwrap().len(), 3);
-        assert_eq!(lists[2].as_i64().unwrap(), 5);
     }
 
     #[test]

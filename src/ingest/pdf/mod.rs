@@ -41,7 +41,6 @@ fn extract(bytes: &[u8]) -> Result<Document, IngestError> {
     let mut doc = load(bytes)?;
     let mut repairs = Vec::new();
     neutralize_images(&mut doc);
-    cmap::normalize_cid_widths(&mut doc);
     for fix in cmap::repair_predefined_cmaps(&mut doc) {
         repairs.push(font_repair(&fix));
     }
