@@ -1,7 +1,7 @@
 //! Check: the arithmetic the template implies (勾稽关系) and the figures the prose
 //! restates. Every failure becomes a [`Finding`]; nothing here changes a value.
 
-use crate::grammar::identity::{evaluate, fmt_num, get, group_outcomes, Outcome, Relation};
+use crate::grammar::identity::{evaluate, fmt_num, get, group_outcomes, Apply, Outcome, Relation};
 use crate::grammar::{Common, Format, Status};
 use crate::model::{Cell, Finding, Line, Severity};
 use std::collections::BTreeMap;
@@ -28,27 +28,49 @@ pub fn identity_findings(format: &Format, cells: &[Cell]) -> Vec<Finding> {
             .filter(move |o| o.relation == rel && !o.holds())
     };
     let mut out = Vec::new();
+    let labels = Labels { format, cells };
     for o in failed(Relation::Eq) {
-        let expr = by_id
-            .get(o.identity.as_str())
-            .map_or("", |i| i.expr.as_str());
-        let at = if o.row.is_empty() {
-            format!("column {}", o.column)
-        } else {
-            o.row.clone()
+        let Some(id) = by_id.get(o.identity.as_str()) else {
+            continue;
         };
+        let (lhs, rhs) = (id.parsed.lhs_names(), id.parsed.rhs_names());
+        // Where it was evaluated, how its operands are named, and the printed total's cell.
+        let (place, term, total): (String, Box<dyn Fn(&str) -> String>, (String, String)) =
+            match id.apply {
+                Apply::PerColumn => (
+                    format!("column “{}”", labels.column(&o.table, &o.column)),
+                    Box::new(|r: &str| format!("“{}”", labels.row(&o.table, r))),
+                    (lhs.first().unwrap_or(&"").to_string(), o.column.clone()),
+                ),
+                _ => (
+                    if id.apply == Apply::Single {
+                        format!("table “{}”", labels.table(&o.table))
+                    } else {
+                        format!("row “{}”", labels.row(&o.table, &o.row))
+                    },
+                    Box::new(|c: &str| format!("“{}”", labels.column(&o.table, c))),
+                    (o.row.clone(), lhs.first().unwrap_or(&"").to_string()),
+                ),
+            };
+        let at = labels.cell(&o.table, &total.0, &total.1);
         out.push(
             Finding::new(
                 &o.identity,
                 severity(o),
                 format!(
-                    "{expr} fails for {at}: {} ≠ {}",
+                    "{place}: {} is {} but {} {} {} (off by {}); check these cells against the report — a misread digit, a value in the wrong row or column, or the report's own arithmetic ({})",
+                    terms(&lhs, &term),
                     fmt_num(o.lhs),
-                    fmt_num(o.rhs)
+                    terms(&rhs, &term),
+                    if rhs.len() > 1 { "add up to" } else { "is" },
+                    fmt_num(o.rhs),
+                    fmt_num(o.lhs - o.rhs),
+                    id.expr
                 ),
             )
             .at(&o.table, &o.row, &o.column)
-            .values(fmt_num(o.rhs), fmt_num(o.lhs)),
+            .values(fmt_num(o.rhs), fmt_num(o.lhs))
+            .place_opt(at.and_then(|c| c.page), at.and_then(|c| c.line)),
         );
     }
     for o in failed(Relation::Ge) {
@@ -59,39 +81,112 @@ pub fn identity_findings(format: &Format, cells: &[Cell]) -> Vec<Finding> {
             id.parsed.lhs_names().first().copied().unwrap_or(""),
             id.parsed.rhs_names().first().copied().unwrap_or(""),
         );
+        let at = labels.cell(&o.table, &o.row, a);
         out.push(
             Finding::new(
                 &o.identity,
                 severity(o),
                 format!(
-                    "{}: {a} {} < {b} {}",
-                    row_label(format, &o.table, &o.row),
+                    "row “{}”: “{}” {} is less than “{}” {}, which the template expects it to include; check both cells against the report",
+                    labels.row(&o.table, &o.row),
+                    labels.column(&o.table, a),
                     fmt_num(o.lhs),
+                    labels.column(&o.table, b),
                     fmt_num(o.rhs)
                 ),
             )
             .at(&o.table, &o.row, &o.column)
-            .values(format!(">= {}", fmt_num(o.rhs)), fmt_num(o.lhs)),
+            .values(format!(">= {}", fmt_num(o.rhs)), fmt_num(o.lhs))
+            .place_opt(at.and_then(|c| c.page), at.and_then(|c| c.line)),
         );
     }
     for o in group_outcomes(format, &v).iter().filter(|o| !o.holds()) {
+        let at = labels.cell(&o.table, &o.row, &o.column);
         out.push(
             Finding::new(
                 &o.identity,
                 Severity::Warning,
                 format!(
-                    "{} {}: printed subtotal {} ≠ sum of sub-rows {}",
-                    row_label(format, &o.table, &o.row),
-                    column_label(format, &o.table, &o.column),
+                    "row “{}”, column “{}”: the printed subtotal {} differs from the sum of its sub-rows {}; check the subtotal and the sub-rows against the report",
+                    labels.row(&o.table, &o.row),
+                    labels.column(&o.table, &o.column),
                     fmt_num(o.lhs),
                     fmt_num(o.rhs)
                 ),
             )
             .at(&o.table, &o.row, &o.column)
-            .values(fmt_num(o.rhs), fmt_num(o.lhs)),
+            .values(fmt_num(o.rhs), fmt_num(o.lhs))
+            .place_opt(at.and_then(|c| c.page), at.and_then(|c| c.line)),
         );
     }
     out
+}
+
+/// An identity side longer than this is shown by its first and last operand.
+const MAX_TERMS_SHOWN: usize = 4;
+
+/// The operands of one side of an identity, named for a reader.
+fn terms(names: &[&str], label: &dyn Fn(&str) -> String) -> String {
+    match names {
+        [] => String::new(),
+        [one] => label(one),
+        _ if names.len() <= MAX_TERMS_SHOWN => names
+            .iter()
+            .map(|n| label(n))
+            .collect::<Vec<_>>()
+            .join(" + "),
+        [first, .., last] => format!(
+            "the {} cells {} … {}",
+            names.len(),
+            label(first),
+            label(last)
+        ),
+    }
+}
+
+/// Labels for messages: a row as the report prints it (its template label when the
+/// report has no cell there), a cell with its place.
+struct Labels<'a> {
+    format: &'a Format,
+    cells: &'a [Cell],
+}
+
+impl<'a> Labels<'a> {
+    fn row(&self, table: &str, row: &'a str) -> String {
+        self.cells
+            .iter()
+            .find(|c| c.table == table && c.row == row && !c.row_label.is_empty())
+            .map_or_else(
+                || row_label(self.format, table, row).to_string(),
+                |c| c.row_label.clone(),
+            )
+    }
+
+    /// A column as the cells name it (table 4's `行政复议/总计`), else the template's label.
+    fn column(&self, table: &str, column: &'a str) -> String {
+        self.cells
+            .iter()
+            .find(|c| c.table == table && c.column == column && !c.column_label.is_empty())
+            .map_or_else(
+                || column_label(self.format, table, column).to_string(),
+                |c| c.column_label.clone(),
+            )
+    }
+
+    /// A table by its section's heading in the template.
+    fn table(&self, table: &str) -> String {
+        self.format
+            .sections
+            .iter()
+            .find(|s| s.id == table)
+            .map_or_else(|| table.to_string(), |s| s.label.clone())
+    }
+
+    fn cell(&self, table: &str, row: &str, column: &str) -> Option<&'a Cell> {
+        self.cells
+            .iter()
+            .find(|c| c.table == table && c.row == row && c.column == column)
+    }
 }
 
 /// The template label of a row (its id when the template has none).

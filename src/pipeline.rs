@@ -1,7 +1,8 @@
 //! One input through every stage: ingest → clean → parse → map → check.
 
-use crate::check::{identity_findings, prose_findings};
+use crate::check::{identity_findings, prose_findings, values_of};
 use crate::clean::clean;
+use crate::grammar::identity::evaluate;
 use crate::grammar::{Format, Grammars};
 use crate::ingest::{read_bytes, IngestOptions};
 use crate::map::{map_active, map_applications, map_review, Mapped};
@@ -134,7 +135,7 @@ pub fn extract_document(id: &str, doc: Document, grammars: &Grammars) -> Report 
             .findings
             .extend(missing_rows(f, &tables, &report.cells, &report.findings));
         report.findings.extend(identity_findings(f, &report.cells));
-        report.findings.extend(blank_cells(&report.cells));
+        report.findings.extend(blank_cells(f, &report.cells));
         let prose: Vec<&Line> = lines
             .iter()
             .enumerate()
@@ -201,8 +202,13 @@ fn map_tables(tables: &[ParsedTable], f: &Format, lines: &[Line], g: &Grammars) 
 }
 
 /// Cells of tables 3 and 4 printed blank or as a dash: not zero, so the identities
-/// that use them are not evaluated; said once per cell so the gap is visible.
-fn blank_cells(cells: &[Cell]) -> Vec<Finding> {
+/// that use them are not evaluated; said once per cell so the gap is visible. A
+/// blank an identity needed (reading it as a number would have let one more
+/// identity be checked) is a warning and leaves the report `partial`: its
+/// arithmetic could not be verified.
+fn blank_cells(f: &Format, cells: &[Cell]) -> Vec<Finding> {
+    let values = values_of(cells);
+    let base = evaluate(f, &values);
     cells
         .iter()
         .filter(|c| c.value.is_empty() && c.table != "active_disclosure")
@@ -212,16 +218,38 @@ fn blank_cells(cells: &[Cell]) -> Vec<Finding> {
             } else {
                 format!("“{}”", c.raw)
             };
-            Finding::new(
-                "blank_cell",
-                Severity::Info,
-                format!(
-                    "{} / {} is printed {shown}; identities that use it were not checked",
-                    c.row_label, c.column_label
-                ),
-            )
-            .at(&c.table, &c.row, &c.column)
-            .values("", c.raw.clone())
+            let mut filled = values.clone();
+            filled.insert((c.table.clone(), c.row.clone(), c.column.clone()), 0.0);
+            let needed: Vec<String> = evaluate(f, &filled)
+                .into_iter()
+                .filter(|o| !base.contains(o))
+                .map(|o| o.identity)
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            let (severity, message) = if !needed.is_empty() {
+                (
+                    Severity::Warning,
+                    format!(
+                        "row “{}”, column “{}” is printed {shown}, not a number: {} could not be checked; check whether the report means 0 there",
+                        c.row_label,
+                        c.column_label,
+                        needed.join(", ")
+                    ),
+                )
+            } else {
+                (
+                    Severity::Info,
+                    format!(
+                        "row “{}”, column “{}” is printed {shown}, not a number; kept blank (no identity needed it)",
+                        c.row_label, c.column_label
+                    ),
+                )
+            };
+            Finding::new("blank_cell", severity, message)
+                .at(&c.table, &c.row, &c.column)
+                .values("", c.raw.clone())
+                .place_opt(c.page, c.line)
         })
         .collect()
 }
@@ -327,7 +355,10 @@ fn missing_rows(
                 Finding::new(
                     "missing_table",
                     Severity::Error,
-                    format!("table {} not found", t.table),
+                    format!(
+                        "table “{}” not found: neither its caption nor its header was recognised, so its cells are empty; check whether the report prints it as text (not an image) and under which heading",
+                        section_label(f, &t.table)
+                    ),
                 )
                 .at(&t.table, "", ""),
             );
@@ -368,7 +399,11 @@ fn missing_rows(
                     Finding::new(
                         "missing_row",
                         Severity::Error,
-                        format!("row {r} of table {} has no values in the report", t.table),
+                        format!(
+                            "row “{}” of table “{}” was not found with numbers, so its cells are empty; check whether the report prints it (perhaps renamed, merged with another row, or split across a page)",
+                            f.rows(&t.table).find(|x| x.id == r).map_or(r.as_str(), |x| x.label.as_str()),
+                            section_label(f, &t.table)
+                        ),
                     )
                     .at(&t.table, &r, ""),
                 );
@@ -378,11 +413,24 @@ fn missing_rows(
     out
 }
 
+/// A table named by its section heading in the template.
+fn section_label<'a>(f: &'a Format, table: &'a str) -> &'a str {
+    f.sections
+        .iter()
+        .find(|s| s.id == table)
+        .map_or(table, |s| s.label.as_str())
+}
+
 fn status_of(r: &Report) -> Status {
     if r.format == "unknown" {
         return Status::Partial;
     }
-    if r.findings.iter().any(|f| f.severity == Severity::Error) {
+    // An error, or a blank cell an identity needed: something could not be read
+    // or verified.
+    if r.findings.iter().any(|f| {
+        f.severity == Severity::Error
+            || (f.check == "blank_cell" && f.severity == Severity::Warning)
+    }) {
         Status::Partial
     } else {
         Status::Ok

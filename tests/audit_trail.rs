@@ -3,7 +3,7 @@
 
 use nianbao::grammar::Grammars;
 use nianbao::ingest::IngestOptions;
-use nianbao::model::{Report, Severity};
+use nianbao::model::{Report, Severity, Status};
 use nianbao::pipeline::extract_bytes;
 
 fn extract(id: &str, text: &str) -> Report {
@@ -146,4 +146,67 @@ fn readme_among_reports_is_not_a_report() {
     assert_eq!(all, vec!["no_template"], "{:?}", r.findings);
     // The sample beside it is still a report.
     assert_eq!(extract("sample.txt", &sample()).format, "f2019");
+}
+
+/// The sample's line `(七) 总计` (1-based) and the sample with it replaced.
+fn with_total_row(row: &str) -> (usize, Report) {
+    let text = sample();
+    let line = text.lines().position(|l| l.contains("(七) 总计")).unwrap() + 1;
+    let changed: Vec<String> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i + 1 == line {
+                row.to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    (line, extract("changed.txt", &changed.join("\n")))
+}
+
+/// A blank cell an identity needed leaves the report `partial`, with a finding at
+/// the cell naming the identity it blocked.
+#[test]
+fn blank_cell_an_identity_needed_makes_the_report_partial() {
+    assert_eq!(extract("sample.txt", &sample()).status, Status::Ok);
+    let (line, r) = with_total_row("\t(七) 总计\t\t—\t0\t0\t0\t0\t0\t35");
+    assert_eq!(r.status, Status::Partial, "{:?}", r.findings);
+    let b: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.check == "blank_cell" && f.severity == Severity::Warning)
+        .collect();
+    assert_eq!(b.len(), 1, "{:?}", r.findings);
+    assert_eq!(
+        (b[0].row.as_str(), b[0].column.as_str()),
+        ("total_processed", "natural_person")
+    );
+    assert_eq!(b[0].line, Some(line));
+    assert!(b[0].message.contains("t3_"), "{}", b[0].message);
+}
+
+/// A failed identity speaks in the report's row labels and the template's column
+/// labels, points at the printed total and says what to check.
+#[test]
+fn identity_findings_name_labels_and_place() {
+    let (line, r) = with_total_row("\t(七) 总计\t\t35\t0\t0\t0\t0\t0\t36");
+    let f: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .collect();
+    assert!(!f.is_empty());
+    for x in &f {
+        assert!(x.message.contains("check"), "{}", x.message);
+        assert!(x.line.is_some(), "{x:?}");
+    }
+    let row = f
+        .iter()
+        .find(|x| x.row == "total_processed" && x.column.is_empty())
+        .unwrap_or_else(|| panic!("{f:?}"));
+    assert!(row.message.contains("(七) 总计"), "{}", row.message);
+    assert!(row.message.contains("“自然人”"), "{}", row.message);
+    assert_eq!(row.line, Some(line));
 }
