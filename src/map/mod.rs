@@ -387,19 +387,21 @@ impl Ctx<'_> {
         }
     }
 
-    fn unplaced(&self, table: &str, row: &str, t: &Token) -> Finding {
+    /// A number read in a table but put in no cell; `why` says why, for the reader.
+    fn unplaced(&self, table: &str, row: (&str, &str), t: &Token, why: &str) -> Finding {
         let (page, line) = self.loc(t);
+        let (id, label) = row;
+        let of_row = if label.is_empty() {
+            String::new()
+        } else {
+            format!(" of row “{label}”")
+        };
         Finding::new(
             "unplaced_value",
             Severity::Warning,
-            format!(
-                "number “{}” on page {} line {} has no cell in the template",
-                t.raw,
-                page.unwrap_or(0),
-                line.unwrap_or(0)
-            ),
+            format!("number “{}”{of_row} was not put in any cell: {why}", t.raw),
         )
-        .at(table, row, "")
+        .at(table, id, "")
         .values("", t.raw.clone())
         .place_opt(page, line)
     }
@@ -463,7 +465,7 @@ fn map_rows(
                     Finding::new(
                         "row_too_wide",
                         Severity::Error,
-                        format!("row “{}” has {} numbers for {} columns and the first {k} do not add up; nothing placed", row.label, all.len(), k),
+                        format!("row “{}” has {} numbers for {} columns and the first {k} do not add up; nothing placed — check the row in the report (an added column, or a number of the next row)", row.label, all.len(), k),
                     )
                     .at(&parsed.table, &row.row, "")
                     .values(k.to_string(), all.len().to_string())
@@ -471,13 +473,23 @@ fn map_rows(
                 );
                 reading = Reading::Short(Vec::new());
                 for t in all.iter().filter(|t| t.kind == Kind::Num) {
-                    m.findings.push(ctx.unplaced(&parsed.table, &row.row, t));
+                    m.findings.push(ctx.unplaced(
+                        &parsed.table,
+                        (&row.row, &row.label),
+                        t,
+                        "the row has more numbers than columns and the first ones do not add up (see row_too_wide); check the row in the report",
+                    ));
                 }
             }
         }
         if matches!(reading, Reading::Cells(_)) {
             for t in &extra {
-                m.findings.push(ctx.unplaced(&parsed.table, &row.row, t));
+                m.findings.push(ctx.unplaced(
+                    &parsed.table,
+                    (&row.row, &row.label),
+                    t,
+                    &format!("it follows the row's {k} cells and the template has no column for it; check whether the report added a column or the number belongs to another row"),
+                ));
             }
         }
         match reading {
@@ -517,7 +529,7 @@ fn map_rows(
                         "row_incomplete",
                         Severity::Error,
                         format!(
-                            "row “{}” has {} cells for {} columns; its numbers are not placed",
+                            "row “{}” has {} cells for {} columns; its numbers are not placed — check the row in the report (cells lost in conversion, or a row wrapped over lines)",
                             row.label,
                             tokens.len(),
                             k
@@ -528,13 +540,23 @@ fn map_rows(
                     .place_opt(ctx.first_loc(&tokens).0, ctx.first_loc(&tokens).1),
                 );
                 for t in tokens.iter().filter(|t| t.kind == Kind::Num) {
-                    m.findings.push(ctx.unplaced(&parsed.table, &row.row, t));
+                    m.findings.push(ctx.unplaced(
+                        &parsed.table,
+                        (&row.row, &row.label),
+                        t,
+                        "the row has too few numbers to tell which column each belongs to (see row_incomplete); check the row in the report",
+                    ));
                 }
             }
         }
     }
     for t in &parsed.stray {
-        m.findings.push(ctx.unplaced(&parsed.table, "", t));
+        m.findings.push(ctx.unplaced(
+            &parsed.table,
+            ("", ""),
+            t,
+            "it sits inside the table but belongs to no recognised row; check which row the report prints it on",
+        ));
     }
     (m, ambiguous)
 }
@@ -640,7 +662,7 @@ fn resolve_jointly(
                     Finding::new(
                         "ambiguous_split",
                         Severity::Error,
-                        format!("glued digits “{raw}” of row “{label}” {why}; cells left empty"),
+                        format!("glued digits “{raw}” of row “{label}” {why}; cells left empty — read the row in the report and fill them by hand"),
                     )
                     .at(&parsed.table, &row.row, "")
                     .values("", raw.clone()),
@@ -663,7 +685,7 @@ fn resolve_jointly(
                     "ambiguous_split",
                     Severity::Error,
                     format!(
-                        "glued digits “{raw}” of row “{label}” have {}{} readings ({}{more}); cells left empty",
+                        "glued digits “{raw}” of row “{label}” have {}{} readings ({}{more}); cells left empty — read the row in the report (or the original PDF) to choose",
                         if *complete { "" } else { "at least " },
                         opts.len(),
                         shown.join(", ")
@@ -960,12 +982,17 @@ pub fn map_review(
         {
             let mut m = Mapped::default();
             m.findings.push(
-                Finding::new("table_layout_unclear", Severity::Error, format!("table 4 numbers are spread over {} lines and do not add up; nothing placed", lines_used.len()))
+                Finding::new("table_layout_unclear", Severity::Error, format!("table 4 numbers are spread over {} lines and do not add up; nothing placed — check the table in the report (its reading order may be lost)", lines_used.len()))
                     .at(&parsed.table, "cases", "")
                     .place_opt(ctx.first_loc(&row.cells).0, ctx.first_loc(&row.cells).1),
             );
             for t in row.cells.iter().filter(|t| t.kind == Kind::Num) {
-                m.findings.push(ctx.unplaced(&parsed.table, "cases", t));
+                m.findings.push(ctx.unplaced(
+                    &parsed.table,
+                    ("cases", ""),
+                    t,
+                    "table 4's numbers are spread over several lines and do not add up (see table_layout_unclear); check the table in the report",
+                ));
             }
             return m;
         }
