@@ -35,23 +35,22 @@ pub fn identity_findings(format: &Format, cells: &[Cell]) -> Vec<Finding> {
         };
         let (lhs, rhs) = (id.parsed.lhs_names(), id.parsed.rhs_names());
         // Where it was evaluated, how its operands are named, and the printed total's cell.
-        let (place, term, total): (String, Box<dyn Fn(&str) -> String>, (String, String)) =
-            match id.apply {
-                Apply::PerColumn => (
-                    format!("column “{}”", labels.column(&o.table, &o.column)),
-                    Box::new(|r: &str| format!("“{}”", labels.row(&o.table, r))),
-                    (lhs.first().unwrap_or(&"").to_string(), o.column.clone()),
-                ),
-                _ => (
-                    if id.apply == Apply::Single {
-                        format!("table “{}”", labels.table(&o.table))
-                    } else {
-                        format!("row “{}”", labels.row(&o.table, &o.row))
-                    },
-                    Box::new(|c: &str| format!("“{}”", labels.column(&o.table, c))),
-                    (o.row.clone(), lhs.first().unwrap_or(&"").to_string()),
-                ),
-            };
+        let (place, term, total): (String, Namer, (String, String)) = match id.apply {
+            Apply::PerColumn => (
+                format!("column “{}”", labels.column(&o.table, &o.column)),
+                Box::new(|r: &str| format!("“{}”", labels.row(&o.table, r))),
+                (lhs.first().unwrap_or(&"").to_string(), o.column.clone()),
+            ),
+            _ => (
+                if id.apply == Apply::Single {
+                    format!("table “{}”", labels.table(&o.table))
+                } else {
+                    format!("row “{}”", labels.row(&o.table, &o.row))
+                },
+                Box::new(|c: &str| format!("“{}”", labels.column(&o.table, c))),
+                (o.row.clone(), lhs.first().unwrap_or(&"").to_string()),
+            ),
+        };
         let at = labels.cell(&o.table, &total.0, &total.1);
         out.push(
             Finding::new(
@@ -121,6 +120,9 @@ pub fn identity_findings(format: &Format, cells: &[Cell]) -> Vec<Finding> {
     }
     out
 }
+
+/// Names an identity operand for a reader.
+type Namer<'a> = Box<dyn Fn(&str) -> String + 'a>;
 
 /// An identity side longer than this is shown by its first and last operand.
 const MAX_TERMS_SHOWN: usize = 4;
