@@ -6,7 +6,7 @@
 
 use nianbao::grammar::Grammars;
 use nianbao::ingest::{docx::soffice_available, IngestOptions};
-use nianbao::model::{Report, Status};
+use nianbao::model::{Report, Severity, Status};
 use nianbao::pipeline::extract_bytes;
 use std::path::PathBuf;
 
@@ -42,10 +42,15 @@ fn cells(r: &Report) -> Vec<(String, String, String, String, String)> {
 fn same_as_text(other: &str) {
     let web = root().join("corpus/web");
     let text = extract(web.join(format!("{GEN}.txt")));
-    assert_eq!(text.status, Status::Ok, "{:?}", text.findings);
+    // The fixture prints a few blank cells that identities need: `partial` for
+    // that reason only, never an error.
+    let no_errors = |r: &Report| !r.findings.iter().any(|f| f.severity == Severity::Error);
+    assert!(no_errors(&text), "{:?}", text.findings);
+    assert_ne!(text.status, Status::Error);
     assert_eq!(text.cells.len(), 200);
     let r = extract(web.join(other));
-    assert_eq!(r.status, Status::Ok, "{other}: {:?}", r.findings);
+    assert!(no_errors(&r), "{other}: {:?}", r.findings);
+    assert_eq!(r.status, text.status, "{other}: {:?}", r.findings);
     assert_eq!(cells(&r), cells(&text), "{other}");
     assert_eq!(
         (&r.agency, r.year, &r.published),
