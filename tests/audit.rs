@@ -322,3 +322,38 @@ fn text_prints_the_lines_the_csv_files_number() {
     assert_eq!(r.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&r.stderr).contains("empty"));
 }
+
+#[test]
+fn page_images_beside_the_pdf_text_when_pdftoppm_is_installed() {
+    if Command::new("pdftoppm").arg("-v").output().is_err() {
+        eprintln!("SKIP page images: pdftoppm not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = repo().join("corpus/pdf/report_typst.pdf");
+    let out = dir.path().join("out");
+    nianbao(&["extract", "-q", "--out", s(&out), s(&pdf)]);
+    let r = nianbao(&["audit", s(&out), "--page-images"]);
+    assert_eq!(r.status.code(), Some(0));
+    let page = out
+        .join("audit")
+        .join(nianbao::audit::report_href(0, "report_typst.pdf"));
+    let html = std::fs::read_to_string(&page).unwrap();
+    let imgs: Vec<&str> = html
+        .split("<img src=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap())
+        .collect();
+    assert_eq!(imgs.len(), 6, "one image per page");
+    for img in imgs {
+        let f = page.parent().unwrap().join(img);
+        assert!(
+            std::fs::metadata(&f).unwrap().len() > 1000,
+            "{}",
+            f.display()
+        );
+    }
+    // Without the option the page works without images.
+    nianbao(&["audit", s(&out)]);
+    assert!(!std::fs::read_to_string(&page).unwrap().contains("<img"));
+}
