@@ -140,7 +140,8 @@ def gen_prose(vals):
               f"其他需要报告的事项。本报告中所列数据的统计期限自{GEN_YEAR}年1月1日起至{GEN_YEAR}年12月31日止。"),
         ("p", "一、总体情况"),
         ("p", f"{GEN_YEAR}年，我局坚持以公开为常态、不公开为例外，全面推进决策、执行、管理、服务、结果公开。"
-              f"全年本年新收政府信息公开申请{new_total}件，均在法定期限内答复。"),
+              f"全年本年新收政府信息公开申请{new_total}件，均在法定期限内答复。现行有效行政规范性文件"
+              f"{v('active_disclosure', 'normative_docs', 'in_force')}件。"),
         ("p", "二、主动公开政府信息情况"),
         ("table", "active_disclosure"),
         ("p", "三、收到和处理政府信息公开申请情况"),
@@ -610,6 +611,19 @@ def render_cell_per_paragraph(blocks, tables):
     return ("\r" * CELL_BREAKS).join(out) + "\r"
 
 
+def render_glued(blocks, tables):
+    """A web page's text with the table borders lost: each table's cells run
+    together on one line (an empty cell, which such text cannot show, printed 0)."""
+    out = []
+    for kind, t in blocks:
+        if kind == "table":
+            out.append("".join(text or ("0" if i > 0 and any(c[0] for c in row[:i]) else "")
+                               for row in tables[t] for i, (text, _, _) in enumerate(row)))
+        else:
+            out.append(t)
+    return "\n".join(out) + "\n"
+
+
 def render_ideographic(blocks, tables):
     """Each table row on a line, its cells (each <td>) separated by one
     ideographic space, so an empty cell leaves two in a row; paragraphs indented
@@ -670,6 +684,10 @@ def main(argv):
     ]:
         write(out / name, data)
         write(out / (name.rsplit(".", 1)[0] + ".expected.csv"), expected)
+    # Glued text cannot show an empty cell: its blank cells are printed 0.
+    glued_vals = {k: (v if v != "" else "0") for k, v in vals.items()}
+    write(out / f"{GEN}_glued.txt", render_glued(blocks, forms(g2021, glued_vals, signed_plus=False)))
+    write(out / f"{GEN}_glued.expected.csv", gen_expected(g2021, glued_vals))
 
     # Legacy Word, converted by LibreOffice when it is installed. LibreOffice output
     # is not byte-reproducible, so the .doc is rebuilt only when the .docx it comes

@@ -6,6 +6,8 @@
 //! split is logged as a repair. Otherwise nothing is placed and a finding lists the
 //! candidates. Surplus numbers are reported as `unplaced_value`, never dropped.
 
+pub mod evidence;
+
 use crate::grammar::identity::{evaluate, values_of, Relation};
 use crate::grammar::{Apply, Common, Expr, Format, Status};
 use crate::model::{Cell, Finding, Line, Repair, Severity};
@@ -342,6 +344,8 @@ fn place_by_position(cells: &[Token], (centers, m): &(Vec<f64>, Measure)) -> Opt
 struct Ctx<'a> {
     lines: &'a [Line],
     units: &'a [String],
+    /// Figures the prose states for single cells (evidence for glued runs).
+    figures: Vec<evidence::Figure>,
 }
 
 impl Ctx<'_> {
@@ -572,6 +576,37 @@ fn resolve_jointly(
     ctx: &Ctx,
     use_identities: bool,
 ) {
+    // The report's own words first: a row whose prose figure agrees with exactly
+    // one of its readings is decided by it.
+    let mut ambiguous = ambiguous;
+    ambiguous.retain(|(ri, opts, raw, tok, complete)| {
+        let row = &parsed.rows[*ri];
+        let cols = columns_of(&row.row);
+        let ids: Vec<String> = cols.iter().map(|(id, _)| id.clone()).collect();
+        if !*complete {
+            return true;
+        }
+        let Some((pick, used)) =
+            evidence::agreeing(&ctx.figures, &parsed.table, &row.row, &ids, opts)
+        else {
+            return true;
+        };
+        let said: Vec<String> = used
+            .iter()
+            .map(|f| format!("“{}” (page {} line {})", f.quote, f.page, f.line))
+            .collect();
+        m.repairs.push(ctx.split_repair(
+            tok,
+            raw,
+            &opts[pick],
+            &format!("the report's prose: {}", said.join(", ")),
+        ));
+        for (v, (cid, clabel)) in opts[pick].iter().zip(cols) {
+            m.cells
+                .push(ctx.cell(&parsed.table, row, (&cid, &clabel), v, tok));
+        }
+        false
+    });
     if ambiguous.is_empty() {
         return;
     }
@@ -768,6 +803,7 @@ pub fn map_applications(
     let ctx = Ctx {
         lines,
         units: &common.cells.units,
+        figures: evidence::prose_figures(common, lines),
     };
     let (parsed, subtotals) = match t3.optional_columns.first() {
         Some(sub) => {
@@ -927,6 +963,7 @@ pub fn map_active(
     let ctx = Ctx {
         lines,
         units: &common.cells.units,
+        figures: evidence::prose_figures(common, lines),
     };
     let (mut m, amb) = map_rows(parsed, &columns_of, &row_check, &ctx);
     resolve_jointly(parsed, format, &columns_of, amb, &mut m, &ctx, false);
@@ -959,6 +996,7 @@ pub fn map_review(
     let ctx = Ctx {
         lines,
         units: &common.cells.units,
+        figures: evidence::prose_figures(common, lines),
     };
     // Numbers gathered from many lines are one row only if they add up: text whose
     // reading order was lost (a column emitted top to bottom) must not be read.
