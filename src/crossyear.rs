@@ -59,11 +59,20 @@ struct Facts {
     format: String,
     /// `(key index, value)`; a handful per report, so a list beats a map.
     values: Vec<(u16, f64)>,
+    /// `(key index, page, line)` of the values with a place, for the findings.
+    places: Vec<(u16, usize, usize)>,
 }
 
 impl Facts {
     fn get(&self, key: u16) -> Option<f64> {
         self.values.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+    }
+
+    fn place(&self, key: u16) -> Option<(usize, usize)> {
+        self.places
+            .iter()
+            .find(|(k, _, _)| *k == key)
+            .map(|&(_, p, l)| (p, l))
     }
 }
 
@@ -180,6 +189,7 @@ impl CrossYear {
                 year,
                 format: format.to_string(),
                 values: Vec::new(),
+                places: Vec::new(),
             };
             self.facts.insert(report.to_string(), facts);
         }
@@ -188,6 +198,18 @@ impl CrossYear {
     /// Records a cell of a registered report if some rule reads it. The first
     /// value of a key wins, as in document order.
     pub fn add_value(&mut self, report: &str, table: &str, row: &str, column: &str, value: &str) {
+        self.add_placed(report, (table, row, column), value, None);
+    }
+
+    /// [`CrossYear::add_value`] with the cell's input place `(page, line)`, which
+    /// the findings about it carry.
+    pub fn add_placed(
+        &mut self,
+        report: &str,
+        (table, row, column): (&str, &str, &str),
+        value: &str,
+        place: Option<(usize, usize)>,
+    ) {
         if value.is_empty() {
             return;
         }
@@ -200,6 +222,9 @@ impl CrossYear {
         let Ok(v) = value.parse::<f64>() else { return };
         if facts.get(key).is_none() {
             facts.values.push((key, v));
+            if let Some((p, l)) = place {
+                facts.places.push((key, p, l));
+            }
         }
     }
 
@@ -209,13 +234,17 @@ impl CrossYear {
     pub fn add(&mut self, r: &crate::model::Report) {
         self.add_report(&r.id, &r.agency, r.year, &r.format);
         for c in &r.cells {
-            self.add_value(&r.id, &c.table, &c.row, &c.column, &c.value);
+            let place = c.page.zip(c.line);
+            self.add_placed(&r.id, (&c.table, &c.row, &c.column), &c.value, place);
         }
         match self.facts.get_mut(&r.id) {
             Some(f) if f.values.is_empty() => {
                 self.facts.remove(&r.id);
             }
-            Some(f) => f.values.shrink_to_fit(),
+            Some(f) => {
+                f.values.shrink_to_fit();
+                f.places.shrink_to_fit();
+            }
             None => {}
         }
     }
@@ -268,12 +297,20 @@ impl CrossYear {
                         format!("row {}", inst.row)
                     };
                     let message = format!(
-                        "{} fails for {at}: {actual} in {id} ({}) but {expected} expected from {prev_id} ({})",
+                        "{} fails for {at}: {actual} in {id} ({}) but {expected} expected from {prev_id} ({}); check this cell and the previous year's report (a restated figure, or a misread one)",
                         rule.expr, cur.year, prev.year
                     );
+                    // The finding points at this year's first printed operand.
+                    let place = inst
+                        .lhs
+                        .iter()
+                        .chain(&inst.rhs)
+                        .filter(|t| !t.previous)
+                        .find_map(|t| cur.place(t.key));
                     let finding = Finding::new(&rule.id, rule.severity, message)
                         .at(&rule.table, &inst.row, &inst.column)
-                        .values(expected, actual);
+                        .values(expected, actual)
+                        .place_opt(place.map(|p| p.0), place.map(|p| p.1));
                     out.entry(id.clone()).or_default().push(finding);
                 }
             }

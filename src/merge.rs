@@ -251,13 +251,15 @@ fn observe(
                 &col("format"),
             );
         }
-        "cells.csv" => cy.add_value(
-            &id,
-            &col("table"),
-            &col("row"),
-            &col("column"),
-            &col("value"),
-        ),
+        "cells.csv" => {
+            let place = col("page").parse().ok().zip(col("line").parse().ok());
+            cy.add_placed(
+                &id,
+                (&col("table"), &col("row"), &col("column")),
+                &col("value"),
+                place,
+            )
+        }
         _ => {}
     }
 }

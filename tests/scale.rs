@@ -248,6 +248,8 @@ fn cross_year_carry_mismatch_is_reported_and_survives_merge() {
             ("warning", "applications", "carried_over")
         );
         assert_eq!((r[6].as_str(), r[7].as_str()), ("0", "3"));
+        // At the cell of this year's report.
+        assert!(!r[8].is_empty() && !r[9].is_empty(), "{r:?}");
         assert!(
             r[10].contains("a_2020.txt") && r[10].contains("b_2021.txt"),
             "{}",
