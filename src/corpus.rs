@@ -34,12 +34,55 @@ pub struct Input {
     pub path: Option<PathBuf>,
 }
 
-fn rel_id(root: &Path, p: &Path) -> String {
-    let rel = p.strip_prefix(root).unwrap_or(p);
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy().to_string())
+/// A path component as it appears in a report id: UTF-8 as is, with `%` and
+/// every byte that is not valid UTF-8 percent-encoded (`%25`, `%FF`), so two
+/// names that differ only in invalid bytes get different ids and an id decodes
+/// back to the exact file name ([`id_component_bytes`]).
+pub fn id_component(name: &std::ffi::OsStr) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut out = String::new();
+    for chunk in name.as_bytes().utf8_chunks() {
+        out.push_str(&chunk.valid().replace('%', "%25"));
+        for b in chunk.invalid() {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The bytes of the file name an id component stands for (inverse of [`id_component`]).
+pub fn id_component_bytes(id: &str) -> Vec<u8> {
+    let b = id.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = b
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (b[i], hex) {
+            (b'%', Some(v)) => {
+                out.push(v);
+                i += 3;
+            }
+            (c, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+fn path_id(p: &Path) -> String {
+    p.components()
+        .map(|c| id_component(c.as_os_str()))
         .collect::<Vec<_>>()
         .join("/")
+}
+
+fn rel_id(root: &Path, p: &Path) -> String {
+    path_id(p.strip_prefix(root).unwrap_or(p))
 }
 
 /// Lower-case extension of a path (empty when it has none).
@@ -85,23 +128,54 @@ pub fn unsupported_reason(p: &Path) -> Option<String> {
         .then(|| format!("unsupported format (.{ext}): convert the report to PDF, Word or HTML"))
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>, skipped: &mut usize) -> std::io::Result<()> {
+/// Folders and files a walk has already reached, by canonical path: a symlink
+/// loop is entered once, and a file reached twice (a link to it, or two
+/// overlapping arguments) is one report.
+#[derive(Default)]
+struct Seen {
+    dirs: std::collections::HashSet<PathBuf>,
+    files: std::collections::HashSet<PathBuf>,
+}
+
+impl Seen {
+    /// True the first time `p` (resolved) is seen as a file; unresolvable paths
+    /// (a dangling link) are always new, so they get their error row.
+    fn new_file(&mut self, p: &Path) -> bool {
+        std::fs::canonicalize(p).map_or(true, |c| self.files.insert(c))
+    }
+}
+
+fn walk(
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+    skipped: &mut usize,
+    seen: &mut Seen,
+) -> std::io::Result<()> {
+    let canon = std::fs::canonicalize(dir)?;
+    if !seen.dirs.insert(canon) {
+        return Ok(());
+    }
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(Result::ok)
         .map(|e| e.path())
         .collect();
     entries.sort();
     for p in entries {
+        // `is_dir` follows links: a linked folder is walked (once, by its target).
         if p.is_dir() {
             if !p
                 .file_name()
                 .is_some_and(|n| n.to_string_lossy().starts_with('.'))
             {
-                walk(&p, out, skipped)?;
+                walk(&p, out, skipped, seen)?;
             }
         } else {
             match classify(&p) {
-                Found::Input => out.push(p),
+                Found::Input => {
+                    if seen.new_file(&p) {
+                        out.push(p);
+                    }
+                }
                 Found::Other => *skipped += 1,
                 Found::Ignored => {}
             }
@@ -121,6 +195,7 @@ pub fn discover(args: &[PathBuf]) -> std::io::Result<Vec<Input>> {
 pub fn discover_counted(args: &[PathBuf]) -> std::io::Result<(Vec<Input>, usize)> {
     let mut skipped = 0;
     let mut out = Vec::new();
+    let mut seen = Seen::default();
     for a in args {
         if a.as_os_str() == "-" {
             out.push(Input {
@@ -129,16 +204,13 @@ pub fn discover_counted(args: &[PathBuf]) -> std::io::Result<(Vec<Input>, usize)
             });
         } else if a.is_dir() {
             let mut files = Vec::new();
-            walk(a, &mut files, &mut skipped)?;
+            walk(a, &mut files, &mut skipped, &mut seen)?;
             out.extend(files.into_iter().map(|p| Input {
                 id: rel_id(a, &p),
                 path: Some(p),
             }));
-        } else {
-            let id = a
-                .file_name()
-                .map(|n| n.to_string_lossy().to_string())
-                .unwrap_or_default();
+        } else if seen.new_file(a) {
+            let id = a.file_name().map(id_component).unwrap_or_default();
             out.push(Input {
                 id,
                 path: Some(a.clone()),
@@ -157,11 +229,7 @@ pub fn discover_counted(args: &[PathBuf]) -> std::io::Result<(Vec<Input>, usize)
     for i in &mut out {
         if counts[&i.id] > 1 {
             if let Some(p) = &i.path {
-                i.id = p
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().to_string())
-                    .collect::<Vec<_>>()
-                    .join("/");
+                i.id = path_id(p);
             }
         }
     }
@@ -189,35 +257,61 @@ pub fn shard(inputs: Vec<Input>, k: usize, n: usize) -> Vec<Input> {
 
 /// Reads one input and extracts it; I/O errors become `status=error`.
 pub fn run_one(input: &Input, grammars: &Grammars, opts: &IngestOptions) -> Report {
-    let bytes = match &input.path {
-        None => {
-            let mut b = Vec::new();
-            match std::io::stdin().read_to_end(&mut b) {
-                Ok(_) => b,
-                Err(e) => return Report::failed(&input.id, "", format!("reading stdin: {e}")),
-            }
-        }
-        Some(p) if unsupported_reason(p).is_some() => {
-            let reason = unsupported_reason(p).unwrap_or_default();
-            return Report::failed(&input.id, "", reason);
-        }
-        Some(p) => match std::fs::metadata(p) {
-            Ok(m) if m.len() as usize > crate::ingest::MAX_INPUT_BYTES => {
-                return Report::failed(
-                    &input.id,
-                    "",
-                    format!("file too large ({} bytes)", m.len()),
-                );
-            }
-            _ => match std::fs::read(p) {
-                Ok(b) => b,
-                Err(e) => {
-                    return Report::failed(&input.id, "", format!("reading {}: {e}", p.display()))
-                }
-            },
-        },
+    match read_input(input) {
+        Ok(bytes) => extract_bytes(&input.id, &bytes, grammars, opts),
+        Err(reason) => Report::failed(&input.id, "", reason),
+    }
+}
+
+/// The bytes of one input, or the one-line reason it cannot be read. Only
+/// regular files are opened (a FIFO would block the batch, a device such as
+/// `/dev/zero` never ends); links are followed and the target is checked. At most
+/// [`crate::ingest::MAX_INPUT_BYTES`] are read from any source, standard input
+/// included, so a file that grows while it is read cannot exhaust memory.
+pub fn read_input(input: &Input) -> Result<Vec<u8>, String> {
+    use std::os::unix::fs::FileTypeExt;
+    let limit = crate::ingest::MAX_INPUT_BYTES as u64;
+    let too_large = |n: u64| format!("file too large ({n} bytes; the limit is {limit})");
+    let read_capped = |r: &mut dyn Read| -> std::io::Result<Vec<u8>> {
+        let mut b = Vec::new();
+        r.take(limit + 1).read_to_end(&mut b)?;
+        Ok(b)
     };
-    extract_bytes(&input.id, &bytes, grammars, opts)
+    let Some(p) = &input.path else {
+        let b = read_capped(&mut std::io::stdin()).map_err(|e| format!("reading stdin: {e}"))?;
+        if b.len() as u64 > limit {
+            return Err(format!("standard input too large (over {limit} bytes)"));
+        }
+        return Ok(b);
+    };
+    if let Some(reason) = unsupported_reason(p) {
+        return Err(reason);
+    }
+    let meta = std::fs::metadata(p).map_err(|e| format!("reading {}: {e}", p.display()))?;
+    let ft = meta.file_type();
+    if !ft.is_file() {
+        let kind = if ft.is_dir() {
+            "a folder"
+        } else if ft.is_fifo() {
+            "a FIFO"
+        } else if ft.is_socket() {
+            "a socket"
+        } else if ft.is_char_device() || ft.is_block_device() {
+            "a device"
+        } else {
+            "not a regular file"
+        };
+        return Err(format!("not a regular file ({kind}): not read"));
+    }
+    if meta.len() > limit {
+        return Err(too_large(meta.len()));
+    }
+    let mut f = std::fs::File::open(p).map_err(|e| format!("reading {}: {e}", p.display()))?;
+    let b = read_capped(&mut f).map_err(|e| format!("reading {}: {e}", p.display()))?;
+    if b.len() as u64 > limit {
+        return Err(too_large(b.len() as u64));
+    }
+    Ok(b)
 }
 
 /// Totals of a run, for the summary line and the exit code.
@@ -390,6 +484,61 @@ mod tests {
             "{}",
             r.error
         );
+    }
+
+    #[test]
+    fn fifo_and_device_links_get_error_rows_without_being_read() {
+        let d = tempfile::tempdir().unwrap();
+        let fifo = d.path().join("pipe.txt");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+        std::os::unix::fs::symlink("/dev/zero", d.path().join("zero.txt")).unwrap();
+        let list = discover(&[d.path().to_path_buf()]).unwrap();
+        assert_eq!(list.len(), 2);
+        let g = Grammars::embedded().unwrap();
+        // Opening the FIFO would block this test forever; reading /dev/zero would
+        // exhaust memory.
+        let errors: Vec<String> = list
+            .iter()
+            .map(|i| run_one(i, &g, &IngestOptions::default()).error)
+            .collect();
+        assert_eq!(
+            errors,
+            [
+                "not a regular file (a FIFO): not read",
+                "not a regular file (a device): not read"
+            ]
+        );
+    }
+
+    #[test]
+    fn symlink_loops_and_files_reached_twice_are_one_report() {
+        let d = tempfile::tempdir().unwrap();
+        let sub = d.path().join("sub");
+        std::fs::create_dir(&sub).unwrap();
+        std::fs::write(sub.join("r.txt"), "x").unwrap();
+        std::os::unix::fs::symlink(d.path(), sub.join("loop")).unwrap();
+        std::os::unix::fs::symlink(sub.join("r.txt"), d.path().join("again.txt")).unwrap();
+        let list = discover(&[d.path().to_path_buf(), sub.join("r.txt")]).unwrap();
+        let ids: Vec<&str> = list.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(ids, ["again.txt"]);
+    }
+
+    #[test]
+    fn non_utf8_names_get_distinct_ids_that_round_trip() {
+        use std::os::unix::ffi::OsStrExt;
+        let d = tempfile::tempdir().unwrap();
+        let names: [&[u8]; 3] = [b"a\xff.txt", b"a\xfe.txt", b"100%.txt"];
+        for n in names {
+            std::fs::write(d.path().join(std::ffi::OsStr::from_bytes(n)), "x").unwrap();
+        }
+        let list = discover(&[d.path().to_path_buf()]).unwrap();
+        let ids: Vec<&str> = list.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(ids, ["100%25.txt", "a%FE.txt", "a%FF.txt"]);
+        for i in &list {
+            let name = i.path.as_ref().unwrap().file_name().unwrap().as_bytes();
+            assert_eq!(id_component_bytes(&i.id), name);
+        }
     }
 
     #[test]
