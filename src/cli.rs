@@ -49,6 +49,13 @@ pub enum Command {
         /// gets a `timed out` error row and the batch goes on.
         #[arg(long, alias = "pdf-timeout", default_value_t = 60)]
         timeout: u64,
+        /// Address-space limit of each worker process, in MiB (0: none).
+        #[arg(long, value_name = "MB", default_value_t = crate::worker::DEFAULT_MEMORY_MB)]
+        worker_memory: u64,
+        /// Run every file in this process instead of in worker processes (faster
+        /// to start, but an abort or out-of-memory in one file ends the batch).
+        #[arg(long)]
+        in_process: bool,
         /// Also write the audit view (DIR/audit/index.html), as `nianbao audit DIR` does.
         #[arg(long)]
         html: bool,
@@ -82,6 +89,18 @@ pub enum Command {
         /// Read template grammars from this folder instead of the built-in ones.
         #[arg(long, value_name = "DIR")]
         grammars: Option<PathBuf>,
+    },
+    /// Internal: a worker process of `extract` (reads requests on stdin).
+    #[command(hide = true)]
+    Worker {
+        #[arg(long, value_name = "DIR")]
+        grammars: Option<PathBuf>,
+        #[arg(long, default_value_t = 60)]
+        timeout: u64,
+        #[arg(long, default_value_t = crate::worker::DEFAULT_MEMORY_MB)]
+        memory_mb: u64,
+        #[arg(long, default_value_t = crate::budget::NODES_PER_REPORT)]
+        search_nodes: u64,
     },
     /// Score extracted CSVs against *.expected.csv files.
     Eval {

@@ -387,6 +387,37 @@ pub fn run(
     writers: &mut Writers,
     on_done: &(dyn Fn(&Report) + Sync),
 ) -> std::io::Result<Summary> {
+    let in_process = || -> Box<dyn FnMut(&Input) -> Report> {
+        Box::new(move |input: &Input| run_one(input, grammars, opts))
+    };
+    run_with(inputs, &in_process, writers, on_done)
+}
+
+/// [`run`] with every file extracted in a worker process
+/// ([`crate::worker`]): one per thread, replaced when it dies or overruns.
+pub fn run_isolated(
+    inputs: &[Input],
+    config: &crate::worker::WorkerConfig,
+    writers: &mut Writers,
+    on_done: &(dyn Fn(&Report) + Sync),
+) -> std::io::Result<Summary> {
+    let isolated = || -> Box<dyn FnMut(&Input) -> Report> {
+        let mut w = crate::worker::Worker::new(config.clone());
+        Box::new(move |input: &Input| w.extract(input))
+    };
+    run_with(inputs, &isolated, writers, on_done)
+}
+
+/// The parallel loop of [`run`]: each thread makes its own extractor with
+/// `make` and feeds it inputs.
+type MakeExtractor<'a> = dyn Fn() -> Box<dyn FnMut(&Input) -> Report + 'a> + Sync + 'a;
+
+fn run_with(
+    inputs: &[Input],
+    make: &MakeExtractor<'_>,
+    writers: &mut Writers,
+    on_done: &(dyn Fn(&Report) + Sync),
+) -> std::io::Result<Summary> {
     let threads = rayon::current_num_threads().max(1);
     let gate = Gate {
         written: Mutex::new(0),
@@ -402,22 +433,25 @@ pub fn run(
         let (gate, next) = (&gate, &next);
         for n in 0..threads.min(inputs.len()) {
             let tx = tx.clone();
-            let worker = move || loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(input) = inputs.get(i) else { break };
-                if !gate.admit(i) {
-                    break;
-                }
-                let report = catch_unwind(AssertUnwindSafe(|| {
-                    let r = run_one(input, grammars, opts);
-                    on_done(&r);
-                    r
-                }))
-                .unwrap_or_else(|_| {
-                    Report::failed(&input.id, "", "internal error: worker panicked")
-                });
-                if tx.send((i, report)).is_err() {
-                    break;
+            let worker = move || {
+                let mut extract = make();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(input) = inputs.get(i) else { break };
+                    if !gate.admit(i) {
+                        break;
+                    }
+                    let report = catch_unwind(AssertUnwindSafe(|| {
+                        let r = extract(input);
+                        on_done(&r);
+                        r
+                    }))
+                    .unwrap_or_else(|_| {
+                        Report::failed(&input.id, "", "internal error: worker panicked")
+                    });
+                    if tx.send((i, report)).is_err() {
+                        break;
+                    }
                 }
             };
             let spawned = std::thread::Builder::new()

@@ -23,5 +23,6 @@ pub mod numbering;
 pub mod parse;
 pub mod pipeline;
 pub mod text;
+pub mod worker;
 pub mod write;
 pub mod xlsx;

@@ -1,10 +1,11 @@
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use nianbao::cli::{parse_shard, Cli, Command};
-use nianbao::corpus::{discover_counted, run, shard};
+use nianbao::corpus::{discover_counted, run, run_isolated, shard};
 use nianbao::grammar::Grammars;
 use nianbao::ingest::IngestOptions;
 use nianbao::model::Status;
+use nianbao::worker::WorkerConfig;
 use nianbao::write::Writers;
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -30,8 +31,11 @@ fn main() -> ExitCode {
             quiet,
             grammars,
             timeout,
+            worker_memory,
+            in_process,
             html,
         } => {
+            let grammar_dir = grammars.clone();
             let grammars =
                 match grammars.map_or_else(Grammars::embedded, |d| Grammars::load_dir(&d)) {
                     Ok(g) => g,
@@ -95,7 +99,17 @@ fn main() -> ExitCode {
                 }
                 bar.inc(1);
             };
-            let mut summary = match run(&list, &grammars, &opts, &mut writers, &on_done) {
+            let ran = if in_process {
+                run(&list, &grammars, &opts, &mut writers, &on_done)
+            } else {
+                let config = WorkerConfig {
+                    grammars: grammar_dir,
+                    opts: opts.clone(),
+                    memory_mb: worker_memory,
+                };
+                run_isolated(&list, &config, &mut writers, &on_done)
+            };
+            let mut summary = match ran {
                 Ok(s) => s,
                 Err(e) => {
                     eprintln!("nianbao: writing outputs: {e}");
@@ -138,8 +152,14 @@ fn main() -> ExitCode {
             } else {
                 String::new()
             };
+            let peak = nianbao::worker::peak_worker_memory();
+            let peak = if in_process || peak == 0 {
+                String::new()
+            } else {
+                format!("; peak worker memory {} MB", peak.div_ceil(1024 * 1024))
+            };
             eprintln!(
-                "{} reports: {} ok, {} partial, {} error; {} findings, {} repairs{skipped}; {:.1} s; outputs in {}",
+                "{} reports: {} ok, {} partial, {} error; {} findings, {} repairs{skipped}{peak}; {:.1} s; outputs in {}",
                 summary.reports,
                 summary.ok,
                 summary.partial,
@@ -201,6 +221,29 @@ fn main() -> ExitCode {
             match audit(&out, &grammars, &aopts) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(code) => code,
+            }
+        }
+        Command::Worker {
+            grammars,
+            timeout,
+            memory_mb,
+            search_nodes,
+        } => {
+            let grammars =
+                match grammars.map_or_else(Grammars::embedded, |d| Grammars::load_dir(&d)) {
+                    Ok(g) => g,
+                    Err(e) => return usage(&e.to_string()),
+                };
+            let opts = IngestOptions {
+                timeout_secs: timeout,
+                search_nodes,
+            };
+            match nianbao::worker::serve(&grammars, &opts, memory_mb) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("nianbao worker: {e}");
+                    ExitCode::from(1)
+                }
             }
         }
         Command::Eval {

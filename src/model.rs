@@ -90,7 +90,7 @@ impl Line {
 }
 
 /// A change made to the extracted text or table structure, kept for audit.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Repair {
     pub kind: String,
     pub page: Option<usize>,
@@ -100,7 +100,9 @@ pub struct Repair {
     pub rule: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Severity {
     Error,
     Warning,
@@ -118,7 +120,7 @@ impl fmt::Display for Severity {
 }
 
 /// A failed check or an anomaly. Never changes a printed value.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Finding {
     pub check: String,
     pub severity: Severity,
@@ -174,7 +176,7 @@ impl Finding {
 }
 
 /// One extracted table cell keyed by canonical ids.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Cell {
     pub table: String,
     pub row: String,
@@ -191,7 +193,7 @@ pub struct Cell {
 }
 
 /// A heading of the report's outline.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Heading {
     pub level: u8,
     /// The numbering as printed (`一`, `（二）`, `3.`), normalised to half-width punctuation.
@@ -203,7 +205,7 @@ pub struct Heading {
     pub line: usize,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Status {
     Ok,
     Partial,
@@ -221,7 +223,7 @@ impl fmt::Display for Status {
 }
 
 /// Everything extracted from one input file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Report {
     /// Input path relative to the input root, with `/` separators.
     pub id: String,
