@@ -393,26 +393,13 @@ pub fn run(
     run_with(inputs, &in_process, writers, on_done)
 }
 
-/// [`run`] with every file extracted in a worker process
-/// ([`crate::worker`]): one per thread, replaced when it dies or overruns.
-pub fn run_isolated(
-    inputs: &[Input],
-    config: &crate::worker::WorkerConfig,
-    writers: &mut Writers,
-    on_done: &(dyn Fn(&Report) + Sync),
-) -> std::io::Result<Summary> {
-    let isolated = || -> Box<dyn FnMut(&Input) -> Report> {
-        let mut w = crate::worker::Worker::new(config.clone());
-        Box::new(move |input: &Input| w.extract(input))
-    };
-    run_with(inputs, &isolated, writers, on_done)
-}
+/// Makes one extractor per thread of [`run_with`].
+pub type MakeExtractor<'a> = dyn Fn() -> Box<dyn FnMut(&Input) -> Report + 'a> + Sync + 'a;
 
 /// The parallel loop of [`run`]: each thread makes its own extractor with
-/// `make` and feeds it inputs.
-type MakeExtractor<'a> = dyn Fn() -> Box<dyn FnMut(&Input) -> Report + 'a> + Sync + 'a;
-
-fn run_with(
+/// `make` and feeds it inputs (in-process, or a worker process per thread:
+/// `crate::worker::run_isolated`).
+pub fn run_with(
     inputs: &[Input],
     make: &MakeExtractor<'_>,
     writers: &mut Writers,

@@ -1,11 +1,11 @@
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use nianbao::cli::{parse_shard, Cli, Command};
-use nianbao::corpus::{discover_counted, run, run_isolated, shard};
+use nianbao::corpus::{discover_counted, run, shard};
 use nianbao::grammar::Grammars;
 use nianbao::ingest::IngestOptions;
 use nianbao::model::Status;
-use nianbao::worker::WorkerConfig;
+use nianbao::worker::{run_isolated, WorkerConfig};
 use nianbao::write::Writers;
 use std::io::IsTerminal;
 use std::process::ExitCode;

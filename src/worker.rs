@@ -25,11 +25,12 @@
 //! byte-identical (`--in-process` runs everything in one process, as the
 //! library does).
 
-use crate::corpus::{read_input, Input};
+use crate::corpus::{read_input, run_with, Input, Summary};
 use crate::grammar::Grammars;
 use crate::ingest::{IngestError, IngestOptions};
 use crate::model::Report;
 use crate::pipeline::extract_bytes;
+use crate::write::Writers;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::process::ExitStatusExt;
 use std::path::PathBuf;
@@ -202,6 +203,21 @@ fn unhex_str(s: &str) -> Option<String> {
 }
 
 // ---------------------------------------------------------------- the parent
+
+/// [`crate::corpus::run`] with every file extracted in a worker process: one
+/// per thread, replaced when it dies or overruns.
+pub fn run_isolated(
+    inputs: &[Input],
+    config: &WorkerConfig,
+    writers: &mut Writers,
+    on_done: &(dyn Fn(&Report) + Sync),
+) -> std::io::Result<Summary> {
+    let isolated = || -> Box<dyn FnMut(&Input) -> Report> {
+        let mut w = Worker::new(config.clone());
+        Box::new(move |input: &Input| w.extract(input))
+    };
+    run_with(inputs, &isolated, writers, on_done)
+}
 
 /// What the reader thread of a worker passes on.
 enum Answer {

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 /// a lower layer.
 const LAYERS: &[&[&str]] = &[
     // Plain data and character tables.
-    &["model", "text"],
+    &["model", "text", "budget"],
     // The one numbering grammar; the output files' names, headers and CSV helpers.
     &["numbering", "csvfile"],
     // Templates as data: schema, validation, labels, identities (the evaluator).
@@ -28,7 +28,7 @@ const LAYERS: &[&[&str]] = &[
     &["pipeline", "write"],
     // Many inputs, and the tools that read the outputs.
     &["corpus", "merge", "eval", "xlsx"],
-    &["audit"],
+    &["audit", "worker"],
     &["cli"],
 ];
 
