@@ -289,6 +289,10 @@ fn main() -> ExitCode {
                 };
             match nianbao::merge::merge(&dirs, &out, &grammars) {
                 Ok(s) => {
+                    if let Err(e) = nianbao::audit::manifest::merge_manifests(&dirs, &out) {
+                        eprintln!("nianbao: merging inputs.csv: {e}");
+                        return ExitCode::from(1);
+                    }
                     eprintln!(
                         "merged {} folders: {} reports, {} cross-year findings",
                         s.inputs, s.reports, s.cross_year

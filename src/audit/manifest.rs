@@ -5,12 +5,13 @@
 //! command line, which is stable across machines but not enough to open the file
 //! later from another working directory. `nianbao extract` therefore also writes
 //! `inputs.csv` (`report,path`, the absolute path of each input; empty for standard
-//! input). `nianbao audit --inputs DIR…` finds the files again the way `extract`
-//! does instead (after `merge`, or when the output folder moved to another machine).
+//! input; `merge` writes the union of its shards'). `nianbao audit --inputs DIR…` finds
+//! the files again the way `extract` does instead (when the output folder moved to
+//! another machine).
 
 use crate::corpus::{discover, Input};
 use crate::write::{close_csv, create_csv, open_csv, tmp_path};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -36,6 +37,25 @@ fn absolute(p: &Path) -> String {
         .unwrap_or_else(|_| p.to_path_buf())
         .to_string_lossy()
         .to_string()
+}
+
+/// Writes `out/inputs.csv` as the union of the shard folders' manifests (after
+/// `nianbao merge`), rows by report id; nothing when no shard has one.
+pub fn merge_manifests(dirs: &[PathBuf], out: &Path) -> io::Result<()> {
+    let mut all: BTreeMap<String, PathBuf> = BTreeMap::new();
+    let mut any = false;
+    for d in dirs {
+        any |= d.join(MANIFEST).exists();
+        all.extend(input_paths(d, &[])?);
+    }
+    if !any {
+        return Ok(());
+    }
+    let inputs: Vec<Input> = all
+        .into_iter()
+        .map(|(id, p)| Input { id, path: Some(p) })
+        .collect();
+    write_manifest(out, &inputs)
 }
 
 /// Report id → input file: from `--inputs` when given (discovered as `extract`
@@ -90,5 +110,37 @@ mod tests {
         // --inputs wins over the manifest.
         let m = input_paths(dir.path(), &[dir.path().to_path_buf()]).unwrap();
         assert!(m.contains_key("a.txt") && !m.contains_key("-"));
+    }
+
+    #[test]
+    fn merged_manifest_is_the_union_of_the_shards() {
+        let dir = tempfile::tempdir().unwrap();
+        let (s1, s2, out) = (
+            dir.path().join("s1"),
+            dir.path().join("s2"),
+            dir.path().join("m"),
+        );
+        for d in [&s1, &s2, &out] {
+            std::fs::create_dir_all(d).unwrap();
+        }
+        let input = |id: &str| Input {
+            id: id.into(),
+            path: Some(dir.path().join(id)),
+        };
+        write_manifest(&s1, &[input("b.txt")]).unwrap();
+        write_manifest(&s2, &[input("a.txt")]).unwrap();
+        merge_manifests(&[s1, s2], &out).unwrap();
+        let text = std::fs::read_to_string(out.join(MANIFEST)).unwrap();
+        let ids: Vec<&str> = text
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').next().unwrap())
+            .collect();
+        assert_eq!(ids, vec!["a.txt", "b.txt"]);
+        // No shard manifests: no merged one either.
+        let out2 = dir.path().join("m2");
+        std::fs::create_dir_all(&out2).unwrap();
+        merge_manifests(std::slice::from_ref(&out2), &out2.join("x")).unwrap();
+        assert!(!out2.join("x").join(MANIFEST).exists());
     }
 }
