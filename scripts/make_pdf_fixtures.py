@@ -20,6 +20,9 @@ libreoffice-writer-nogui 7.4) and fonts-noto-cjk (Noto Serif/Sans CJK SC):
         split over pages with its header rows repeated, header above a two-line title
     corpus/pdf/variety_lo_serif_landscape.pdf        LibreOffice, serif, ruled, table 4 on
         a landscape page with 结果维 / 持 wrapped, header from page 2
+    corpus/pdf/variety_typst_serif_interleaved.pdf   Typst, serif, no rules: group and
+        sub-row labels wrap and interleave line by line (（三）不予公 on the number line
+        of 2.其他法律行政 / 法规禁止公开)
 
 Tool versions used for the committed files: typst (PyPI) 0.15.2, reportlab
 5.1.0, pikepdf 10.18.0 (qpdf 11.x), Pillow 13.0.0, fonts-arphic-uming
@@ -437,6 +440,13 @@ VARIANTS = [
     dict(name="variety_lo_serif_landscape", producer="lo", font=VARIETY_SERIF, ruled=True,
          header="title_after_first", one_line_title=False, landscape="review_litigation",
          repeat=True),
+    # A wider group column beside a narrow sub-row column: the wrapped group label
+    # （三）不予公 / 开 interleaves line by line with 2.其他法律行政 / 法规禁止公开 and
+    # its first part sits on that sub-row's number line.
+    dict(name="variety_typst_serif_interleaved", producer="typst", font=VARIETY_SERIF,
+         ruled=False, header="title_all_pages", one_line_title=True,
+         landscape="review_litigation", repeat=False,
+         widths={"applications": [48, 52, 70] + [34] * 7, "review_litigation": [29] * 15}),
 ]
 
 TABLE_OF_HEADING = {"二、主动公开政府信息情况": "active_disclosure",
@@ -447,16 +457,16 @@ TABLE_OF_HEADING = {"二、主动公开政府信息情况": "active_disclosure",
 HEADER_ROWS = {"active_disclosure": 0, "applications": 3, "review_litigation": 3}
 
 
-def variety_blocks(sample, one_line_title):
+def variety_blocks(sample, one_line_title, widths=None):
     """The report's blocks with each table tagged by its id; the title as one line
     ("沂源县自然资源局2020年…报告") is what the running header repeats."""
-    out, heading = [], None
+    out, heading, widths = [], None, widths or {}
     for kind, x in blocks(sample):
         if kind == "h":
             heading = x
         if kind == "table":
             x.id = TABLE_OF_HEADING[heading]
-            x.pt = NARROW[x.id]
+            x.pt = widths.get(x.id, NARROW[x.id])
         out.append((kind, x))
     if one_line_title:
         out[0:2] = [("title", out[0][1] + out[1][1])]
@@ -656,7 +666,7 @@ def make_variety(txt, csv, only=None):
     for v in VARIANTS:
         if only and v["name"] not in only:
             continue
-        doc = variety_blocks(txt, v["one_line_title"])
+        doc = variety_blocks(txt, v["one_line_title"], v.get("widths"))
         out = os.path.join(GOOD, v["name"] + ".pdf")
         (render_typst_variety if v["producer"] == "typst" else render_lo_variety)(doc, v, out)
         shutil.copy(csv, out[: -len(".pdf")] + ".expected.csv")

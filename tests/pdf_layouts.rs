@@ -158,3 +158,22 @@ fn ruled_libreoffice_serif_landscape_table_4_with_wrapped_header_words() {
         15
     );
 }
+
+#[test]
+fn interleaved_group_and_sub_row_labels_in_narrow_columns() {
+    let name = "variety_typst_serif_interleaved";
+    let text = layout_text(name);
+    // （三）不予公 sits on the number line of 2.其他法律行政 / 法规禁止公开.
+    let at = |needle: &str| text.lines().position(|l| l.contains(needle)).unwrap();
+    assert_eq!(at("（三）不予公"), at("2.其他法律行政") + 1, "{text}");
+    assert_eq!(at("法规禁止公开"), at("（三）不予公") + 1);
+    let r = extract(name);
+    assert_exact(name, &r);
+    let row = |id: &str| r.cells.iter().filter(|c| c.row == id).count();
+    assert_eq!(row("denied_law_prohibited"), 7);
+    assert_eq!(
+        row("denied"),
+        0,
+        "a group label never takes a sub-row's numbers"
+    );
+}

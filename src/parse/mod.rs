@@ -4,3 +4,4 @@ pub mod loose;
 pub mod outline;
 pub mod tables;
 pub mod tokens;
+pub mod wrapped;

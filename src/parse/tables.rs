@@ -479,6 +479,36 @@ pub fn parse_rows(
             }
         }
     }
+    // Labels wrapped in a narrow column whose lines interleave with another column's
+    // (a group label beside its sub-rows), read down the column between the rows
+    // found around them.
+    if ordered {
+        for ri in 0..rows.len() {
+            if hits[ri].is_some() {
+                continue;
+            }
+            let lo = hits[..ri]
+                .iter()
+                .flatten()
+                .last()
+                .map_or(0, |h| h.first_line + 1);
+            let hi = hits[ri + 1..rows.len()]
+                .iter()
+                .flatten()
+                .next()
+                .map_or(usize::MAX, |h| h.first_line.saturating_sub(1));
+            if let Some(c) = super::wrapped::find_in_column(toks, &rows[ri], (start, end), (lo, hi))
+            {
+                hits[ri] = Some(LabelHit {
+                    row: ri,
+                    words: c.words,
+                    last: c.last,
+                    first_line: c.first_line,
+                    last_line: c.last_line,
+                });
+            }
+        }
+    }
     // Group rows (（三）不予公开 …) carry numbers only when a report prints a subtotal
     // right after the label; they never move the cursor (their labels float).
     let n_data = rows.len();

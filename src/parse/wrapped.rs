@@ -1,0 +1,143 @@
+//! Labels wrapped inside a narrow table column, read down the column.
+//!
+//! When a group label (（三）不予公开) and a sub-row label (2.其他法律行政法规禁止公开)
+//! both wrap, their fragments interleave line by line, so in reading order neither
+//! label is contiguous. A wrapped cell's lines share its column: this module joins a
+//! text token with the text tokens below it whose character columns overlap it (the
+//! layout text keeps x positions as columns), skipping lines that have nothing in
+//! that column (the number line between a label's lines).
+
+use super::tokens::{Kind, Token};
+use crate::grammar::labels::{find_approx, max_errors, RowKeys};
+use crate::numbering::strip_enumerator;
+use crate::text::compact;
+
+/// Lines a wrapped cell may span: narrow label columns wrap long labels (5.要求行政
+/// 机关确认或重新出具已获取信息) over up to four lines.
+const MAX_CELL_LINES: usize = 4;
+
+/// Lines between two fragments of one cell with nothing in that column (the
+/// number line of a vertically centred row sits between a label's lines).
+const MAX_LINE_GAP: usize = 2;
+
+/// A label found down a column: first and last token, first and last line, words.
+pub struct ColumnLabel {
+    pub first: usize,
+    pub last: usize,
+    pub first_line: usize,
+    pub last_line: usize,
+    pub words: String,
+}
+
+fn overlaps(a: &Token, b: &Token) -> bool {
+    a.ccol < b.ccol_end && b.ccol < a.ccol_end
+}
+
+/// Token `ti` and the text tokens below it in its column, in line order.
+fn column_chain(toks: &[Token], ti: usize, end: usize) -> Vec<usize> {
+    let mut chain = vec![ti];
+    let mut cur = ti;
+    while chain.len() < MAX_CELL_LINES {
+        let line = toks[cur].line;
+        let next = (cur + 1..end).find(|&j| {
+            let t = &toks[j];
+            t.line > line
+                && t.line <= line + 1 + MAX_LINE_GAP
+                && t.kind == Kind::Text
+                && overlaps(t, &toks[cur])
+        });
+        // Nothing of another cell may sit in the column between the two fragments.
+        match next {
+            Some(j)
+                if !(cur + 1..j).any(|k| {
+                    toks[k].kind == Kind::Text
+                        && toks[k].line > line
+                        && toks[k].line < toks[j].line
+                        && overlaps(&toks[k], &toks[cur])
+                }) =>
+            {
+                chain.push(j);
+                cur = j;
+            }
+            _ => break,
+        }
+    }
+    chain
+}
+
+/// The label of `keys` wrapped over at least two lines of one column, starting on a
+/// line in `lines` (inclusive), among tokens `[start, end)`. Keys of three characters
+/// or fewer are not looked for (too short to be told from a fragment).
+pub fn find_in_column(
+    toks: &[Token],
+    keys: &RowKeys,
+    (start, end): (usize, usize),
+    lines: (usize, usize),
+) -> Option<ColumnLabel> {
+    for ti in start..end.min(toks.len()) {
+        let t = &toks[ti];
+        if t.kind != Kind::Text || t.line < lines.0 || t.line > lines.1 {
+            continue;
+        }
+        let chain = column_chain(toks, ti, end);
+        // The column runs on into the next row's label: try each length of the chain.
+        for n in 2..=chain.len() {
+            let joined: String = chain[..n].iter().map(|&k| toks[k].raw.trim()).collect();
+            let flat = compact(&joined);
+            let core: Vec<char> = strip_enumerator(&flat).chars().collect();
+            for key in keys.keys.iter().filter(|k| k.len() > 3) {
+                // The label must fill the cell: it starts the cell and leaves little over.
+                let slack = max_errors(key.len());
+                let Some((s, e)) = find_approx(&core, 0, key, slack) else {
+                    continue;
+                };
+                if s <= slack && core.len() - e <= slack {
+                    let last = chain[n - 1];
+                    return Some(ColumnLabel {
+                        first: ti,
+                        last,
+                        first_line: t.line,
+                        last_line: toks[last].line,
+                        words: joined,
+                    });
+                }
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grammar::labels::row_keys;
+    use crate::parse::tokens::tokenize_line;
+
+    #[test]
+    fn interleaved_group_and_sub_row_labels_are_read_down_their_columns() {
+        let lines = [
+            "  三、本年度                  1.属于国家秘密          0      0       0",
+            "   办理结果                 2.其他法律行政",
+            "            （三）不予公                         0      0       0",
+            "                          法规禁止公开",
+            "                 开",
+            "                        3.危及“三安全",
+        ];
+        let toks: Vec<Token> = lines
+            .iter()
+            .enumerate()
+            .flat_map(|(i, l)| tokenize_line(l, i, &[], &[]))
+            .collect();
+        let keys = row_keys(
+            "denied_law_prohibited",
+            "2.其他法律行政法规禁止公开",
+            &["其他法律行政法规禁止公开".to_string()],
+        );
+        let hit = find_in_column(&toks, &keys, (0, toks.len()), (0, 4)).expect("found");
+        assert_eq!((hit.first_line, hit.last_line), (1, 3));
+        assert_eq!(hit.words, "2.其他法律行政法规禁止公开");
+        let group = row_keys("withheld", "（三）不予公开", &["不予公开".to_string()]);
+        let hit = find_in_column(&toks, &group, (0, toks.len()), (0, 4)).expect("found");
+        assert_eq!((hit.first_line, hit.last_line), (2, 4));
+    }
+}
