@@ -275,16 +275,35 @@ pub fn prose_findings(common: &Common, prose: &[&Line], cells: &[Cell]) -> Vec<F
                 let (page, line_no) =
                     line.place_at(offsets.get(figure.start()).copied().unwrap_or(0));
                 if !readings.iter().any(|(_, x)| (n - x).abs() < 1e-9) {
+                    // Each reading by the cells' own labels (`“（七）总计” / “总计”`).
+                    let named = |key: &str| {
+                        key.split('+')
+                            .map(|k| {
+                                let p: Vec<&str> = k.trim().split('.').collect();
+                                cells
+                                    .iter()
+                                    .find(|c| p == [c.table.as_str(), &c.row, &c.column])
+                                    .map_or(k.trim().to_string(), |c| {
+                                        if c.row_label.is_empty() {
+                                            format!("“{}”", c.column_label)
+                                        } else {
+                                            format!("“{}” / “{}”", c.row_label, c.column_label)
+                                        }
+                                    })
+                            })
+                            .collect::<Vec<_>>()
+                            .join(" + ")
+                    };
                     let shown: Vec<String> = readings
                         .iter()
-                        .map(|(k, x)| format!("{k} = {}", fmt_num(*x)))
+                        .map(|(k, x)| format!("{} = {}", named(k), fmt_num(*x)))
                         .collect();
                     out.push(
                         Finding::new(
                             "text_table_mismatch",
                             Severity::Warning,
                             format!(
-                                "prose on page {page} line {line_no} says “{}” but the table has {}",
+                                "prose on page {page} line {line_no} says “{}” but the table has {}; check whether the sentence restates that cell (then one of the two is wrong) or counts something else",
                                 m.get(0).map_or("", |g| g.as_str()),
                                 shown.join(" / ")
                             ),

@@ -342,6 +342,18 @@ fn workbook_reads_back() {
     assert_eq!(apps.get((2, c)), Some(&Data::Float(0.0)));
     assert_eq!(apps.get((3, c)), Some(&Data::Float(3.0)));
     assert!(keys[4..].iter().all(|k| k.starts_with("applications.")));
+    // Group rows have their columns (a report may print （四）无法提供 as one row),
+    // headed by the template's labels.
+    let g = keys
+        .iter()
+        .position(|k| k == "applications.unable.total")
+        .expect("group row column");
+    assert!(
+        apps.get((0, g))
+            .is_some_and(|d| d.to_string().contains("无法提供")),
+        "{:?}",
+        apps.get((0, g))
+    );
 
     let findings = wb.worksheet_range("检查").unwrap();
     let checks: Vec<String> = (1..findings.height())
