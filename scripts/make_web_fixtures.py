@@ -601,9 +601,15 @@ CELL_BREAKS = 2
 def render_cell_per_paragraph(blocks, tables):
     """Each table cell (each <td>, as a crawler walks them: spanned positions are
     not cells) its own line, cells CELL_BREAKS line breaks apart, so an empty cell
-    is one more run; CR line ends."""
+    is one more run; CR line ends. The crawler cut the title short (某局2021年度报...)."""
     out = []
+    titles = [t for k, t in blocks if k == "title"]
+    if titles:
+        whole = "".join(titles)
+        out.append(whole[: whole.index("年度") + 3] + "...")
     for kind, t in blocks:
+        if kind == "title":
+            continue
         if kind == "table":
             out.append(("\r" * CELL_BREAKS).join(text for row in tables[t] for text, _, _ in row))
         else:

@@ -96,8 +96,11 @@ pub fn extract_document(id: &str, doc: Document, grammars: &Grammars) -> Report 
     report.repairs.extend(rebuilt);
 
     let tb = title_block(&lines, &grammars.common.title);
-    report.agency = tb.agency;
-    report.year = tb.year;
+    let (agency, year, unclear) =
+        crate::parse::meta::settle(&lines, tb.agency, tb.year, &grammars.common.body_meta);
+    report.agency = agency;
+    report.year = year;
+    report.findings.extend(unclear);
     report.published = tb.published;
 
     let mut format = detect_format(&lines, grammars);

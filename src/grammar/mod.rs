@@ -232,6 +232,31 @@ pub struct Common {
     pub prose: Vec<ProseRule>,
     pub furniture: Furniture,
     pub title: TitleRules,
+    #[serde(default)]
+    pub body_meta: BodyMeta,
+}
+
+/// Where agency and year stand in the body when the title is missing or cut
+/// (`[body_meta]` in `common.toml`). Patterns are matched against lines with
+/// spaces removed; named groups `agency` and `year`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BodyMeta {
+    /// A title cut short by a crawler (某局2021年度报...), among the first lines.
+    #[serde(default)]
+    pub cut_title: Vec<String>,
+    /// The opening paragraph (根据…，现公布某局2020年度…报告; 本报告由某局编制).
+    #[serde(default)]
+    pub opening: Vec<String>,
+    /// The signature, among the last lines (a line that is only an agency's name).
+    #[serde(default)]
+    pub signature: Vec<String>,
+    /// An agency candidate holding one of these characters is prose, not a name.
+    #[serde(default)]
+    pub not_agency_chars: String,
+    /// Longest plausible agency name, in characters.
+    #[serde(default)]
+    pub max_agency_chars: usize,
 }
 
 /// How a report's title reads and what around it is not the agency (`[title]` in
