@@ -49,6 +49,10 @@ fn fixture_corpus(dir: &Path) {
         1,
     );
     std::fs::write(dir.join("failed.txt"), failed).unwrap();
+    let row = "规范性文件\t2\t2\t2";
+    assert!(sample.contains(row), "the sample's table-2 row changed");
+    let glued = sample.replacen(row, "规范性文件898989", 1);
+    std::fs::write(dir.join("ambiguous.txt"), glued).unwrap();
     std::fs::create_dir_all(dir.join("pdf")).unwrap();
     std::fs::copy(
         repo().join("corpus/pdf/report_typst.pdf"),
@@ -241,6 +245,30 @@ fn extract_html_writes_a_site_with_every_repair_and_finding_linked() {
     let failed_at = index[first_row..].find("failed.txt").unwrap();
     let sample_at = index[first_row..].find("sample.txt").unwrap();
     assert!(failed_at < sample_at, "worst reports first");
+
+    // Glued digits with several readings: the row's cells are `?`, with the candidates.
+    let i = reports
+        .rows
+        .iter()
+        .position(|r| reports.col(r, "report") == "ambiguous.txt")
+        .unwrap();
+    let html = std::fs::read_to_string(
+        out.join("audit")
+            .join(nianbao::audit::report_href(i, "ambiguous.txt")),
+    )
+    .unwrap();
+    let cell = element(&html, "c-active_disclosure-normative_docs-new_made");
+    assert!(
+        cell.contains("?</a>") && cell.contains("href=\"#finding-"),
+        "{cell}"
+    );
+    assert!(
+        html.contains("class=\"c-ambig\" id=\"c-active_disclosure-normative_docs-public_total\"")
+    );
+    assert!(
+        cell.contains("89/89/89"),
+        "the candidates in the cell's title: {cell}"
+    );
 
     // A PDF page shows the PDF's layout text with its page joins marked.
     let i = reports

@@ -27,8 +27,9 @@ pub struct CellIndex<'a> {
     pub cells: HashMap<Key, Row<'a>>,
     /// Cells that are terms of a failed identity (finding indices, 1-based).
     pub failed: HashMap<Key, Vec<usize>>,
-    /// Rows `(table, row)` with an `ambiguous_split` finding: its index.
-    pub ambiguous: HashMap<(String, String), usize>,
+    /// Rows `(table, row)` with an `ambiguous_split` finding: its index and message
+    /// (which lists the candidate readings).
+    pub ambiguous: HashMap<(String, String), (usize, String)>,
     /// Cells named by any other finding.
     pub flagged: HashMap<Key, Vec<usize>>,
 }
@@ -87,7 +88,10 @@ impl<'a> CellIndex<'a> {
                     ix.failed.entry(k).or_default().push(n);
                 }
             } else if f.get("check") == "ambiguous_split" && !r.is_empty() {
-                ix.ambiguous.insert((t.to_string(), r.to_string()), n);
+                ix.ambiguous.insert(
+                    (t.to_string(), r.to_string()),
+                    (n, f.get("message").to_string()),
+                );
             } else if !t.is_empty() && !r.is_empty() && !c.is_empty() {
                 ix.flagged.entry(key(t, r, c)).or_default().push(n);
             }
@@ -109,9 +113,10 @@ fn cell_td(
     placed.insert(k.clone());
     let id = cell_id(t, r, c);
     let Some(cell) = ix.cells.get(&k) else {
-        if let Some(n) = ix.ambiguous.get(&(t.to_string(), r.to_string())) {
+        if let Some((n, msg)) = ix.ambiguous.get(&(t.to_string(), r.to_string())) {
             return format!(
-                "<td class=\"c-ambig\" id=\"{id}\"><a href=\"#finding-{n}\" title=\"ambiguous: see finding {n}\">?</a></td>"
+                "<td class=\"c-ambig\" id=\"{id}\"><a href=\"#finding-{n}\" title=\"finding {n}: {}\">?</a></td>",
+                esc(msg)
             );
         }
         return format!("<td class=\"c-missing\" id=\"{id}\" title=\"no value in cells.csv\"><span>·</span></td>");
