@@ -426,6 +426,9 @@ NARROW = {
 # in table 4).
 LANDSCAPE_SCALE = 1.3
 
+# Vertical alignment of table cells ("middle" as most reports; "top" is Word's default).
+CELL_VALIGN = "middle"
+
 VARIANTS = [
     # header: the running header (the title in one line) on every page, or on every
     # page but the first (Word's "different first page"); one_line_title: the title
@@ -493,7 +496,7 @@ def typst_table(g, v, width_scale=1.0):
     parts.extend(body)
     inner = ",\n".join(parts)
     return (f"#block(breakable: true, text(size: 9pt, table(columns: ({cols}), "
-            f"align: center + horizon, stroke: {stroke}, inset: 2.5pt,\n{inner})))\n")
+            f"align: center + {'horizon' if CELL_VALIGN == 'middle' else 'top'}, stroke: {stroke}, inset: 2.5pt,\n{inner})))\n")
 
 
 def typst_variety_source(doc, v):
@@ -588,7 +591,7 @@ def odf_styles(doc, v):
     border = "0.5pt solid #000000" if v["ruled"] else "none"
     auto.append('<style:style style:name="Cell" style:family="table-cell">'
                 f'<style:table-cell-properties fo:border="{border}" fo:padding="2.5pt" '
-                'style:vertical-align="middle"/></style:style>')
+                f'style:vertical-align="{CELL_VALIGN}"/></style:style>')
     auto.append('<style:style style:name="FirstPage" style:family="paragraph" style:parent-style-name="Title" '
                 'style:master-page-name="First"/>')
     auto.append('<style:style style:name="BackToPortrait" style:family="paragraph" '
@@ -656,9 +659,13 @@ def render_lo_variety(doc, v, out):
         src = os.path.join(tmp, "report.fodt")
         with open(src, "w", encoding="utf-8") as f:
             f.write(fodt_source(doc, v))
-        subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp}/profile", "--headless",
-                        "--convert-to", "pdf", "--outdir", tmp, src],
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # A fresh profile's first start occasionally exits without converting: retry.
+        for _ in range(3):
+            subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp}/profile", "--headless",
+                            "--convert-to", "pdf", "--outdir", tmp, src],
+                           check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            if os.path.exists(os.path.join(tmp, "report.pdf")):
+                break
         shutil.copy(os.path.join(tmp, "report.pdf"), out)
 
 
