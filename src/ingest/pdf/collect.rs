@@ -8,6 +8,26 @@ const RULE_MAX_THICKNESS: f64 = 2.0;
 /// A vertical segment must be at least this long (points) to be a cell border.
 const RULE_MIN_LENGTH: f64 = 4.0;
 
+/// A glyph may stand this far (points) outside the media box before it
+/// counts as off the page: text set a little into the margin of a cropped
+/// page is still read where it is.
+const OFF_PAGE_MARGIN: f64 = 72.0;
+
+/// At most this many glyphs are read from one document. A long report has
+/// some 100,000; a content stream that shows millions of glyphs is hostile
+/// (it would take gigabytes) and the file is refused.
+pub const MAX_GLYPHS: usize = 5_000_000;
+
+/// What one page yields.
+#[derive(Debug, Default)]
+pub struct PageContent {
+    pub glyphs: Vec<Glyph>,
+    /// Vertical rules (table cell borders).
+    pub rules: Vec<Rule>,
+    /// Glyphs placed off the page and moved to its edge.
+    pub off_page: usize,
+}
+
 /// Collects the glyphs of one page at a time, in page space with the origin at
 /// the top left of the media box.
 #[derive(Debug, Default)]
@@ -15,18 +35,29 @@ pub struct GlyphCollector {
     /// Height of the current media box, used to flip y.
     top: f64,
     left: f64,
-    pub glyphs: Vec<Glyph>,
-    /// Vertical rules (table cell borders) of the current page.
-    pub rules: Vec<Rule>,
+    /// Size of the current media box.
+    width: f64,
+    height: f64,
+    page: PageContent,
+    /// Glyphs of the whole document so far (see [`MAX_GLYPHS`]).
+    total: usize,
 }
 
 impl GlyphCollector {
-    /// Takes the glyphs and rules collected so far, leaving the collector empty.
-    pub fn take(&mut self) -> (Vec<Glyph>, Vec<Rule>) {
-        (
-            std::mem::take(&mut self.glyphs),
-            std::mem::take(&mut self.rules),
-        )
+    /// Takes what was collected for the current page, leaving the collector empty.
+    pub fn take(&mut self) -> PageContent {
+        std::mem::take(&mut self.page)
+    }
+
+    /// Clamps a coordinate to `[0, extent]` widened by [`OFF_PAGE_MARGIN`];
+    /// true if it had to move. Keeps a glyph at x = 1e13 (or −2^31) from
+    /// sizing a line or moving the layout's origin.
+    fn clamp(v: &mut f64, extent: f64) -> bool {
+        let (lo, hi) = (-OFF_PAGE_MARGIN, extent.max(0.0) + OFF_PAGE_MARGIN);
+        let clamped = v.clamp(lo, hi);
+        let moved = clamped != *v;
+        *v = clamped;
+        moved
     }
 
     /// Converts a point of user space to page space.
@@ -81,7 +112,7 @@ impl GlyphCollector {
             && length >= RULE_MIN_LENGTH
             && length.is_finite()
         {
-            self.rules.push(Rule {
+            self.page.rules.push(Rule {
                 x: (a.0 + b.0) / 2.0,
                 top: a.1.min(b.1),
                 bottom: a.1.max(b.1),
@@ -99,8 +130,9 @@ impl OutputDev for GlyphCollector {
     ) -> Result<(), OutputError> {
         self.top = media_box.ury;
         self.left = media_box.llx;
-        self.glyphs.clear();
-        self.rules.clear();
+        self.width = (media_box.urx - media_box.llx).abs();
+        self.height = (media_box.ury - media_box.lly).abs();
+        self.page = PageContent::default();
         Ok(())
     }
 
@@ -123,16 +155,29 @@ impl OutputDev for GlyphCollector {
         let det = (trm.m11 * trm.m22 - trm.m12 * trm.m21).abs();
         let size = font_size.abs() * det.sqrt();
         let x_scale = (trm.m11 * trm.m11 + trm.m12 * trm.m12).sqrt();
-        let glyph = Glyph {
-            x: trm.m31 - self.left,
-            y: self.top - trm.m32,
+        let mut x = trm.m31 - self.left;
+        let mut y = self.top - trm.m32;
+        if !(x.is_finite() && y.is_finite() && size.is_finite()) {
+            return Ok(());
+        }
+        let moved_x = Self::clamp(&mut x, self.width);
+        let moved_y = Self::clamp(&mut y, self.height);
+        if moved_x || moved_y {
+            self.page.off_page += 1;
+        }
+        self.total += 1;
+        if self.total > MAX_GLYPHS {
+            return Err(OutputError::IoError(std::io::Error::other(format!(
+                "more than {MAX_GLYPHS} glyphs"
+            ))));
+        }
+        self.page.glyphs.push(Glyph {
+            x,
+            y,
             width: (width * font_size.abs() * x_scale).max(0.0),
             size,
             text: char.to_string(),
-        };
-        if glyph.x.is_finite() && glyph.y.is_finite() && glyph.size.is_finite() {
-            self.glyphs.push(glyph);
-        }
+        });
         Ok(())
     }
 

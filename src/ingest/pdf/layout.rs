@@ -72,6 +72,11 @@ const WORD_GAP: f64 = 0.15;
 /// shown as one empty line, so that later stages can see paragraph and block gaps.
 const BLANK_LINE_GAP: f64 = 2.6;
 
+/// No span starts right of this column. A real page is a few hundred
+/// columns wide; the bound keeps a page of absurd size (a media box of 10^13
+/// points) from padding a line with that many spaces.
+pub const MAX_COLUMN: usize = 4096;
+
 /// The scale used to turn x positions into character columns. Shared by all
 /// pages of a document so that a table continued on the next page keeps its
 /// columns.
@@ -109,10 +114,11 @@ impl Scale {
         }
     }
 
+    /// The column of `x`, at most [`MAX_COLUMN`].
     fn column(&self, x: f64) -> usize {
         let c = ((x - self.origin) / self.unit).round();
         if c.is_finite() && c > 0.0 {
-            c as usize
+            (c as usize).min(MAX_COLUMN)
         } else {
             0
         }

@@ -20,7 +20,8 @@ mod quality;
 use super::{IngestError, IngestOptions};
 use crate::model::{Document, Page, Repair, SourceKind};
 use collect::GlyphCollector;
-use layout::{Glyph, Rule, Scale};
+use collect::PageContent;
+use layout::{Glyph, Scale};
 use lopdf::{Document as PdfDocument, Object};
 use std::time::Duration;
 
@@ -45,16 +46,29 @@ fn extract(bytes: &[u8]) -> Result<Document, IngestError> {
         repairs.push(font_repair(&fix));
     }
     let pages = collect_pages(&doc)?;
-    let stats: Vec<quality::Stats> = pages.iter().map(|(g, _)| quality::Stats::of(g)).collect();
-    quality::assess(&stats)?;
-    let scale = Scale::for_glyphs(pages.iter().flat_map(|(g, _)| g).filter(|g| usable(g)));
-    let pages = pages
+    let stats: Vec<quality::Stats> = pages
         .iter()
+        .map(|p| quality::Stats::of(&p.glyphs))
+        .collect();
+    quality::assess(&stats)?;
+    let scale = Scale::for_glyphs(pages.iter().flat_map(|p| &p.glyphs).filter(|g| usable(g)));
+    let pages = pages
+        .into_iter()
         .enumerate()
-        .map(|(i, (glyphs, rules))| {
+        .map(|(i, content)| {
             let number = i + 1;
+            if content.off_page > 0 {
+                repairs.push(Repair {
+                    kind: "pdf_off_page_glyphs".to_string(),
+                    page: Some(number),
+                    line: None,
+                    before: format!("{} glyphs", content.off_page),
+                    after: String::new(),
+                    rule: "glyphs placed outside the page are moved to its edge".to_string(),
+                });
+            }
             let (good, dropped): (Vec<Glyph>, Vec<Glyph>) =
-                glyphs.iter().cloned().partition(usable);
+                content.glyphs.into_iter().partition(usable);
             let junk = dropped.iter().filter(|g| !g.text.trim().is_empty()).count();
             if junk > 0 {
                 repairs.push(Repair {
@@ -68,7 +82,7 @@ fn extract(bytes: &[u8]) -> Result<Document, IngestError> {
             }
             Page {
                 number,
-                lines: layout::layout_page(&good, rules, &scale),
+                lines: layout::layout_page(&good, &content.rules, &scale),
                 line_offset: 0,
             }
         })
@@ -111,9 +125,6 @@ fn neutralize_images(doc: &mut PdfDocument) {
         }
     }
 }
-
-/// What one page yields: its glyphs and vertical rules.
-type PageContent = (Vec<Glyph>, Vec<Rule>);
 
 /// Runs pdf-extract page by page and returns each page's glyphs and rules.
 /// One [`pdf_extract::PageExtractor`] serves the whole document, so fonts
