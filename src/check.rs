@@ -319,3 +319,185 @@ pub fn prose_findings(common: &Common, prose: &[&Line], cells: &[Cell]) -> Vec<F
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grammar::Grammars;
+
+    fn cell(t: &str, r: &str, c: &str, v: &str) -> Cell {
+        Cell {
+            table: t.into(),
+            row: r.into(),
+            column: c.into(),
+            value: v.into(),
+            raw: v.into(),
+            ..Default::default()
+        }
+    }
+
+    fn checks(f: &[Finding]) -> Vec<(&str, &str, &str)> {
+        f.iter()
+            .map(|f| (f.check.as_str(), f.row.as_str(), f.column.as_str()))
+            .collect()
+    }
+
+    /// Table 4 of f2019 with the review group as given and every other group zero.
+    fn t4(review: [&str; 5]) -> Vec<Cell> {
+        let ids = ["maintained", "corrected", "other", "pending", "total"];
+        let mut cells = Vec::new();
+        for g in ["review", "direct", "after"] {
+            for (i, id) in ids.iter().enumerate() {
+                let v = if g == "review" { review[i] } else { "0" };
+                cells.push(cell("review_litigation", "cases", &format!("{g}_{id}"), v));
+            }
+        }
+        cells
+    }
+
+    #[test]
+    fn a_failed_sum_is_one_error_with_both_sides() {
+        let g = Grammars::embedded().unwrap();
+        let f = g.format("f2019").unwrap();
+        assert!(identity_findings(f, &t4(["1", "2", "0", "0", "3"])).is_empty());
+        let out = identity_findings(f, &t4(["1", "2", "0", "0", "4"]));
+        assert_eq!(checks(&out), [("t4_review_total", "cases", "review_total")]);
+        assert_eq!(out[0].severity, Severity::Error);
+        assert_eq!(
+            (out[0].expected.as_str(), out[0].actual.as_str()),
+            ("3", "4")
+        );
+        // A blank operand: the identity is not evaluated, never failed.
+        assert!(identity_findings(f, &t4(["1", "", "0", "0", "4"])).is_empty());
+    }
+
+    #[test]
+    fn soft_table_2_rule_fails_only_when_smaller() {
+        let g = Grammars::embedded().unwrap();
+        let f = g.format("f2019").unwrap();
+        let t2 = |public: &str, new: &str| {
+            vec![
+                cell("active_disclosure", "regulations", "public_total", public),
+                cell("active_disclosure", "regulations", "new_published", new),
+            ]
+        };
+        assert!(identity_findings(f, &t2("5", "5")).is_empty());
+        assert!(identity_findings(f, &t2("6", "5")).is_empty());
+        let out = identity_findings(f, &t2("4", "5"));
+        assert_eq!(
+            checks(&out),
+            [("t2_art20_1_public_ge_new", "regulations", "public_total")]
+        );
+        assert_eq!(out[0].severity, Severity::Warning);
+        assert_eq!(out[0].expected, ">= 5");
+    }
+
+    #[test]
+    fn printed_group_subtotal_is_compared_with_its_sub_rows() {
+        let g = Grammars::embedded().unwrap();
+        let f = g.format("f2019").unwrap();
+        let denied: Vec<String> = f
+            .tables
+            .applications
+            .rows
+            .iter()
+            .filter(|r| r.parent == "denied")
+            .map(|r| r.id.clone())
+            .collect();
+        assert_eq!(denied.len(), 8);
+        let mut cells: Vec<Cell> = denied
+            .iter()
+            .map(|r| cell("applications", r, "natural_person", "1"))
+            .collect();
+        cells.push(cell("applications", "denied", "natural_person", "8"));
+        assert!(identity_findings(f, &cells).is_empty());
+        cells.last_mut().unwrap().value = "7".into();
+        let out = identity_findings(f, &cells);
+        assert_eq!(
+            checks(&out),
+            [("t3_group_subtotals", "denied", "natural_person")]
+        );
+        assert_eq!(
+            (out[0].expected.as_str(), out[0].actual.as_str()),
+            ("8", "7")
+        );
+        // A sub-row missing: nothing to compare.
+        cells.remove(0);
+        assert!(identity_findings(f, &cells).is_empty());
+    }
+
+    #[test]
+    fn balance_holds_per_column() {
+        let g = Grammars::embedded().unwrap();
+        let f = g.format("f2021").unwrap();
+        let t3 = |new: &str| {
+            vec![
+                cell("applications", "new_received", "total", new),
+                cell("applications", "carried_over", "total", "1"),
+                cell("applications", "total_processed", "total", "4"),
+                cell("applications", "carried_forward", "total", "2"),
+            ]
+        };
+        assert!(identity_findings(f, &t3("5")).is_empty());
+        let out = identity_findings(f, &t3("6"));
+        assert_eq!(checks(&out), [("t3_balance", "", "total")]);
+        assert!(
+            out[0].message.contains("column total"),
+            "{}",
+            out[0].message
+        );
+    }
+
+    #[test]
+    fn prose_figure_that_differs_from_the_table_is_a_warning() {
+        let g = Grammars::embedded().unwrap();
+        let cells = vec![cell("applications", "new_received", "total", "35")];
+        let same = Line::new("2020年，共收到政府信息公开申请35件。", 1, 3);
+        let other = Line::new("2020年，共收到政府信息公开申请36件。", 1, 3);
+        assert!(prose_findings(&g.common, &[&same], &cells).is_empty());
+        let out = prose_findings(&g.common, &[&other], &cells);
+        assert_eq!(
+            checks(&out),
+            [("text_table_mismatch", "new_received", "total")]
+        );
+        assert_eq!(
+            (out[0].expected.as_str(), out[0].actual.as_str()),
+            ("35", "36")
+        );
+    }
+
+    #[test]
+    fn blank_cells_of_tables_3_and_4_are_reported() {
+        let mut blank = cell("applications", "granted", "total", "");
+        blank.raw = "—".into();
+        let cells = vec![
+            blank,
+            cell("active_disclosure", "regulations", "issued", ""),
+            cell("applications", "partial", "total", "0"),
+        ];
+        let out = blank_cells(&cells);
+        assert_eq!(checks(&out), [("blank_cell", "granted", "total")]);
+        assert!(out[0].message.contains("“—”"));
+    }
+
+    #[test]
+    fn missing_tables_and_rows() {
+        let g = Grammars::embedded().unwrap();
+        let f = g.format("f2019").unwrap();
+        let absent = ParsedTable {
+            table: "review_litigation".into(),
+            ..Default::default()
+        };
+        let out = missing_rows(f, &[absent], &[], &[]);
+        assert_eq!(checks(&out), [("missing_table", "", "")]);
+        let found = ParsedTable {
+            table: "review_litigation".into(),
+            found: true,
+            ..Default::default()
+        };
+        let out = missing_rows(f, &[found.clone()], &[], &[]);
+        assert_eq!(checks(&out), [("missing_row", "cases", "")]);
+        let out = missing_rows(f, &[found], &t4(["0", "0", "0", "0", "0"]), &[]);
+        assert!(out.is_empty());
+    }
+}
