@@ -495,7 +495,7 @@ mod tests {
             found: true,
             ..Default::default()
         };
-        let out = missing_rows(f, &[found.clone()], &[], &[]);
+        let out = missing_rows(f, std::slice::from_ref(&found), &[], &[]);
         assert_eq!(checks(&out), [("missing_row", "cases", "")]);
         let out = missing_rows(f, &[found], &t4(["0", "0", "0", "0", "0"]), &[]);
         assert!(out.is_empty());
