@@ -4,6 +4,7 @@
 use crate::grammar::identity::{evaluate, fmt_num, get, group_outcomes, Apply, Outcome, Relation};
 use crate::grammar::{Common, Format, Status};
 use crate::model::{Cell, Finding, Line, Severity};
+use crate::parse::tables::ParsedTable;
 use std::collections::BTreeMap;
 
 pub use crate::grammar::identity::{values_of, Values};
@@ -320,6 +321,139 @@ pub fn prose_findings(common: &Common, prose: &[&Line], cells: &[Cell]) -> Vec<F
     out
 }
 
+/// Cells of tables 3 and 4 printed blank or as a dash: not zero, so the identities
+/// that use them are not evaluated; said once per cell so the gap is visible. A
+/// blank an identity needed (reading it as a number would have let one more
+/// identity be checked) is a warning and leaves the report `partial`: its
+/// arithmetic could not be verified.
+pub fn blank_cells(f: &Format, cells: &[Cell]) -> Vec<Finding> {
+    let values = values_of(cells);
+    let base = evaluate(f, &values);
+    cells
+        .iter()
+        .filter(|c| c.value.is_empty() && c.table != "active_disclosure")
+        .map(|c| {
+            let shown = if c.raw.is_empty() {
+                "blank".to_string()
+            } else {
+                format!("“{}”", c.raw)
+            };
+            let mut filled = values.clone();
+            filled.insert((c.table.clone(), c.row.clone(), c.column.clone()), 0.0);
+            let needed: Vec<String> = evaluate(f, &filled)
+                .into_iter()
+                .filter(|o| !base.contains(o))
+                .map(|o| o.identity)
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            let (severity, message) = if !needed.is_empty() {
+                (
+                    Severity::Warning,
+                    format!(
+                        "row “{}”, column “{}” is printed {shown}, not a number: {} could not be checked; check whether the report means 0 there",
+                        c.row_label,
+                        c.column_label,
+                        needed.join(", ")
+                    ),
+                )
+            } else {
+                (
+                    Severity::Info,
+                    format!(
+                        "row “{}”, column “{}” is printed {shown}, not a number; kept blank (no identity needed it)",
+                        c.row_label, c.column_label
+                    ),
+                )
+            };
+            Finding::new("blank_cell", severity, message)
+                .at(&c.table, &c.row, &c.column)
+                .values("", c.raw.clone())
+                .place_opt(c.page, c.line)
+        })
+        .collect()
+}
+
+/// `missing_table` / `missing_row` for template rows with no cells and no other finding.
+pub fn missing_rows(
+    f: &Format,
+    tables: &[ParsedTable],
+    cells: &[Cell],
+    findings: &[Finding],
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for t in tables {
+        if !t.found {
+            out.push(
+                Finding::new(
+                    "missing_table",
+                    Severity::Error,
+                    format!(
+                        "table “{}” not found: neither its caption nor its header was recognised, so its cells are empty; check whether the report prints it as text (not an image) and under which heading",
+                        section_label(f, &t.table)
+                    ),
+                )
+                .at(&t.table, "", ""),
+            );
+            continue;
+        }
+        let rows = f.data_row_ids(&t.table);
+        let has_cells = |row: &str| cells.iter().any(|c| c.table == t.table && c.row == row);
+        for r in rows {
+            // A report may print a group as one row (（六）其他处理 with its numbers
+            // and no sub-rows): the sub-rows are then not missing, their numbers
+            // are in the group's cells.
+            let parent = f
+                .tables
+                .applications
+                .rows
+                .iter()
+                .find(|x| t.table == "applications" && x.id == r)
+                .map(|x| x.parent.as_str())
+                .filter(|p| !p.is_empty());
+            let printed_as_one_row = |p: &str| {
+                has_cells(p)
+                    && !f
+                        .tables
+                        .applications
+                        .rows
+                        .iter()
+                        .any(|x| x.parent == p && has_cells(&x.id))
+            };
+            if parent.is_some_and(printed_as_one_row) {
+                continue;
+            }
+            let has_cells = has_cells(&r);
+            let explained = findings
+                .iter()
+                .any(|x| x.table == t.table && x.row == r && x.severity == Severity::Error);
+            if !has_cells && !explained {
+                out.push(
+                    Finding::new(
+                        "missing_row",
+                        Severity::Error,
+                        format!(
+                            "row “{}” of table “{}” was not found with numbers, so its cells are empty; check whether the report prints it (perhaps renamed, merged with another row, or split across a page)",
+                            f.rows(&t.table).find(|x| x.id == r).map_or(r.as_str(), |x| x.label.as_str()),
+                            section_label(f, &t.table)
+                        ),
+                    )
+                    .at(&t.table, &r, ""),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// A table named by its section heading in the template.
+fn section_label<'a>(f: &'a Format, table: &'a str) -> &'a str {
+    f.sections
+        .iter()
+        .find(|s| s.id == table)
+        .map_or(table, |s| s.label.as_str())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -442,7 +576,7 @@ mod tests {
         let out = identity_findings(f, &t3("6"));
         assert_eq!(checks(&out), [("t3_balance", "", "total")]);
         assert!(
-            out[0].message.contains("column total"),
+            out[0].message.contains("off by 1"),
             "{}",
             out[0].message
         );
@@ -475,9 +609,13 @@ mod tests {
             cell("active_disclosure", "regulations", "issued", ""),
             cell("applications", "partial", "total", "0"),
         ];
-        let out = blank_cells(&cells);
+        let g = Grammars::embedded().unwrap();
+        let f = g.format("f2021").unwrap();
+        let out = blank_cells(f, &cells);
         assert_eq!(checks(&out), [("blank_cell", "granted", "total")]);
         assert!(out[0].message.contains("“—”"));
+        // No identity could have used it (its operands are absent): info only.
+        assert_eq!(out[0].severity, Severity::Info);
     }
 
     #[test]

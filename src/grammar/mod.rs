@@ -433,6 +433,26 @@ impl Grammars {
         Ok(Grammars { formats, common: c })
     }
 
+    /// Picks the template whose markers occur most often (at least `min` of them).
+    pub fn detect(&self, lines: &[crate::model::Line]) -> Option<&Format> {
+        let text: String = lines
+            .iter()
+            .map(|l| crate::text::compact(&l.text))
+            .collect();
+        let mut best: Option<(&Format, usize)> = None;
+        for f in &self.formats {
+            let hits = f
+                .detect_markers
+                .iter()
+                .filter(|m| text.contains(&crate::text::compact(m)))
+                .count();
+            if hits >= self.common.min_marker_hits && best.is_none_or(|(_, b)| hits > b) {
+                best = Some((f, hits));
+            }
+        }
+        best.map(|(f, _)| f)
+    }
+
     pub fn format(&self, id: &str) -> Option<&Format> {
         self.formats.iter().find(|f| f.id == id)
     }

@@ -1045,6 +1045,58 @@ fn is_vertical_run(cells: &[Token]) -> bool {
     cells.windows(2).all(|w| w[1].line == w[0].line + 1)
 }
 
+/// Maps every table that was found, then sorts the cells into template order.
+pub fn map_tables(tables: &[ParsedTable], f: &Format, lines: &[Line], common: &Common) -> Mapped {
+    let mut all = Mapped::default();
+    for t in tables.iter().filter(|t| t.found) {
+        let m = match t.table.as_str() {
+            "active_disclosure" => map_active(t, f, lines, common),
+            "applications" => map_applications(t, f, lines, common),
+            _ => map_review(t, f, lines, common),
+        };
+        all.cells.extend(m.cells);
+        all.findings.extend(m.findings);
+        all.repairs.extend(m.repairs);
+    }
+    sort_cells(f, &mut all.cells);
+    all
+}
+
+/// Sorts cells into template order (table 3's group rows and added columns in
+/// their places), for a deterministic `cells.csv`.
+fn sort_cells(f: &Format, cells: &mut [Cell]) {
+    let t3 = &f.tables.applications;
+    let mut order: std::collections::HashMap<(String, String, String), usize> =
+        std::collections::HashMap::new();
+    let mut push = |t: &str, r: &str, c: &str| {
+        let n = order.len();
+        order
+            .entry((t.to_string(), r.to_string(), c.to_string()))
+            .or_insert(n);
+    };
+    for b in &f.tables.active_disclosure.blocks {
+        for r in &b.rows {
+            for c in &b.columns {
+                push("active_disclosure", &r.id, &c.id);
+            }
+        }
+    }
+    for r in &t3.rows {
+        for c in t3.columns.iter().chain(&t3.optional_columns) {
+            push("applications", &r.id, &c.id);
+        }
+    }
+    for c in &f.tables.review_litigation.columns {
+        push("review_litigation", "cases", &c.id);
+    }
+    cells.sort_by_cached_key(|c| {
+        order
+            .get(&(c.table.clone(), c.row.clone(), c.column.clone()))
+            .copied()
+            .unwrap_or(usize::MAX)
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -899,3 +899,60 @@ pub fn block_keys(format: &Format) -> Vec<RowKeys> {
         .map(|r| row_keys(&r.id, &r.label, &r.aliases))
         .collect()
 }
+/// Reads every table of template `f`: its region, then its rows; a table not
+/// found is a `ParsedTable` with `found = false`. Each table's repairs end with
+/// the page breaks its rows run across.
+pub fn parse_tables(tdoc: &TokenDoc, f: &Format, lines: &[Line]) -> Vec<ParsedTable> {
+    let regions = tdoc.regions_for(f);
+    let mut out = Vec::new();
+    for id in ["active_disclosure", "applications", "review_litigation"] {
+        let Some(&(_, s, e)) = regions.iter().find(|r| r.0 == id) else {
+            out.push(ParsedTable {
+                table: id.to_string(),
+                found: false,
+                ..Default::default()
+            });
+            continue;
+        };
+        let mut t = match id {
+            "active_disclosure" => parse_rows(tdoc, id, (s, e), &block_keys(f), &[], false),
+            "applications" => {
+                parse_rows(tdoc, id, (s, e), &grid_keys(f), &grid_group_keys(f), true)
+            }
+            _ => parse_single_row(tdoc, id, (s, e)),
+        };
+        let joins = page_joins(&t, lines);
+        t.repairs.extend(joins);
+        out.push(t);
+    }
+    out
+}
+
+/// Logs each page break a table's rows run across: the rows after it were read as
+/// a continuation of the same table.
+fn page_joins(t: &ParsedTable, lines: &[Line]) -> Vec<Repair> {
+    let mut out = Vec::new();
+    let mut prev: Option<(usize, &str)> = None;
+    for row in &t.rows {
+        let Some(first) = row.cells.first().and_then(|c| lines.get(c.line)) else {
+            continue;
+        };
+        if let Some((page, prev_row)) = prev {
+            if first.page > page {
+                out.push(Repair {
+                    kind: "table_page_join".into(),
+                    page: Some(first.page),
+                    line: Some(first.line),
+                    before: format!("{} ‖ {}", prev_row, row.row),
+                    after: String::new(),
+                    rule: format!(
+                        "table {} continues from page {page}; rows read across the page break",
+                        t.table
+                    ),
+                });
+            }
+        }
+        prev = Some((first.page, row.row.as_str()));
+    }
+    out
+}
