@@ -575,11 +575,7 @@ mod tests {
         assert!(identity_findings(f, &t3("5")).is_empty());
         let out = identity_findings(f, &t3("6"));
         assert_eq!(checks(&out), [("t3_balance", "", "total")]);
-        assert!(
-            out[0].message.contains("off by 1"),
-            "{}",
-            out[0].message
-        );
+        assert!(out[0].message.contains("off by 1"), "{}", out[0].message);
     }
 
     #[test]
