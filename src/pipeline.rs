@@ -66,6 +66,18 @@ pub fn extract_document(id: &str, doc: Document, grammars: &Grammars) -> Report 
     report.source = doc.source.to_string();
     report.pages = doc.pages.len();
     report.repairs = doc.repairs;
+    let replaced = report
+        .repairs
+        .iter()
+        .filter(|r| r.kind == "invalid_bytes_replaced")
+        .count();
+    if replaced > 0 {
+        report.findings.push(Finding::new(
+            "invalid_bytes",
+            Severity::Warning,
+            format!("{replaced} invalid UTF-8 byte sequence(s) replaced by U+FFFD (see repairs.csv); a value they touched may be missing"),
+        ));
+    }
     let cleaned = clean(&doc.pages, &grammars.common);
     report.repairs.extend(cleaned.repairs);
     report.findings.extend(cleaned.findings);

@@ -89,12 +89,13 @@ pub fn read_bytes(bytes: &[u8], opts: &IngestOptions) -> Result<Document, Ingest
         return html::read_html(bytes);
     }
     let (text, enc) = decode_text(bytes)?;
+    let repairs = replaced_bytes(bytes, &text, &enc);
     // Markdown from PDF converters writes tables with merged cells as HTML.
     let text = html::expand_embedded_tables(&text).unwrap_or(text);
     Ok(Document {
         source: SourceKind::Text(enc),
         pages: split_pages(&text),
-        repairs: Vec::new(),
+        repairs,
     })
 }
 
@@ -127,6 +128,12 @@ pub fn decode_text(bytes: &[u8]) -> Result<(String, String), IngestError> {
     if let Ok(s) = std::str::from_utf8(bytes) {
         return check_text(s.to_string(), "utf-8".to_string());
     }
+    if let Some(text) = mostly_utf8(bytes) {
+        return check_text(text, "utf-8".to_string());
+    }
+    if let Some((text, enc)) = cjk_utf16(bytes) {
+        return check_text(text, enc.name().to_ascii_lowercase());
+    }
     if bytes.iter().filter(|&&b| b == 0).count() > bytes.len() / 100 {
         return Err(IngestError::Binary);
     }
@@ -139,6 +146,11 @@ pub fn decode_text(bytes: &[u8]) -> Result<(String, String), IngestError> {
     } else {
         guess
     };
+    if enc == GB18030 {
+        if let Some(text) = big5(bytes) {
+            return check_text(text, "big5".to_string());
+        }
+    }
     let (text, had_errors) = enc.decode_without_bom_handling(bytes);
     if had_errors {
         let (text, had_errors) = GB18030.decode_without_bom_handling(bytes);
@@ -148,6 +160,129 @@ pub fn decode_text(bytes: &[u8]) -> Result<(String, String), IngestError> {
         return check_text(text.into_owned(), "gb18030".to_string());
     }
     check_text(text.into_owned(), enc.name().to_ascii_lowercase())
+}
+
+/// Invalid byte sequences a UTF-8 file may have and still be read as UTF-8
+/// (each replaced by U+FFFD and logged): a stray byte from a bad copy or a cut,
+/// not a file in another encoding.
+const MAX_INVALID_UTF8: usize = 8;
+
+/// UTF-8 with a few invalid sequences: at most [`MAX_INVALID_UTF8`] of them, and
+/// at least ten valid multi-byte characters per invalid sequence (a GBK file
+/// has almost no valid UTF-8 multi-byte sequences, so it is never taken here).
+fn mostly_utf8(bytes: &[u8]) -> Option<String> {
+    let (mut invalid, mut multibyte) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        multibyte += chunk.valid().chars().filter(|c| c.len_utf8() > 1).count();
+        if !chunk.invalid().is_empty() {
+            invalid += 1;
+        }
+    }
+    (invalid <= MAX_INVALID_UTF8 && multibyte >= 10 * invalid)
+        .then(|| String::from_utf8_lossy(bytes).into_owned())
+}
+
+/// One repair per invalid UTF-8 sequence replaced by U+FFFD (text decoded as
+/// UTF-8 from a file that was not valid UTF-8), at its page and line.
+fn replaced_bytes(bytes: &[u8], text: &str, enc: &str) -> Vec<crate::model::Repair> {
+    if enc != "utf-8" || std::str::from_utf8(bytes).is_ok() || !text.contains('\u{FFFD}') {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let (mut page, mut line, mut offset) = (1usize, 1usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        let valid = chunk.valid();
+        for c in valid.chars() {
+            match c {
+                '\u{0C}' => (page, line) = (page + 1, 1),
+                '\n' => line += 1,
+                _ => {}
+            }
+        }
+        offset += valid.len();
+        let bad = chunk.invalid();
+        if !bad.is_empty() {
+            let shown: Vec<String> = bad.iter().map(|b| format!("\\x{b:02X}")).collect();
+            out.push(crate::model::Repair {
+                kind: "invalid_bytes_replaced".to_string(),
+                page: Some(page),
+                line: Some(line),
+                before: shown.concat(),
+                after: "\u{FFFD}".to_string(),
+                rule: format!(
+                    "byte {offset} is not valid UTF-8 in a UTF-8 file: replaced, the rest of the text kept"
+                ),
+            });
+            offset += bad.len();
+        }
+    }
+    out
+}
+
+/// BOM-less UTF-16 whose text is mostly CJK: the NUL-parity test below needs a
+/// third of the text to be ASCII, while real reports are 13–22 % ASCII. CJK
+/// Unified Ideographs and CJK punctuation make up most of the decoded text, and
+/// nothing else but ASCII: the code units of GBK or UTF-8 bytes read as UTF-16
+/// land in Hangul, surrogates and private use instead.
+fn cjk_utf16(bytes: &[u8]) -> Option<(String, &'static Encoding)> {
+    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
+        return None;
+    }
+    let score = |text: &str| {
+        let (mut cjk, mut ascii, mut total) = (0usize, 0usize, 0usize);
+        for c in text.chars() {
+            total += 1;
+            match c {
+                '\u{4E00}'..='\u{9FFF}' | '\u{3000}'..='\u{303F}' | '\u{FF00}'..='\u{FFEF}' => {
+                    cjk += 1
+                }
+                '\n' | '\r' | '\t' | '\u{0C}' | ' '..='~' => ascii += 1,
+                _ => {}
+            }
+        }
+        // Nearly everything CJK or ASCII, and at least a quarter CJK.
+        ((cjk + ascii) * 100 >= total * 95 && cjk * 4 >= total).then_some(cjk)
+    };
+    [UTF_16LE, UTF_16BE]
+        .into_iter()
+        .filter_map(|enc| {
+            let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+            if had_errors {
+                return None;
+            }
+            let s = score(&text)?;
+            Some((s, text.into_owned(), enc))
+        })
+        .max_by_key(|(s, _, _)| *s)
+        .map(|(_, t, e)| (t, e))
+}
+
+/// Characters frequent in any Chinese government report, in simplified and
+/// traditional forms: real text has many; Big5 bytes read as GB18030 (or the
+/// reverse) give rare characters instead.
+const COMMON_HANZI: &str = "的一是不了在人有中上大为和国地到以要就出会可也对生能而年发后作用行所家事成方多经法如都同现当动面定分还进好部其主理本前开但因从实者意无力与长机十民第公此已工使情明性知全三又关点正业外将两高间由问最重并应文体政相被利二等产或新制加表化信内代合次度全通员处各平系条数总安报结量建务做件计管期市资区保至基非则达设式品记据交规领共确院让导收改组济办议元证近准布单备调商集需况请技际示复息究线满增委查显标图首局专费号另较注语仅考列选随参构投案维划致律态护验责营章站严例供效续施型料终答段依批项群按围织害境客纪采举止细值职速否状率独普创印益继送素适省初居劳环排获模充负停层范室判担静退积检差协占配征修审阶降超免执副追帮宣财税左右份块守户款评版座释登货互付危核介恩開這個們來為國說時會對發後過裡學經現當動還進從實與長機關點業兩間問應頭體見產於資訊報處務辦請數設據據條";
+
+/// Big5 text that the detector took for GBK: when the bytes decode cleanly as
+/// Big5 and the Big5 reading has far more common characters than the GB18030
+/// one. Decoded, and named `big5` in `source`.
+fn big5(bytes: &[u8]) -> Option<String> {
+    let (b5, b5_errors) = encoding_rs::BIG5.decode_without_bom_handling(bytes);
+    if b5_errors {
+        return None;
+    }
+    let (gb, _) = GB18030.decode_without_bom_handling(bytes);
+    let common = |t: &str| {
+        let cjk = t
+            .chars()
+            .filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c))
+            .count();
+        let hits = t.chars().filter(|&c| COMMON_HANZI.contains(c)).count();
+        (hits, cjk)
+    };
+    let ((bh, bc), (gh, _)) = (common(&b5), common(&gb));
+    // At least a tenth of the Big5 reading's characters are common ones, and
+    // twice as many as in the GB18030 reading.
+    (bc > 0 && bh * 10 >= bc && bh > 2 * gh).then(|| b5.into_owned())
 }
 
 /// BOM-less UTF-16: many NUL bytes on one parity.
@@ -252,6 +387,63 @@ mod tests {
             be.extend_from_slice(&u.to_be_bytes());
         }
         assert_eq!(decode_text(&be).unwrap().1, "utf-16be");
+    }
+
+    fn sample() -> String {
+        let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("corpus/000_yiyuan_zrzyj_2020.txt");
+        std::fs::read_to_string(p).unwrap()
+    }
+
+    #[test]
+    fn bom_less_utf16_with_little_ascii_is_recognised() {
+        let s = sample();
+        let ascii = s.chars().filter(char::is_ascii).count() * 100 / s.chars().count();
+        assert!((10..33).contains(&ascii), "{ascii} % ASCII");
+        let le: Vec<u8> = s.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = s.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(
+            decode_text(&le).unwrap(),
+            (s.clone(), "utf-16le".to_string())
+        );
+        assert_eq!(
+            decode_text(&be).unwrap(),
+            (s.clone(), "utf-16be".to_string())
+        );
+        // GBK of the same text is still GBK.
+        let (gbk, _, _) = encoding_rs::GBK.encode(&s);
+        assert_eq!(decode_text(&gbk).unwrap().1, "gb18030");
+    }
+
+    #[test]
+    fn one_bad_byte_in_utf8_is_replaced_and_logged() {
+        let s = sample();
+        let mut b = s.as_bytes().to_vec();
+        let at = s.find("一、本年新收").unwrap();
+        b.insert(at, 0xFF);
+        let doc = read_bytes(&b, &IngestOptions::default()).unwrap();
+        assert_eq!(doc.source, SourceKind::Text("utf-8".into()));
+        assert_eq!(doc.repairs.len(), 1);
+        let r = &doc.repairs[0];
+        assert_eq!(
+            (r.kind.as_str(), r.before.as_str()),
+            ("invalid_bytes_replaced", "\\xFF")
+        );
+        let line = s[..at].matches('\n').count() + 1;
+        assert_eq!(r.line, Some(line));
+        assert!(doc.pages[0].lines[line - 1].starts_with("\u{FFFD}一、本年新收"));
+    }
+
+    #[test]
+    fn big5_is_recognised() {
+        let s = "政府信息公開工作年度報告\n本機關依申請公開政府資訊的情況，收到申請數量與辦理結果如下。\n".repeat(20);
+        let (b5, _, bad) = encoding_rs::BIG5.encode(&s);
+        assert!(!bad);
+        let (t, e) = decode_text(&b5).unwrap();
+        assert_eq!((t.as_str(), e.as_str()), (s.as_str(), "big5"));
+        let (gbk, _, _) =
+            encoding_rs::GBK.encode("政府信息公开工作年度报告，本机关依申请公开的情况。");
+        assert_eq!(decode_text(&gbk).unwrap().1, "gb18030");
     }
 
     #[test]
