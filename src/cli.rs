@@ -18,7 +18,7 @@ pub struct Cli {
 pub enum Command {
     /// Extract reports (PDF or text, any Chinese encoding) into CSV files.
     #[command(
-        after_help = "Example:\n  nianbao extract corpus/ --out out/\n  cat report.txt | nianbao extract - --out out/\n\nWrites reports.csv, cells.csv, wide.csv, sections.csv, repairs.csv and findings.csv.\nExit status: 0 all files read, 1 some files had errors (outputs still written), 2 usage error."
+        after_help = "Example:\n  nianbao extract corpus/ --out out/\n  cat report.txt | nianbao extract - --out out/\n\nWrites reports.csv, cells.csv, wide.csv, sections.csv, repairs.csv and findings.csv.\nExit status: 0 all files read, 1 some files had errors (outputs still written), 2 usage error,\n3 outputs could not be written (previous outputs left intact)."
     )]
     Extract {
         /// Files, folders (searched recursively for .pdf .txt .md) or - for stdin.

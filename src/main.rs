@@ -66,7 +66,10 @@ fn main() -> ExitCode {
             };
             let mut writers = match Writers::create(&out, &grammars, excel) {
                 Ok(w) => w,
-                Err(e) => return usage(&format!("creating {}: {e}", out.display())),
+                Err(e) => {
+                    eprintln!("nianbao: creating {}: {e}", out.display());
+                    return ExitCode::from(EXIT_NOT_WRITTEN);
+                }
             };
             let bar = ProgressBar::new(list.len() as u64);
             if quiet || !std::io::stderr().is_terminal() {
@@ -113,7 +116,7 @@ fn main() -> ExitCode {
                 Ok(s) => s,
                 Err(e) => {
                     eprintln!("nianbao: writing outputs: {e}");
-                    return ExitCode::from(1);
+                    return ExitCode::from(EXIT_NOT_WRITTEN);
                 }
             };
             bar.finish_and_clear();
@@ -121,22 +124,22 @@ fn main() -> ExitCode {
                 Ok(cross_year) => summary.findings += cross_year,
                 Err(e) => {
                     eprintln!("nianbao: writing outputs: {e}");
-                    return ExitCode::from(1);
+                    return ExitCode::from(EXIT_NOT_WRITTEN);
                 }
             }
             if let Some(x) = xlsx {
                 if let Err(e) = nianbao::xlsx::write_workbook(&out, &x, &grammars) {
                     eprintln!("nianbao: writing {}: {e}", x.display());
-                    return ExitCode::from(1);
+                    return ExitCode::from(EXIT_NOT_WRITTEN);
                 }
             }
             if let Err(e) = nianbao::merge::record_shard(&out, shard_kn) {
                 eprintln!("nianbao: writing {}: {e}", nianbao::merge::SHARD_MANIFEST);
-                return ExitCode::from(1);
+                return ExitCode::from(EXIT_NOT_WRITTEN);
             }
             if let Err(e) = nianbao::audit::manifest::write_manifest(&out, &list) {
                 eprintln!("nianbao: writing inputs.csv: {e}");
-                return ExitCode::from(1);
+                return ExitCode::from(EXIT_NOT_WRITTEN);
             }
             if html {
                 let aopts = nianbao::audit::AuditOptions {
@@ -341,6 +344,11 @@ fn audit(
         }
     }
 }
+
+/// Exit status when the outputs could not be written (nothing new was
+/// published; the previous outputs, if any, are intact): distinct from 1 (some
+/// inputs had errors, outputs written) and 2 (usage).
+const EXIT_NOT_WRITTEN: u8 = 3;
 
 fn usage(msg: &str) -> ExitCode {
     eprintln!("nianbao: {msg}");

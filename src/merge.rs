@@ -160,6 +160,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path, grammars: &Grammars) -> io::Result<Me
     let bom = common_bom(dirs)?;
     check_shards(dirs)?;
     std::fs::create_dir_all(out)?;
+    crate::write::clean_stale(out);
     let tmp: Vec<PathBuf> = FILES.iter().map(|n| tmp_path(out, n)).collect();
     let result = merge_into(dirs, &tmp, bom, grammars);
     match result {

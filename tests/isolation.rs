@@ -117,3 +117,14 @@ fn worker_and_in_process_outputs_are_byte_identical() {
         assert_eq!(read(&a, f), read(&b, f), "{f}");
     }
 }
+
+#[test]
+fn outputs_that_cannot_be_written_exit_3() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let t = tempfile::tempdir().unwrap();
+    // The output folder's place is taken by a file.
+    let out = t.path().join("out");
+    std::fs::write(&out, "not a folder").unwrap();
+    let r = extract(&root.join("corpus"), &out, &[]);
+    assert_eq!(r.status.code(), Some(3), "{r:?}");
+}
