@@ -16,6 +16,35 @@ use std::collections::HashMap;
 /// A prose line at least this long that stops mid-sentence was cut by a page.
 const MIN_BROKEN_LINE: usize = 40;
 
+/// A prose line from this length up to [`MIN_BROKEN_LINE`] that stops mid-sentence
+/// may have been cut: too short to be sure, so it is reported, not joined.
+const MIN_MAYBE_BROKEN_LINE: usize = 20;
+
+/// At a page boundary a hard-wrapped line is short; below this many characters it
+/// is a title or a label rather than a sentence.
+const MIN_CROSS_PAGE_LINE: usize = 10;
+
+/// A line with a heading number longer than this is a run-in heading followed by
+/// its paragraph (`3.做好…公开。及时对…`): prose, which may be cut by a page.
+const RUN_IN_HEADING_MIN_CHARS: usize = 60;
+
+/// Non-empty lines at the top and at the bottom of a page searched for furniture.
+/// The bottom takes one more: a page number often sits under a footer line.
+const FURNITURE_TOP_LINES: usize = 2;
+const FURNITURE_BOTTOM_LINES: usize = 3;
+
+/// Non-empty lines at each edge of a page compared across pages for running
+/// headers and footers.
+const RUNNING_EDGE_LINES: usize = 2;
+
+/// A running header must have at least this many characters (digits aside), so a
+/// lone page number or a short word is not taken for one.
+const MIN_RUNNING_KEY_CHARS: usize = 4;
+
+/// A line is a running header when it repeats on at least this many pages (and on
+/// half of them): two pages can share a line by chance.
+const MIN_RUNNING_PAGES: usize = 3;
+
 pub struct Cleaned {
     pub lines: Vec<Line>,
     pub repairs: Vec<Repair>,
@@ -66,8 +95,8 @@ pub fn clean(pages: &[Page], common: &Common) -> Cleaned {
             .collect();
         let edges: Vec<usize> = nonempty
             .iter()
-            .take(2)
-            .chain(nonempty.iter().rev().take(3))
+            .take(FURNITURE_TOP_LINES)
+            .chain(nonempty.iter().rev().take(FURNITURE_BOTTOM_LINES))
             .copied()
             .collect();
         let mut lines = Vec::new();
@@ -223,7 +252,9 @@ fn join(a: &mut Line, b: Line, rule: &str) -> Repair {
 /// heading followed by a long paragraph (`3.做好…公开。及时对…`).
 fn is_prose(t: &str) -> bool {
     let t = t.trim();
-    !t.is_empty() && !is_table_line(t) && (heading_of(t).is_none() || t.chars().count() > 60)
+    !t.is_empty()
+        && !is_table_line(t)
+        && (heading_of(t).is_none() || t.chars().count() > RUN_IN_HEADING_MIN_CHARS)
 }
 
 /// Sentence punctuation inside the line: titles and labels have none.
@@ -259,7 +290,7 @@ fn continues(a: &str, b: &str) -> bool {
 fn continues_across_page(a: &str, b: &str) -> bool {
     let at = a.trim();
     is_prose(at)
-        && at.chars().count() >= 10
+        && at.chars().count() >= MIN_CROSS_PAGE_LINE
         && !ends_sentence(at)
         && at
             .chars()
@@ -274,7 +305,7 @@ fn maybe_continues(a: &str, b: &str) -> bool {
     let n = at.chars().count();
     is_prose(at)
         && has_clause(at)
-        && (20..MIN_BROKEN_LINE).contains(&n)
+        && (MIN_MAYBE_BROKEN_LINE..MIN_BROKEN_LINE).contains(&n)
         && !ends_sentence(at)
         && at.chars().last().is_some_and(is_cjk)
         && starts_like_continuation(b)
@@ -325,14 +356,18 @@ fn running_lines(pages: &[Page]) -> HashMap<String, usize> {
     for p in pages {
         let nonempty: Vec<&String> = p.lines.iter().filter(|l| !l.trim().is_empty()).collect();
         let mut seen = std::collections::HashSet::new();
-        for l in nonempty.iter().take(2).chain(nonempty.iter().rev().take(2)) {
+        let edges = nonempty.iter().take(RUNNING_EDGE_LINES);
+        for l in edges.chain(nonempty.iter().rev().take(RUNNING_EDGE_LINES)) {
             let k = furniture_key(&normalize(l));
-            if k.chars().count() >= 4 && !ends_sentence(l) && seen.insert(k.clone()) {
+            if k.chars().count() >= MIN_RUNNING_KEY_CHARS
+                && !ends_sentence(l)
+                && seen.insert(k.clone())
+            {
                 *counts.entry(k).or_default() += 1;
             }
         }
     }
-    let need = 3.max(pages.len().div_ceil(2));
+    let need = MIN_RUNNING_PAGES.max(pages.len().div_ceil(2));
     counts.retain(|_, n| *n >= need);
     counts
 }
