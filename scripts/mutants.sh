@@ -18,6 +18,8 @@ files=("$@")
 [ ${#files[@]} -eq 0 ] && files=(src/check.rs src/numbering.rs)
 args=()
 for f in "${files[@]}"; do args+=(--file "$f"); done
-# --test-tool cargo with the library tests only: the rule modules are pinned by
-# their unit tests and the end-to-end tests of tests/ (run with the lib).
-exec timeout "${MUTANTS_TIMEOUT:-1800}" nice cargo mutants "${args[@]}" -j 1 --timeout 120 -- --lib
+# The library's unit tests only (`cargo test --lib`), which is what a rule
+# module's own tests should pin; MUTANTS_ALL=1 runs the whole suite per mutant.
+test_args=(--lib)
+[ "${MUTANTS_ALL:-0}" = 1 ] && test_args=()
+exec timeout "${MUTANTS_TIMEOUT:-1800}" nice cargo mutants "${args[@]}" -j 1 --timeout 120 -- "${test_args[@]}"
