@@ -25,6 +25,19 @@ const MAX_READINGS: usize = 500;
 /// hostile runs (a thousand glued digits) search forever.
 const MAX_VALUE_CHARS: usize = 16;
 
+/// Column spacing (characters) assumed when a table has one column: about the
+/// width of a short header cell, so a value printed under it still fits.
+const SINGLE_COLUMN_SPACING: f64 = 8.0;
+
+/// A value placed by position must lie within this fraction of the column spacing
+/// from a column's centre: under half, so it can never be as near to a neighbour.
+const MAX_COLUMN_OFFSET: f64 = 0.45;
+
+/// Joint resolution of glued rows tries every combination of their readings up to
+/// this many; beyond it the identities are not searched and the rows stay ambiguous
+/// (a finding), since enumeration time grows with the product.
+const MAX_JOINT_COMBINATIONS: usize = 5_000;
+
 /// A glued row with several readings: (row index, readings, raw digits, token,
 /// whether the readings are all there are).
 type Ambiguous = (usize, Vec<Vec<String>>, String, Token, bool);
@@ -305,7 +318,7 @@ fn place_by_position(cells: &[Token], (centers, m): &(Vec<f64>, Measure)) -> Opt
     let spacing = if centers.len() > 1 {
         (centers[centers.len() - 1] - centers[0]) / (centers.len() - 1) as f64
     } else {
-        8.0
+        SINGLE_COLUMN_SPACING
     };
     for t in cells
         .iter()
@@ -317,7 +330,7 @@ fn place_by_position(cells: &[Token], (centers, m): &(Vec<f64>, Measure)) -> Opt
             .enumerate()
             .map(|(j, c)| (j, (c - x).abs()))
             .min_by(|a, b| a.1.total_cmp(&b.1))?;
-        if d > spacing * 0.45 || last.is_some_and(|l| j <= l) || out[j].is_some() {
+        if d > spacing * MAX_COLUMN_OFFSET || last.is_some_and(|l| j <= l) || out[j].is_some() {
             return None;
         }
         out[j] = Some(t.clone());
@@ -613,7 +626,10 @@ fn resolve_jointly(
     let product: usize = ambiguous.iter().map(|a| a.1.len().max(1)).product();
     let mut chosen: Option<Vec<usize>> = None;
     // Joint resolution needs every row's full list of readings.
-    if use_identities && ambiguous.iter().all(|a| !a.1.is_empty() && a.4) && product <= 5_000 {
+    if use_identities
+        && ambiguous.iter().all(|a| !a.1.is_empty() && a.4)
+        && product <= MAX_JOINT_COMBINATIONS
+    {
         let mut idx = vec![0usize; ambiguous.len()];
         let mut winners = Vec::new();
         loop {

@@ -40,7 +40,7 @@ pub fn headings(
     let mut out = Vec::new();
     for (i, l) in lines.iter().enumerate() {
         // Web text that lost its line breaks carries its section headings inline.
-        if l.text.chars().count() > 200 {
+        if l.text.chars().count() > INLINE_SECTIONS_MIN_CHARS {
             out.extend(inline_sections(l, format, formats));
             continue;
         }
@@ -136,6 +136,17 @@ fn date_re() -> &'static Regex {
 /// Longest `标签:` prefix (标题:, 名称:) dropped before an agency: a longer text
 /// before a colon is part of the title itself.
 const LABEL_PREFIX_MAX_CHARS: usize = 4;
+
+/// A line longer than this is web text that lost its line breaks: its section
+/// headings are found inside it by their template titles.
+const INLINE_SECTIONS_MIN_CHARS: usize = 200;
+
+/// Lines at the top of a saved web page searched for date metadata (发布时间: …).
+const DATE_METADATA_LINES: usize = 20;
+
+/// Non-empty lines at the end (where the signature date stands), then at the top,
+/// searched for a line that is only a date.
+const DATE_LINE_SEARCH: usize = 8;
 
 /// Longest plausible agency name; anything longer is a sentence or page chrome.
 const AGENCY_MAX_CHARS: usize = 30;
@@ -246,7 +257,7 @@ fn published_date(lines: &[Line], year: Option<i32>, labels: &[String]) -> Optio
         Some(format!("{y:04}-{m:02}-{d:02}"))
     };
     // Metadata of a saved web page: 发布时间: 2020-01-20 15:22.
-    for l in lines.iter().take(20) {
+    for l in lines.iter().take(DATE_METADATA_LINES) {
         let t = normalize(&l.text);
         let t = t.trim();
         if labels.iter().any(|k| t.starts_with(k.as_str())) {
@@ -265,12 +276,15 @@ fn published_date(lines: &[Line], year: Option<i32>, labels: &[String]) -> Optio
             .flatten()
     };
     let nonempty: Vec<&Line> = lines.iter().filter(|l| !l.text.trim().is_empty()).collect();
-    for l in nonempty.iter().rev().take(8) {
+    for l in nonempty.iter().rev().take(DATE_LINE_SEARCH) {
         if let Some(d) = is_date_line(l) {
             return Some(d);
         }
     }
-    nonempty.iter().take(8).find_map(|l| is_date_line(l))
+    nonempty
+        .iter()
+        .take(DATE_LINE_SEARCH)
+        .find_map(|l| is_date_line(l))
 }
 
 #[cfg(test)]
