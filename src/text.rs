@@ -21,7 +21,7 @@ pub fn normalize(s: &str) -> String {
 }
 
 /// The compact matching key of a label: normalised, without whitespace, quotes
-/// or table rules, with `、`/`.` after an enumerator unified to `.`.
+/// or table rules. Enumerators are kept (`crate::numbering` strips them).
 pub fn compact(s: &str) -> String {
     s.chars().filter_map(compact_char).collect()
 }
@@ -37,7 +37,8 @@ pub fn is_cjk(c: char) -> bool {
 }
 
 /// Compiles a pattern from the grammars once per process; `None` if it is invalid
-/// (the grammar tests reject invalid patterns before a release).
+/// (never for a loaded grammar: `Grammars` compiles every pattern at load and
+/// rejects the file with its line otherwise).
 pub fn cached_regex(pattern: &str) -> Option<regex::Regex> {
     use std::collections::HashMap;
     use std::sync::{Mutex, OnceLock};
