@@ -630,6 +630,24 @@ def render_glued(blocks, tables):
     return "\n".join(out) + "\n"
 
 
+def render_mineru(blocks, tables):
+    """Markdown as PDF-to-markdown converters (MinerU) write it: headings with #,
+    each table one line of HTML with rowspan/colspan."""
+    out = []
+    for kind, t in blocks:
+        if kind == "table":
+            rows = "".join(
+                "<tr>" + "".join(
+                    f"<td{f' rowspan={rs}' if rs > 1 else ''}{f' colspan={cs}' if cs > 1 else ''}>{esc(x)}</td>"
+                    for x, rs, cs in row) + "</tr>" for row in tables[t])
+            out.append(f"<table>{rows}</table>")
+        elif kind == "title":
+            out.append("# " + t)
+        else:
+            out.append(t)
+    return "\n\n".join(out) + "\n"
+
+
 def render_ideographic(blocks, tables):
     """Each table row on a line, its cells (each <td>) separated by one
     ideographic space, so an empty cell leaves two in a row; paragraphs indented
@@ -687,6 +705,7 @@ def main(argv):
         (f"{GEN}.docx", render_docx(blocks, tables)),
         (f"{GEN}_cells.txt", render_cell_per_paragraph(blocks, tables)),
         (f"{GEN}_ideographic.txt", render_ideographic(blocks, tables)),
+        (f"{GEN}_mineru.md", render_mineru(blocks, tables)),
     ]:
         write(out / name, data)
         write(out / (name.rsplit(".", 1)[0] + ".expected.csv"), expected)

@@ -94,3 +94,9 @@ fn legacy_doc_through_libreoffice() {
     let text = extract(root().join(format!("corpus/web/{GEN}.txt")));
     assert_eq!(cells(&r), cells(&text));
 }
+
+#[test]
+fn markdown_with_html_tables_gives_the_text_cells() {
+    // PDF-to-markdown converters (MinerU) write merged-cell tables as one line of HTML.
+    same_as_text(&format!("{GEN}_mineru.md"));
+}

@@ -17,8 +17,9 @@
 //! field, so no digits can be glued and no cell can move. A table that holds
 //! another table is a layout table: its cells are read as ordinary blocks.
 //!
-//! [`expand_embedded_tables`] applies the same grid reader to `<table>` blocks in
-//! markdown (how PDF-to-markdown converters write tables with merged cells).
+//! [`fragment_to_lines`] applies the same grid reader to `<table>` blocks in
+//! markdown (how PDF-to-markdown converters write tables with merged cells; see
+//! `parse::crawled`).
 
 use super::grid::{self, Slot};
 use super::IngestError;
@@ -130,56 +131,8 @@ pub fn html_to_lines(html: &str) -> Vec<String> {
     out.lines
 }
 
-/// Replaces every `<table>…</table>` block of a text (markdown from a PDF
-/// converter) by its grid, one tab-separated line per row. Lines outside tables
-/// are kept as they are; a table's lines keep its place.
-pub fn expand_embedded_tables(text: &str) -> Option<String> {
-    let lower = text.to_ascii_lowercase();
-    if !lower.contains("<table") {
-        return None;
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut pos = 0;
-    while let Some(rel) = lower[pos..].find("<table") {
-        let start = pos + rel;
-        let Some(end_rel) = lower[start..].find("</table>") else {
-            break;
-        };
-        // Nested tables: extend to the matching close tag.
-        let mut end = start + end_rel + "</table>".len();
-        let mut depth = lower[start + 1..end].matches("<table").count();
-        while depth > 0 {
-            let Some(e) = lower[end..].find("</table>") else {
-                break;
-            };
-            let next = end + e + "</table>".len();
-            depth += lower[end..next].matches("<table").count();
-            depth -= 1;
-            end = next;
-        }
-        out.push_str(&text[pos..start]);
-        let mut lines = fragment_to_lines(&text[start..end]);
-        // A table written over several lines keeps its line count, so the lines
-        // after it keep their numbers (a one-line table cannot: its rows need lines).
-        let spanned = text[start..end].matches('\n').count() + 1;
-        if lines.len() < spanned {
-            lines.resize(spanned, String::new());
-        }
-        let mut block = lines.join("\n");
-        if !out.is_empty() && !out.ends_with('\n') {
-            block.insert(0, '\n');
-        }
-        out.push_str(&block);
-        if !text[end..].starts_with('\n') && end < text.len() {
-            out.push('\n');
-        }
-        pos = end;
-    }
-    out.push_str(&text[pos..]);
-    Some(out)
-}
-
-fn fragment_to_lines(fragment: &str) -> Vec<String> {
+/// The lines of an HTML fragment (a `<table>` embedded in markdown).
+pub fn fragment_to_lines(fragment: &str) -> Vec<String> {
     let doc = Html::parse_fragment(fragment);
     let mut out = Lines::default();
     emit(doc.tree.root(), &mut out);
@@ -768,15 +721,5 @@ mod tests {
         assert_eq!(enc, "gb18030");
         assert!(text.contains("一、总体情况"));
         assert!(!looks_like_html("一、总体情况\n<table>".as_bytes()));
-    }
-
-    #[test]
-    fn markdown_tables_become_grids() {
-        let md = "# 标题\n<table><tr><td colspan=2>a</td></tr><tr><td>b</td><td>1</td></tr></table>\n正文\n";
-        assert_eq!(
-            expand_embedded_tables(md).unwrap(),
-            "# 标题\na\t\nb\t1\n正文\n"
-        );
-        assert!(expand_embedded_tables("no tables").is_none());
     }
 }

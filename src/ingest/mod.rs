@@ -90,8 +90,6 @@ pub fn read_bytes(bytes: &[u8], opts: &IngestOptions) -> Result<Document, Ingest
     }
     let (text, enc) = decode_text(bytes)?;
     let repairs = replaced_bytes(bytes, &text, &enc);
-    // Markdown from PDF converters writes tables with merged cells as HTML.
-    let text = html::expand_embedded_tables(&text).unwrap_or(text);
     Ok(Document {
         source: SourceKind::Text(enc),
         pages: split_pages(&text),

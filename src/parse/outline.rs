@@ -204,15 +204,17 @@ pub fn title_block(lines: &[Line], rules: &TitleRules) -> TitleBlock {
         .filter(|l| !l.text.trim().is_empty())
         .take(TITLE_SEARCH_LINES)
         .collect();
-    // Titles wrap: try each line joined with the next one.
+    // Titles wrap: try each line joined with the next one. Markdown heading
+    // marks (`# 某局`) are not part of the title.
+    let plain = |l: &Line| {
+        normalize(&l.text)
+            .trim_start_matches(['#', ' '])
+            .to_string()
+    };
     for (i, l) in head.iter().enumerate() {
-        let mut candidates = vec![normalize(&l.text)];
+        let mut candidates = vec![plain(l)];
         if let Some(n) = head.get(i + 1) {
-            candidates.push(format!(
-                "{}{}",
-                normalize(&l.text).trim_end(),
-                normalize(&n.text).trim_start()
-            ));
+            candidates.push(format!("{}{}", plain(l).trim_end(), plain(n)));
         }
         for text in candidates {
             let flat: String = arabic_dates(&text).chars().filter(|c| *c != ' ').collect();
