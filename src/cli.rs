@@ -52,6 +52,9 @@ pub enum Command {
         /// Address-space limit of each worker process, in MiB (0: none).
         #[arg(long, value_name = "MB", default_value_t = crate::worker::DEFAULT_MEMORY_MB)]
         worker_memory: u64,
+        /// Append `report,seconds` per file to this file (scripts/fuzz.sh: slowest file).
+        #[arg(long, value_name = "FILE", hide = true)]
+        timings: Option<PathBuf>,
         /// Run every file in this process instead of in worker processes (faster
         /// to start, but an abort or out-of-memory in one file ends the batch).
         #[arg(long)]

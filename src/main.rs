@@ -32,6 +32,7 @@ fn main() -> ExitCode {
             grammars,
             timeout,
             worker_memory,
+            timings,
             in_process,
             html,
         } => {
@@ -109,6 +110,7 @@ fn main() -> ExitCode {
                     grammars: grammar_dir,
                     opts: opts.clone(),
                     memory_mb: worker_memory,
+                    timings,
                 };
                 run_isolated(&list, &config, &mut writers, &on_done)
             };
