@@ -81,6 +81,31 @@ fn path_id(p: &Path) -> String {
         .join("/")
 }
 
+/// A path as a report id made of its named components only: no leading `/` (an
+/// absolute path would give `//…` ids), no `.` or `..`.
+fn clean_path_id(p: &Path) -> String {
+    p.components()
+        .filter(|c| matches!(c, std::path::Component::Normal(_)))
+        .map(|c| id_component(c.as_os_str()))
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Gives the inputs that share an id the id `by` makes of their path.
+fn disambiguate(out: &mut [Input], by: impl Fn(&Path) -> Option<String>) {
+    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for i in out.iter() {
+        *counts.entry(i.id.clone()).or_default() += 1;
+    }
+    for i in out.iter_mut() {
+        if counts[&i.id] > 1 {
+            if let Some(id) = i.path.as_deref().and_then(&by) {
+                i.id = id;
+            }
+        }
+    }
+}
+
 fn rel_id(root: &Path, p: &Path) -> String {
     path_id(p.strip_prefix(root).unwrap_or(p))
 }
@@ -222,17 +247,19 @@ pub fn discover_counted(args: &[PathBuf]) -> std::io::Result<(Vec<Input>, usize)
     out.dedup();
     // Different files under the same relative id (two input folders with the same
     // layout) are told apart by their path as given on the command line.
-    let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    for i in &out {
-        *counts.entry(i.id.clone()).or_default() += 1;
-    }
-    for i in &mut out {
-        if counts[&i.id] > 1 {
-            if let Some(p) = &i.path {
-                i.id = path_id(p);
-            }
+    // By the path as given (`corpus/r.txt`, `shared/corpus/r.txt`), or resolved
+    // when it climbs (`../x`: dropping `..` would name a folder that is not there);
+    // what still collides (`/a/r.txt` and a relative `a/r.txt`), by the resolved path.
+    let resolved = |p: &Path| std::fs::canonicalize(p).ok().map(|c| clean_path_id(&c));
+    disambiguate(&mut out, |p| {
+        let climbs = p.components().any(|c| c == std::path::Component::ParentDir);
+        if climbs {
+            resolved(p).or_else(|| Some(clean_path_id(p)))
+        } else {
+            Some(clean_path_id(p))
         }
-    }
+    });
+    disambiguate(&mut out, resolved);
     out.sort();
     Ok((out, skipped))
 }
@@ -578,5 +605,47 @@ mod tests {
         assert_eq!(list.len(), 2);
         assert_ne!(list[0].id, list[1].id);
         assert!(list.iter().all(|i| i.id.ends_with("/r.txt")));
+        // Absolute roots give ids without a leading slash (no `//…`).
+        assert!(list.iter().all(|i| !i.id.starts_with('/')), "{list:?}");
+    }
+
+    #[test]
+    fn colliding_ids_are_clean_unique_and_stable() {
+        let t = tempfile::tempdir().unwrap();
+        for d in ["corpus", "shared/corpus", "x/shared/corpus"] {
+            std::fs::create_dir_all(t.path().join(d)).unwrap();
+            std::fs::write(t.path().join(d).join("r.txt"), "x").unwrap();
+        }
+        // Roots given relative to a folder below the files, as `../shared/corpus`.
+        let base = t.path().join("x");
+        let args = [
+            base.join("../corpus"),
+            base.join("../shared/corpus"),
+            base.join("shared/corpus"),
+        ];
+        let ids = |args: &[PathBuf]| -> Vec<String> {
+            discover(args).unwrap().into_iter().map(|i| i.id).collect()
+        };
+        let a = ids(&args);
+        assert_eq!(a.len(), 3);
+        let unique: std::collections::BTreeSet<&String> = a.iter().collect();
+        assert_eq!(unique.len(), 3, "{a:?}");
+        for id in &a {
+            assert!(
+                !id.starts_with('/')
+                    && !id.contains("//")
+                    && !id.split('/').any(|c| c == ".." || c == "."),
+                "{id}"
+            );
+            assert!(id.ends_with("corpus/r.txt"), "{id}");
+        }
+        // Same arguments in another order: the same ids.
+        let mut rev = args.to_vec();
+        rev.reverse();
+        let mut b = ids(&rev);
+        let mut a2 = a.clone();
+        a2.sort();
+        b.sort();
+        assert_eq!(a2, b);
     }
 }

@@ -593,3 +593,54 @@ fn a_group_row_takes_numbers_only_on_its_own_row_with_its_sub_rows_accounted_for
         7
     );
 }
+
+/// A 2019 table 2 whose 规范性文件 row is `row` (tab-separated); the other rows
+/// of its three-column blocks are full, so column positions exist.
+fn t2_with_row(row: &str) -> Report {
+    let text = format!("沂源县某局\n\n2020年政府信息公开工作年度报告\n\n二、主动公开政府信息情况\n\n第二十条第（一）项\n信息内容\t本年新制作数量\t本年新公开数量\t对外公开总数量\n规章\t0\t0\t0\n{row}\n第二十条第（五）项\n信息内容\t上一年项目数量\t本年增/减\t处理决定数量\n行政许可\t176\t+70\t0\n其他对外管理服务事项\t155\t-18\t0\n\n三、收到和处理政府信息公开申请情况\n本年新制作数量\n");
+    run(&text)
+}
+
+fn normative_values(r: &Report) -> Vec<(String, String)> {
+    r.cells
+        .iter()
+        .filter(|c| c.row == "normative_docs" && !c.value.is_empty())
+        .map(|c| (c.column.clone(), c.value.clone()))
+        .collect()
+}
+
+#[test]
+fn a_separated_row_short_of_fields_is_never_placed_by_position() {
+    // One field of digits for three columns: a run whose borders were lost, read
+    // as glued digits (several readings: a finding with candidates, no cell).
+    let r = t2_with_row("规范性文件\t898989");
+    assert_eq!(normative_values(&r), vec![], "{:#?}", r.cells);
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.check == "ambiguous_split" && f.row == "normative_docs")
+        .expect("ambiguous_split finding");
+    assert_eq!(f.actual, "898989");
+    assert!(f.message.contains("898/9/89"), "{}", f.message);
+    assert!(f.line.is_some());
+    assert_ne!(r.status, Status::Ok);
+    // One short value: it cannot be a glued run; nothing placed, reported.
+    let r = t2_with_row("规范性文件\t5");
+    assert_eq!(normative_values(&r), vec![]);
+    assert!(r
+        .findings
+        .iter()
+        .any(|f| f.check == "row_incomplete" && f.row == "normative_docs"));
+    assert!(r
+        .findings
+        .iter()
+        .any(|f| f.check == "unplaced_value" && f.actual == "5"));
+    // Explicit empty fields prove the columns: the value goes where it is printed.
+    let r = t2_with_row("规范性文件\t\t5\t");
+    assert_eq!(
+        normative_values(&r),
+        vec![("new_published".to_string(), "5".to_string())],
+        "{:#?}",
+        r.findings
+    );
+}

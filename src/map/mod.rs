@@ -213,17 +213,42 @@ enum Reading {
     Short(Vec<Token>),
 }
 
+/// Whether a row's cells come from field-separated lines (tabs, markdown pipes):
+/// there a cell's position on the line follows the label's length, not a column,
+/// so only explicit (empty) fields place values, never positions.
+fn is_separated(cells: &[Token], lines: &[Line]) -> bool {
+    cells.iter().any(|t| {
+        lines
+            .get(t.line)
+            .is_some_and(|l| l.text.contains('\t') || l.text.trim_start().starts_with('|'))
+    })
+}
+
+/// A lone field of plain digits, at least one per column, in a separated row short
+/// of fields: most likely a run whose cell borders were lost (`898989` for
+/// 898/9/89), so it is read as a glued run rather than put in one column.
+fn lone_digit_run(cells: &[Token], k: usize) -> bool {
+    let nums: Vec<&Token> = cells.iter().filter(|t| t.kind == Kind::Num).collect();
+    k > 1
+        && nums.len() == 1
+        && nums[0].raw.chars().all(|c| c.is_ascii_digit())
+        && nums[0].raw.chars().count() >= k
+}
+
 fn read_row(
     row: &ParsedRow,
     k: usize,
     units: &[String],
     centers: &Option<(Vec<f64>, Measure)>,
+    lines: &[Line],
     check: &dyn Fn(&[String]) -> bool,
 ) -> (Reading, Vec<Token>) {
     let cells = trim_blanks(&row.cells, k);
-    let nums = cells.iter().filter(|t| t.kind == Kind::Num).count();
-    if cells.iter().any(|t| t.glued)
-        && (cells.len() != k || cells.iter().any(|t| t.raw.contains(' ')))
+    let separated = is_separated(&cells, lines);
+    let short_run = separated && cells.len() < k && lone_digit_run(&cells, k);
+    if short_run
+        || (cells.iter().any(|t| t.glued)
+            && (cells.len() != k || cells.iter().any(|t| t.raw.contains(' '))))
     {
         let raw: String = cells
             .iter()
@@ -235,6 +260,7 @@ fn read_row(
         let token = cells
             .iter()
             .find(|t| t.glued)
+            .or_else(|| cells.iter().find(|t| t.kind == Kind::Num))
             .cloned()
             .unwrap_or_else(|| cells[0].clone());
         return (
@@ -255,12 +281,11 @@ fn read_row(
         return (Reading::Cells(cells[..k].to_vec()), extra);
     }
     // Space-aligned text with blank cells: place numbers by column position.
-    if let Some(c) = centers {
+    if let (Some(c), false) = (centers, separated) {
         if let Some(placed) = place_by_position(&cells, c) {
             return (Reading::Cells(placed), Vec::new());
         }
     }
-    let _ = nums;
     (Reading::Short(cells), Vec::new())
 }
 
@@ -462,7 +487,7 @@ fn map_rows(
         }
         let centers = if k == k0 { &centers } else { &None };
         let check = |v: &[String]| row_check(&row.row, v);
-        let (mut reading, extra) = read_row(row, k, ctx.units, centers, &check);
+        let (mut reading, extra) = read_row(row, k, ctx.units, centers, ctx.lines, &check);
         // More numbers than columns: the first k are the row only if they satisfy
         // the row's own identity (a trailing stray value); otherwise the layout is
         // not the template's (an added subtotal column) and nothing is placed.
