@@ -644,3 +644,43 @@ fn a_separated_row_short_of_fields_is_never_placed_by_position() {
         r.findings
     );
 }
+
+#[test]
+fn numbers_a_group_row_gives_back_say_which_group_and_sub_rows_to_check() {
+    // The group label prints numbers while two of its printed sub-rows have none:
+    // the numbers are nobody's for sure, and the finding names what to check.
+    let text = grouped_report(&|values| {
+        format!(
+            "  （五）不予处理{:<30}  {values}\n{:<14}4.无正当理由大量反复申请\n",
+            "", ""
+        )
+    });
+    let text: String = text
+        .lines()
+        .map(|l| {
+            if l.starts_with("3.要求提供公开出版物") {
+                "3.要求提供公开出版物".to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let r = run(&text);
+    let unplaced: Vec<&nianbao::model::Finding> = r
+        .findings
+        .iter()
+        .filter(|f| f.check == "unplaced_value" && f.table == "applications")
+        .collect();
+    assert_eq!(unplaced.len(), 7, "{:#?}", r.findings);
+    for f in unplaced {
+        assert!(f.message.contains("（五）不予处理"), "{}", f.message);
+        assert!(f.message.contains("3.要求提供公开出版物"), "{}", f.message);
+        assert!(
+            f.message.contains("4.无正当理由大量反复申请"),
+            "{}",
+            f.message
+        );
+        assert!(f.line.is_some());
+    }
+}

@@ -593,12 +593,25 @@ fn map_rows(
         }
     }
     for t in &parsed.stray {
-        m.findings.push(ctx.unplaced(
-            &parsed.table,
-            ("", ""),
-            t,
-            "it sits inside the table but belongs to no recognised row; check which row the report prints it on",
-        ));
+        let given_back = parsed
+            .released
+            .iter()
+            .find(|r| r.at.contains(&(t.line, t.ccol)));
+        let why = match given_back {
+            Some(r) => format!(
+                "it follows the group label “{}”, which takes numbers only when its printed sub-rows have theirs, and {} printed without numbers; check whether it is the group's subtotal or a sub-row's values",
+                r.group,
+                r.lacking
+                    .iter()
+                    .map(|l| format!("“{l}”"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+                    + if r.lacking.len() == 1 { " is" } else { " are" }
+            ),
+            None => "it sits inside the table but belongs to no recognised row; check which row the report prints it on".to_string(),
+        };
+        m.findings
+            .push(ctx.unplaced(&parsed.table, ("", ""), t, &why));
     }
     (m, ambiguous)
 }

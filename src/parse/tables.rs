@@ -53,6 +53,20 @@ pub struct ParsedTable {
     pub lines: (usize, usize),
     /// Structural repairs: rows re-aligned after a page break, blank lines dropped.
     pub repairs: Vec<Repair>,
+    /// Numbers a group row gave back because printed sub-rows lacked theirs, so an
+    /// unplaced one can say what to check.
+    pub released: Vec<Released>,
+}
+
+/// A group row's numbers given back (its printed sub-rows were not all accounted for).
+#[derive(Debug, Clone, Default)]
+pub struct Released {
+    /// The group label as printed.
+    pub group: String,
+    /// The printed sub-row labels that had no numbers of their own.
+    pub lacking: Vec<String>,
+    /// (line, character column) of each number given back.
+    pub at: Vec<(usize, usize)>,
 }
 
 impl ParsedTable {
@@ -538,6 +552,7 @@ pub fn parse_rows(
     let gs = groups(toks, start, end);
     let mut bound: Vec<Option<(usize, Binding)>> = vec![None; gs.len()]; // group -> row
     let mut row_group: Vec<Option<usize>> = vec![None; all.len()];
+    let mut given_back: Vec<Released> = Vec::new();
     // 1. Same line, right after the label.
     for (gi, g) in gs.iter().enumerate() {
         let owner = hits
@@ -593,16 +608,29 @@ pub fn parse_rows(
             // A sub-row key found inside the group's own label (其他 in 其他处理) is
             // not a printed sub-row.
             let own = hits[n_data + gi].as_ref().map(|h| h.last);
-            let orphan = rows
+            let lacking: Vec<String> = rows
                 .iter()
                 .zip(&row_group[..n_data])
                 .zip(&hits[..n_data])
-                .any(|((r, b), h)| {
-                    r.parent == keys.id
-                        && b.is_none()
-                        && h.as_ref().is_some_and(|h| Some(h.last) != own)
+                .filter_map(|((r, b), h)| {
+                    h.as_ref()
+                        .filter(|h| r.parent == keys.id && b.is_none() && Some(h.last) != own)
+                        .map(|h| h.words.clone())
+                })
+                .collect();
+            if !lacking.is_empty() {
+                given_back.push(Released {
+                    group: hits[n_data + gi]
+                        .as_ref()
+                        .map(|h| h.words.clone())
+                        .unwrap_or_default(),
+                    lacking,
+                    at: toks[gs[g].first..=gs[g].last]
+                        .iter()
+                        .filter(|t| t.kind == Kind::Num)
+                        .map(|t| (t.line, t.ccol))
+                        .collect(),
                 });
-            if orphan {
                 bound[g] = None;
                 row_group[n_data + gi] = None;
                 released = true;
@@ -637,6 +665,7 @@ pub fn parse_rows(
         });
     }
     out.repairs = structure_repairs(doc, &gs, &row_group);
+    out.released = given_back;
     for (gi, g) in gs.iter().enumerate() {
         if bound[gi].is_none() {
             out.stray.extend(
