@@ -5,6 +5,7 @@ use crate::grammar::identity::{evaluate, fmt_num, get, group_outcomes, Apply, Ou
 use crate::grammar::{Common, Format, Status};
 use crate::model::{Cell, Finding, Line, Severity};
 use crate::parse::tables::ParsedTable;
+use crate::text::compact_mapped;
 use std::collections::BTreeMap;
 
 pub use crate::grammar::identity::{values_of, Values};
@@ -219,19 +220,6 @@ fn reading(v: &Values, expr: &str) -> Option<f64> {
         total += get(v, t, r, c)?;
     }
     Some(total)
-}
-
-/// [`crate::text::compact`] of `s`, with the byte offset in `s` of each byte of the result.
-fn compact_mapped(s: &str) -> (String, Vec<usize>) {
-    let mut out = String::new();
-    let mut offsets = Vec::new();
-    for (i, c) in s.char_indices() {
-        if let Some(k) = crate::text::compact_char(c) {
-            out.push(k);
-            offsets.resize(out.len(), i);
-        }
-    }
-    (out, offsets)
 }
 
 /// Compares figures the prose states with the table cells they restate.

@@ -37,11 +37,10 @@ fn main() -> ExitCode {
             html,
         } => {
             let grammar_dir = grammars.clone();
-            let grammars =
-                match grammars.map_or_else(Grammars::embedded, |d| Grammars::load_dir(&d)) {
-                    Ok(g) => g,
-                    Err(e) => return usage(&e.to_string()),
-                };
+            let grammars = match load_grammars(grammars) {
+                Ok(g) => g,
+                Err(code) => return code,
+            };
             let (mut list, skipped) = match discover_counted(&inputs) {
                 Ok(l) => l,
                 Err(e) => return usage(&format!("reading inputs: {e}")),
@@ -213,11 +212,10 @@ fn main() -> ExitCode {
             page_images,
             grammars,
         } => {
-            let grammars =
-                match grammars.map_or_else(Grammars::embedded, |d| Grammars::load_dir(&d)) {
-                    Ok(g) => g,
-                    Err(e) => return usage(&e.to_string()),
-                };
+            let grammars = match load_grammars(grammars) {
+                Ok(g) => g,
+                Err(code) => return code,
+            };
             let aopts = nianbao::audit::AuditOptions {
                 inputs,
                 page_images,
@@ -234,11 +232,10 @@ fn main() -> ExitCode {
             memory_mb,
             search_nodes,
         } => {
-            let grammars =
-                match grammars.map_or_else(Grammars::embedded, |d| Grammars::load_dir(&d)) {
-                    Ok(g) => g,
-                    Err(e) => return usage(&e.to_string()),
-                };
+            let grammars = match load_grammars(grammars) {
+                Ok(g) => g,
+                Err(code) => return code,
+            };
             let opts = IngestOptions {
                 timeout_secs: timeout,
                 search_nodes,
@@ -287,11 +284,10 @@ fn main() -> ExitCode {
             xlsx,
             grammars,
         } => {
-            let grammars =
-                match grammars.map_or_else(Grammars::embedded, |d| Grammars::load_dir(&d)) {
-                    Ok(g) => g,
-                    Err(e) => return usage(&e.to_string()),
-                };
+            let grammars = match load_grammars(grammars) {
+                Ok(g) => g,
+                Err(code) => return code,
+            };
             match nianbao::merge::merge(&dirs, &out, &grammars) {
                 Ok(s) => {
                     if let Err(e) = nianbao::audit::manifest::merge_manifests(&dirs, &out) {
@@ -351,6 +347,13 @@ fn audit(
 /// published; the previous outputs, if any, are intact): distinct from 1 (some
 /// inputs had errors, outputs written) and 2 (usage).
 const EXIT_NOT_WRITTEN: u8 = 3;
+
+/// The built-in grammars, or those of `--grammars DIR`; an invalid grammar is a usage
+/// error (exit 2) before any input is read.
+fn load_grammars(dir: Option<std::path::PathBuf>) -> Result<Grammars, ExitCode> {
+    dir.map_or_else(Grammars::embedded, |d| Grammars::load_dir(&d))
+        .map_err(|e| usage(&e.to_string()))
+}
 
 fn usage(msg: &str) -> ExitCode {
     eprintln!("nianbao: {msg}");

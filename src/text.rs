@@ -26,6 +26,20 @@ pub fn compact(s: &str) -> String {
     s.chars().filter_map(compact_char).collect()
 }
 
+/// [`compact`] of `s`, with the byte offset in `s` of each byte of the result, so a
+/// match in the compact form can be traced back to its place in the line.
+pub fn compact_mapped(s: &str) -> (String, Vec<usize>) {
+    let mut out = String::new();
+    let mut offsets = Vec::new();
+    for (i, c) in s.char_indices() {
+        if let Some(k) = compact_char(c) {
+            out.push(k);
+            offsets.resize(out.len(), i);
+        }
+    }
+    (out, offsets)
+}
+
 /// One character of [`compact`]: normalised, or `None` when compact drops it.
 pub fn compact_char(c: char) -> Option<char> {
     let c = norm_char(c);

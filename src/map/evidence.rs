@@ -10,6 +10,7 @@
 
 use crate::grammar::Common;
 use crate::model::Line;
+use crate::text::compact_mapped;
 
 /// One figure the prose states for one cell.
 #[derive(Debug, Clone, PartialEq)]
@@ -73,19 +74,6 @@ pub fn prose_figures(common: &Common, lines: &[Line]) -> Vec<Figure> {
         }
     }
     out
-}
-
-/// The compact form of a line with the byte offset in the line of each character.
-fn compact_mapped(s: &str) -> (String, Vec<usize>) {
-    let mut out = String::new();
-    let mut offsets = Vec::new();
-    for (i, c) in s.char_indices() {
-        if let Some(k) = crate::text::compact_char(c) {
-            out.push(k);
-            offsets.resize(out.len(), i);
-        }
-    }
-    (out, offsets)
 }
 
 /// The one reading of a row that agrees with every figure stated for its cells,
