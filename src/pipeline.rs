@@ -90,7 +90,6 @@ pub fn extract_document(id: &str, doc: Document, grammars: &Grammars) -> Report 
         crate::parse::meta::settle(&lines, tb.agency, tb.year, &grammars.common.body_meta);
     report.agency = agency;
     report.year = year;
-    report.findings.extend(unclear);
     report.published = tb.published;
 
     let mut format = grammars.detect(&lines);
@@ -120,6 +119,9 @@ pub fn extract_document(id: &str, doc: Document, grammars: &Grammars) -> Report 
         for t in &tables {
             report.repairs.extend(t.repairs.iter().cloned());
         }
+        // Unclear metadata is worth a finding only in a report; a file no template
+        // matched gets the one `no_template` finding below.
+        report.findings.extend(unclear);
         report.cells = mapped.cells;
         report.repairs.extend(mapped.repairs);
         report.findings.extend(mapped.findings);

@@ -144,6 +144,12 @@ fn readme_among_reports_is_not_a_report() {
     assert!(r.cells.is_empty());
     let all: Vec<&str> = r.findings.iter().map(|f| f.check.as_str()).collect();
     assert_eq!(all, vec!["no_template"], "{:?}", r.findings);
+    // Without a title or year at all (a plain README), still the one finding:
+    // unclear metadata is not reported for what is not a report.
+    let plain = readme.replace("# 年报语料说明\n\n本目录收录2019年以来的", "本目录收录");
+    let r = extract("README.md", &plain);
+    let all: Vec<&str> = r.findings.iter().map(|f| f.check.as_str()).collect();
+    assert_eq!(all, vec!["no_template"], "{:?}", r.findings);
     // The sample beside it is still a report.
     assert_eq!(extract("sample.txt", &sample()).format, "f2019");
 }
