@@ -179,11 +179,7 @@ impl<'a> Labels<'a> {
 
     /// A table by its section's heading in the template.
     fn table(&self, table: &str) -> String {
-        self.format
-            .sections
-            .iter()
-            .find(|s| s.id == table)
-            .map_or_else(|| table.to_string(), |s| s.label.clone())
+        self.format.section_label(table).to_string()
     }
 
     fn cell(&self, table: &str, row: &str, column: &str) -> Option<&'a Cell> {
@@ -378,7 +374,7 @@ pub fn missing_rows(
                     Severity::Error,
                     format!(
                         "table “{}” not found: neither its caption nor its header was recognised, so its cells are empty; check whether the report prints it as text (not an image) and under which heading",
-                        section_label(f, &t.table)
+                        f.section_label(&t.table)
                     ),
                 )
                 .at(&t.table, "", ""),
@@ -423,7 +419,7 @@ pub fn missing_rows(
                         format!(
                             "row “{}” of table “{}” was not found with numbers, so its cells are empty; check whether the report prints it (perhaps renamed, merged with another row, or split across a page)",
                             f.rows(&t.table).find(|x| x.id == r).map_or(r.as_str(), |x| x.label.as_str()),
-                            section_label(f, &t.table)
+                            f.section_label(&t.table)
                         ),
                     )
                     .at(&t.table, &r, ""),
@@ -432,14 +428,6 @@ pub fn missing_rows(
         }
     }
     out
-}
-
-/// A table named by its section heading in the template.
-fn section_label<'a>(f: &'a Format, table: &'a str) -> &'a str {
-    f.sections
-        .iter()
-        .find(|s| s.id == table)
-        .map_or(table, |s| s.label.as_str())
 }
 
 #[cfg(test)]

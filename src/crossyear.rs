@@ -287,7 +287,7 @@ impl CrossYear {
                     let (Some(l), Some(r)) = (side(&inst.lhs), side(&inst.rhs)) else {
                         continue;
                     };
-                    if (l - r).abs() < 1e-6 {
+                    if (l - r).abs() < crate::grammar::identity::EQ_TOLERANCE {
                         continue;
                     }
                     let (expected, actual) = (fmt_num(r), fmt_num(l));

@@ -184,11 +184,13 @@ fn main() -> ExitCode {
                 timeout_secs: timeout,
                 ..IngestOptions::default()
             };
-            let pages = match std::fs::read(&file)
-                .map_err(|e| e.to_string())
-                .and_then(|b| {
-                    nianbao::audit::input_text::read_numbered(&b, &opts).map_err(|e| e.to_string())
-                }) {
+            let input = nianbao::corpus::Input {
+                id: file.display().to_string(),
+                path: Some(file.clone()),
+            };
+            let pages = match nianbao::corpus::read_input(&input).and_then(|b| {
+                nianbao::audit::input_text::read_numbered(&b, &opts).map_err(|e| e.to_string())
+            }) {
                 Ok((_, pages)) => pages,
                 Err(e) => {
                     eprintln!("nianbao: {}: {e}", file.display());

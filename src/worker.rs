@@ -415,7 +415,7 @@ impl Worker {
             Answer::Report(r) => {
                 // A worker whose own time limit fired left a thread running:
                 // replace it before the next file.
-                if r.error.starts_with("timed out") {
+                if r.error.starts_with(crate::ingest::TIMEOUT_PREFIX) {
                     self.stop();
                 }
                 *r

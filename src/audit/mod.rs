@@ -132,9 +132,13 @@ fn build_report(
             "The input file of “{id}” is not known: no {} in the output folder and no --inputs given.",
             manifest::MANIFEST
         )),
-        Some(p) => std::fs::read(p)
-            .map_err(|e| format!("reading {}: {e}", p.display()))
-            .and_then(|b| {
+        // The same guarded read as extract: regular files only, size capped.
+        Some(p) => crate::corpus::read_input(&crate::corpus::Input {
+            id: id.to_string(),
+            path: Some(p.clone()),
+        })
+        .map_err(|e| format!("{}: {e}", p.display()))
+        .and_then(|b| {
                 input_text::read_numbered(&b, ingest)
                     .map(|(_, pages)| pages)
                     .map_err(|e| format!("{}: {e}", p.display()))

@@ -200,7 +200,11 @@ pub fn render_tables(
     out.push_str("<p class=\"legend\"><span class=\"c-ok\" style=\"background:var(--ok)\">value</span><span style=\"background:var(--fail)\">in a failed identity</span><span style=\"background:var(--blank)\">printed blank / dash</span><span style=\"background:var(--missing)\">· no value</span><span style=\"background:var(--ambig)\">? ambiguous</span> Each value links to its line in the text below.</p>\n");
 
     // Table 2: captioned blocks.
-    out.push_str("<h3>二、主动公开政府信息情况 <code>active_disclosure</code></h3>\n<table class=\"grid\">\n");
+    out.push_str(&format!(
+        "<h3>{} <code>active_disclosure</code></h3>\n<table class=\"grid\">\n",
+        esc(format.section_label("active_disclosure"))
+    ));
+
     for b in &format.tables.active_disclosure.blocks {
         let cols: Vec<&Column> = b.columns.iter().collect();
         out.push_str(&header_row(&b.caption, &cols));
@@ -233,7 +237,11 @@ pub fn render_tables(
             cols.push(oc);
         }
     }
-    out.push_str("<h3>三、收到和处理政府信息公开申请情况 <code>applications</code></h3>\n<table class=\"grid\">\n");
+    out.push_str(&format!(
+        "<h3>{} <code>applications</code></h3>\n<table class=\"grid\">\n",
+        esc(format.section_label("applications"))
+    ));
+
     out.push_str(&header_row("", &cols));
     for r in &t3.rows {
         let indent = "\u{3000}".repeat(r.level.saturating_sub(1) as usize);
@@ -259,7 +267,11 @@ pub fn render_tables(
 
     // Table 4: column groups over columns, one row.
     let t4 = &format.tables.review_litigation;
-    out.push_str("<h3>四、政府信息公开行政复议、行政诉讼情况 <code>review_litigation</code></h3>\n<table class=\"grid\">\n<tr>");
+    out.push_str(&format!(
+        "<h3>{} <code>review_litigation</code></h3>\n<table class=\"grid\">\n",
+        esc(format.section_label("review_litigation"))
+    ));
+    out.push_str("<tr>");
     let mut i = 0;
     while i < t4.columns.len() {
         let g = &t4.columns[i].group;

@@ -591,6 +591,15 @@ fn validate_common(c: &mut Common) -> Result<(), Problem> {
 }
 
 impl Format {
+    /// A table named by its section heading in the template (the id when the
+    /// template has no such section).
+    pub fn section_label<'a>(&'a self, table: &'a str) -> &'a str {
+        self.sections
+            .iter()
+            .find(|s| s.id == table)
+            .map_or(table, |s| s.label.as_str())
+    }
+
     /// Every row of a table (table 2: of all its blocks), template order.
     pub fn rows(&self, table: &str) -> Box<dyn Iterator<Item = &Row> + '_> {
         match table {

@@ -17,6 +17,10 @@ use thiserror::Error;
 /// Inputs larger than this are refused rather than read (a report is a few MB at most).
 pub const MAX_INPUT_BYTES: usize = 256 * 1024 * 1024;
 
+/// How a timed-out file's error begins: the worker pool recognises it and replaces
+/// the worker whose abandoned thread may still run.
+pub const TIMEOUT_PREFIX: &str = "timed out";
+
 #[derive(Debug, Error, Clone, PartialEq)]
 pub enum IngestError {
     #[error("empty file")]
@@ -37,7 +41,7 @@ pub enum IngestError {
     NotDecodable(String),
     #[error("PDF extraction failed: {0}")]
     Pdf(String),
-    #[error("timed out after {0} s")]
+    #[error("{TIMEOUT_PREFIX} after {0} s")]
     Timeout(u64),
     #[error("{0}")]
     Word(String),

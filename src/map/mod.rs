@@ -833,17 +833,12 @@ fn identities_hold(v: &[String], ids: &[(usize, Vec<usize>)]) -> bool {
                 None => return true,
             }
         }
-        (total - sum).abs() < 1e-6
+        (total - sum).abs() < crate::grammar::identity::EQ_TOLERANCE
     })
 }
 
 /// Table 3: seven applicant columns per row; a row must satisfy total = Σ applicants.
-pub fn map_applications(
-    parsed: &ParsedTable,
-    format: &Format,
-    lines: &[Line],
-    common: &Common,
-) -> Mapped {
+fn map_applications(parsed: &ParsedTable, format: &Format, ctx: &Ctx) -> Mapped {
     let t3 = &format.tables.applications;
     let cols: Vec<(String, String)> = t3
         .columns
@@ -854,11 +849,6 @@ pub fn map_applications(
     let columns_of = |_: &str| cols.clone();
     let ids = row_identities(format, "applications", &cols);
     let row_check = |_: &str, v: &[String]| identities_hold(v, &ids);
-    let ctx = Ctx {
-        lines,
-        units: &common.cells.units,
-        figures: evidence::prose_figures(common, lines),
-    };
     let (parsed, subtotals) = match t3.optional_columns.first() {
         Some(sub) => {
             // The columns the subtotal adds up, from the template's optional identity.
@@ -889,8 +879,8 @@ pub fn map_applications(
         }
         None => (parsed.clone(), Vec::new()),
     };
-    let (mut m, amb) = map_rows(&parsed, &columns_of, &row_check, &ctx);
-    resolve_jointly(&parsed, format, &columns_of, amb, &mut m, &ctx, true);
+    let (mut m, amb) = map_rows(&parsed, &columns_of, &row_check, ctx);
+    resolve_jointly(&parsed, format, &columns_of, amb, &mut m, ctx, true);
     m.cells.extend(subtotals);
     m
 }
@@ -939,7 +929,8 @@ fn split_subtotal(
                 .iter()
                 .filter_map(|&i| rest.get(i)?.parse::<f64>().ok())
                 .sum();
-            (v[p] - sub).abs() < 1e-6 && identities_hold(&rest, row_ids)
+            (v[p] - sub).abs() < crate::grammar::identity::EQ_TOLERANCE
+                && identities_hold(&rest, row_ids)
         })
     };
     let candidates: Vec<usize> = (1..k).filter(|&p| fits(p)).collect();
@@ -987,12 +978,7 @@ pub fn fits_kinds(values: &[String], kinds: &[&str]) -> bool {
 }
 
 /// Table 2: per-block columns; glued rows split only by column count, sign or unit.
-pub fn map_active(
-    parsed: &ParsedTable,
-    format: &Format,
-    lines: &[Line],
-    common: &Common,
-) -> Mapped {
+fn map_active(parsed: &ParsedTable, format: &Format, ctx: &Ctx) -> Mapped {
     let blocks = &format.tables.active_disclosure.blocks;
     let columns_of = |row: &str| -> Vec<(String, String)> {
         blocks
@@ -1014,23 +1000,13 @@ pub fn map_active(
             .unwrap_or_default();
         fits_kinds(v, &kinds)
     };
-    let ctx = Ctx {
-        lines,
-        units: &common.cells.units,
-        figures: evidence::prose_figures(common, lines),
-    };
-    let (mut m, amb) = map_rows(parsed, &columns_of, &row_check, &ctx);
-    resolve_jointly(parsed, format, &columns_of, amb, &mut m, &ctx, false);
+    let (mut m, amb) = map_rows(parsed, &columns_of, &row_check, ctx);
+    resolve_jointly(parsed, format, &columns_of, amb, &mut m, ctx, false);
     m
 }
 
 /// Table 4: fifteen columns in one row; each group of five sums to its total.
-pub fn map_review(
-    parsed: &ParsedTable,
-    format: &Format,
-    lines: &[Line],
-    common: &Common,
-) -> Mapped {
+fn map_review(parsed: &ParsedTable, format: &Format, ctx: &Ctx) -> Mapped {
     let t = &format.tables.review_litigation;
     let cols: Vec<(String, String)> = t
         .columns
@@ -1047,11 +1023,6 @@ pub fn map_review(
     let columns_of = |_: &str| cols.clone();
     let ids = row_identities(format, "review_litigation", &cols);
     let row_check = |_: &str, v: &[String]| identities_hold(v, &ids);
-    let ctx = Ctx {
-        lines,
-        units: &common.cells.units,
-        figures: evidence::prose_figures(common, lines),
-    };
     // Numbers gathered from many lines are one row only if they add up: text whose
     // reading order was lost (a column emitted top to bottom) must not be read.
     if let Some(row) = parsed.rows.first() {
@@ -1089,8 +1060,8 @@ pub fn map_review(
             return m;
         }
     }
-    let (mut m, amb) = map_rows(parsed, &columns_of, &row_check, &ctx);
-    resolve_jointly(parsed, format, &columns_of, amb, &mut m, &ctx, true);
+    let (mut m, amb) = map_rows(parsed, &columns_of, &row_check, ctx);
+    resolve_jointly(parsed, format, &columns_of, amb, &mut m, ctx, true);
     m
 }
 
@@ -1102,11 +1073,17 @@ fn is_vertical_run(cells: &[Token]) -> bool {
 /// Maps every table that was found, then sorts the cells into template order.
 pub fn map_tables(tables: &[ParsedTable], f: &Format, lines: &[Line], common: &Common) -> Mapped {
     let mut all = Mapped::default();
+    // One context for the three tables: the prose figures are read once a report.
+    let ctx = Ctx {
+        lines,
+        units: &common.cells.units,
+        figures: evidence::prose_figures(common, lines),
+    };
     for t in tables.iter().filter(|t| t.found) {
         let m = match t.table.as_str() {
-            "active_disclosure" => map_active(t, f, lines, common),
-            "applications" => map_applications(t, f, lines, common),
-            _ => map_review(t, f, lines, common),
+            "active_disclosure" => map_active(t, f, &ctx),
+            "applications" => map_applications(t, f, &ctx),
+            _ => map_review(t, f, &ctx),
         };
         all.cells.extend(m.cells);
         all.findings.extend(m.findings);
@@ -1168,7 +1145,7 @@ mod tests {
                 None => return true,
             }
         }
-        (l - r).abs() < 1e-6
+        (l - r).abs() < crate::grammar::identity::EQ_TOLERANCE
     }
 
     fn units() -> Vec<String> {

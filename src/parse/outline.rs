@@ -87,12 +87,14 @@ fn inline_sections(l: &Line, format: Option<&Format>, formats: &[Format]) -> Vec
                     let before: String = text[..pos]
                         .chars()
                         .rev()
-                        .take_while(|c| "一二三四五六七八九十、. ".contains(*c))
+                        .take_while(|c| {
+                            crate::numbering::NUMERALS.contains(*c) || "、. ".contains(*c)
+                        })
                         .collect();
                     let number: String = before
                         .chars()
                         .rev()
-                        .filter(|c| "一二三四五六七八九十".contains(*c))
+                        .filter(|c| crate::numbering::NUMERALS.contains(*c))
                         .collect();
                     if number.is_empty() || found.iter().any(|(p, _)| *p == pos) {
                         continue;
