@@ -31,7 +31,9 @@ fi
 cargo build --release --quiet
 bin=${CARGO_TARGET_DIR:-target}/release/nianbao
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+# Never let the clean-up decide the exit status: a browser helper process may still
+# be writing into the profile under $tmp when the script ends.
+trap 'rm -rf "$tmp" 2>/dev/null || true' EXIT
 
 echo "== sample corpus: corpus/ + generated reports"
 mkdir -p "$tmp/in"
@@ -61,7 +63,7 @@ chrome() {
         --user-data-dir="$(mktemp -d -p "$tmp")" "$@" 2>/dev/null
 }
 
-echo "== opening every page in $("$browser" --version 2>/dev/null | head -1)"
+echo "== opening every page in $("$browser" --version 2>/dev/null | sed -n 1p)"
 mkdir -p "$tmp/dom"
 chrome --dump-dom "file://$tmp/out/audit/index.html" >"$tmp/dom/index.html"
 for f in "$tmp"/out/audit/r/*.html; do
@@ -123,7 +125,7 @@ for f in fails:
 sys.exit(1 if fails else 0)
 PY
 
-failed_page=$(grep -o 'r/[^"]*generated_failed_txt.html' "$tmp/dom/index.html" | head -1)
+failed_page=$(grep -o 'r/[^"]*generated_failed_txt.html' "$tmp/dom/index.html" | sed -n 1p)
 dir=${shots:-$tmp/shots}
 mkdir -p "$dir"
 chrome --window-size=1200,760 --hide-scrollbars --screenshot="$dir/audit_index.png" "file://$tmp/out/audit/index.html" >/dev/null

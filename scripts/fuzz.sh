@@ -17,6 +17,8 @@
 # when a file takes longer than its bound. Prints the slowest files and the
 # peak memory of a worker.
 set -euo pipefail
+# (No `| head` below: under pipefail, head closing the pipe early makes the writer
+# die of SIGPIPE and the script fail at random; awk/sed read their input whole.)
 cd "$(dirname "$0")/.."
 
 count=5000 seed=1
@@ -36,7 +38,7 @@ cargo build --release --quiet
 bin=target/release/nianbao
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/nianbao-fuzz.XXXXXX")
-trap '[ "${FUZZ_KEEP:-0}" = 1 ] || rm -rf "$work"' EXIT
+trap '[ "${FUZZ_KEEP:-0}" = 1 ] || rm -rf "$work" 2>/dev/null || true' EXIT
 sources=(corpus/*.txt corpus/pdf/*.pdf corpus/variants/*.txt)
 if [ -d ../shared/corpus ]; then
   sources+=(../shared/corpus/*.pdf ../shared/corpus/*.txt ../shared/corpus/*.md)
@@ -67,11 +69,11 @@ for batch in "$work"/in/batch_*; do
   p=$(grep -o 'peak worker memory [0-9]* MB' "$work/stderr" | grep -o '[0-9]*' || echo 0)
   [ "$p" -gt "$peak" ] && peak=$p
   errs=$(grep -c 'worker process' "$work/out/reports.csv" || true)
-  echo "$(basename "$batch"): $n files, exit $rc, $errs worker deaths, $(tail -1 "$work/stderr" | grep -o '[0-9.]* s;' | head -1)"
+  echo "$(basename "$batch"): $n files, exit $rc, $errs worker deaths, $(tail -1 "$work/stderr" | grep -o '[0-9.]* s;' | sed -n 1p)"
 done
 echo "fuzz: $total files in $(( $(date +%s) - started )) s; peak worker memory $peak MB"
 echo "slowest files (seconds):"
-sort -t, -k2 -g -r "$work/timings.csv" | head -5 | sed 's/^/  /'
+sort -t, -k2 -g -r "$work/timings.csv" | awk 'NR <= 5' | sed 's/^/  /'
 slow=$(awk -F, -v b="$bound" '$2 > b' "$work/timings.csv" | wc -l)
 if [ "$slow" != 0 ]; then
   echo "FAIL: $slow files over the ${bound} s bound"; status=1
