@@ -1,0 +1,100 @@
+//! The mapping context of one report: its lines, units and prose figures, and
+//! how cells, findings and repairs are built at their input places.
+
+use super::evidence;
+use crate::model::{Cell, Finding, Line, Repair, Severity};
+use crate::parse::tables::ParsedRow;
+use crate::parse::tokens::{parse_number, Token};
+
+pub(super) struct Ctx<'a> {
+    pub(super) lines: &'a [Line],
+    pub(super) units: &'a [String],
+    /// Figures the prose states for single cells (evidence for glued runs).
+    pub(super) figures: Vec<evidence::Figure>,
+}
+
+impl Ctx<'_> {
+    /// The input place of a token: its line's, or that of the piece of a joined
+    /// line it sits in (a cell rebuilt from a crawled layout, a sentence joined
+    /// across a page).
+    pub(super) fn loc(&self, t: &Token) -> (Option<usize>, Option<usize>) {
+        self.lines.get(t.line).map_or((None, None), |l| {
+            let at = l
+                .text
+                .char_indices()
+                .nth(t.ccol)
+                .map_or(l.text.len(), |(b, _)| b);
+            let (page, line) = l.place_at(at);
+            (Some(page), Some(line))
+        })
+    }
+
+    pub(super) fn cell(
+        &self,
+        table: &str,
+        row: &ParsedRow,
+        column: (&str, &str),
+        raw: &str,
+        at: &Token,
+    ) -> Cell {
+        let (page, line) = self.loc(at);
+        let (value, unit) = match parse_number(raw, self.units) {
+            Some(n) => (n.value, n.unit),
+            None => (String::new(), String::new()),
+        };
+        Cell {
+            table: table.to_string(),
+            row: row.row.clone(),
+            column: column.0.to_string(),
+            value,
+            raw: raw.to_string(),
+            unit,
+            row_label: row.label.clone(),
+            column_label: column.1.to_string(),
+            page,
+            line,
+        }
+    }
+
+    /// A number read in a table but put in no cell; `why` says why, for the reader.
+    pub(super) fn unplaced(&self, table: &str, row: (&str, &str), t: &Token, why: &str) -> Finding {
+        let (page, line) = self.loc(t);
+        let (id, label) = row;
+        let of_row = if label.is_empty() {
+            String::new()
+        } else {
+            format!(" of row “{label}”")
+        };
+        Finding::new(
+            "unplaced_value",
+            Severity::Warning,
+            format!("number “{}”{of_row} was not put in any cell: {why}", t.raw),
+        )
+        .at(table, id, "")
+        .values("", t.raw.clone())
+        .place_opt(page, line)
+    }
+
+    /// The input place of the first token of `tokens`.
+    pub(super) fn first_loc(&self, tokens: &[Token]) -> (Option<usize>, Option<usize>) {
+        tokens.first().map_or((None, None), |t| self.loc(t))
+    }
+
+    pub(super) fn split_repair(
+        &self,
+        t: &Token,
+        before: &str,
+        after: &[String],
+        rule: &str,
+    ) -> Repair {
+        let (page, line) = self.loc(t);
+        Repair {
+            kind: "digit_split".into(),
+            page,
+            line,
+            before: before.into(),
+            after: after.join("|"),
+            rule: rule.into(),
+        }
+    }
+}

@@ -1,0 +1,266 @@
+//! Row reading: one parsed row's tokens → the template's columns, a set of
+//! candidate digit splits, or a finding (too few or too many numbers).
+
+use super::context::Ctx;
+use super::digits::{digit_splits, Splits};
+use super::position::{column_centers, place_by_position, Measure};
+use super::Mapped;
+use crate::model::{Finding, Line, Severity};
+use crate::parse::tables::{ParsedRow, ParsedTable};
+use crate::parse::tokens::{parse_number, Kind, Token};
+
+/// A glued row with several readings: (row index, readings, raw digits, token,
+/// whether the readings are all there are).
+pub(super) type Ambiguous = (usize, Vec<Vec<String>>, String, Token, bool);
+
+/// Trims blank cells at the edges while the row is wider than the template.
+pub(super) fn trim_blanks(cells: &[Token], k: usize) -> Vec<Token> {
+    let mut v: Vec<Token> = cells.to_vec();
+    while v.len() > k && v.last().is_some_and(|t| t.kind == Kind::Blank) {
+        v.pop();
+    }
+    while v.len() > k && v.first().is_some_and(|t| t.kind == Kind::Blank) {
+        v.remove(0);
+    }
+    v
+}
+
+/// What one row's tokens say before identities are applied.
+pub(super) enum Reading {
+    /// One token per column.
+    Cells(Vec<Token>),
+    /// Glued digits with several possible readings.
+    Candidates {
+        raw: String,
+        options: Splits,
+        token: Token,
+    },
+    /// Fewer numbers than columns and no way to place them.
+    Short(Vec<Token>),
+}
+
+/// Whether a row's cells come from field-separated lines (tabs, markdown pipes):
+/// there a cell's position on the line follows the label's length, not a column,
+/// so only explicit (empty) fields place values, never positions.
+pub(super) fn is_separated(cells: &[Token], lines: &[Line]) -> bool {
+    cells.iter().any(|t| {
+        lines
+            .get(t.line)
+            .is_some_and(|l| l.text.contains('\t') || l.text.trim_start().starts_with('|'))
+    })
+}
+
+/// A lone field of plain digits, at least one per column, in a separated row short
+/// of fields: most likely a run whose cell borders were lost (`898989` for
+/// 898/9/89), so it is read as a glued run rather than put in one column.
+pub(super) fn lone_digit_run(cells: &[Token], k: usize) -> bool {
+    let nums: Vec<&Token> = cells.iter().filter(|t| t.kind == Kind::Num).collect();
+    k > 1
+        && nums.len() == 1
+        && nums[0].raw.chars().all(|c| c.is_ascii_digit())
+        && nums[0].raw.chars().count() >= k
+}
+
+pub(super) fn read_row(
+    row: &ParsedRow,
+    k: usize,
+    units: &[String],
+    centers: &Option<(Vec<f64>, Measure)>,
+    lines: &[Line],
+    check: &dyn Fn(&[String]) -> bool,
+) -> (Reading, Vec<Token>) {
+    let cells = trim_blanks(&row.cells, k);
+    let separated = is_separated(&cells, lines);
+    let short_run = separated && cells.len() < k && lone_digit_run(&cells, k);
+    if short_run
+        || (cells.iter().any(|t| t.glued)
+            && (cells.len() != k || cells.iter().any(|t| t.raw.contains(' '))))
+    {
+        let raw: String = cells
+            .iter()
+            .filter(|t| t.kind == Kind::Num)
+            .map(|t| t.raw.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let options = digit_splits(&raw, k, units, check);
+        let token = cells
+            .iter()
+            .find(|t| t.glued)
+            .or_else(|| cells.iter().find(|t| t.kind == Kind::Num))
+            .cloned()
+            .unwrap_or_else(|| cells[0].clone());
+        return (
+            Reading::Candidates {
+                raw,
+                options,
+                token,
+            },
+            Vec::new(),
+        );
+    }
+    if cells.len() >= k {
+        let extra = cells[k..]
+            .iter()
+            .filter(|t| t.kind == Kind::Num)
+            .cloned()
+            .collect();
+        return (Reading::Cells(cells[..k].to_vec()), extra);
+    }
+    // Space-aligned text with blank cells: place numbers by column position.
+    if let (Some(c), false) = (centers, separated) {
+        if let Some(placed) = place_by_position(&cells, c) {
+            return (Reading::Cells(placed), Vec::new());
+        }
+    }
+    (Reading::Short(cells), Vec::new())
+}
+
+/// Maps a table whose rows each carry the same `columns` (table 3) or, with
+/// `columns_of`, per-row columns (table 2), or the single row of table 4.
+pub(super) fn map_rows(
+    parsed: &ParsedTable,
+    columns_of: &dyn Fn(&str) -> Vec<(String, String)>,
+    row_check: &dyn Fn(&str, &[String]) -> bool,
+    ctx: &Ctx,
+) -> (Mapped, Vec<Ambiguous>) {
+    let mut m = Mapped::default();
+    let mut ambiguous = Vec::new();
+    let k_of = |row: &str| columns_of(row).len();
+    let k0 = parsed.rows.first().map_or(0, |r| k_of(&r.row));
+    let centers = column_centers(&parsed.rows, k0);
+    for (ri, row) in parsed.rows.iter().enumerate() {
+        let cols = columns_of(&row.row);
+        let k = cols.len();
+        if k == 0 {
+            continue;
+        }
+        let centers = if k == k0 { &centers } else { &None };
+        let check = |v: &[String]| row_check(&row.row, v);
+        let (mut reading, extra) = read_row(row, k, ctx.units, centers, ctx.lines, &check);
+        // More numbers than columns: the first k are the row only if they satisfy
+        // the row's own identity (a trailing stray value); otherwise the layout is
+        // not the template's (an added subtotal column) and nothing is placed.
+        if let (Reading::Cells(tokens), false) = (&reading, extra.is_empty()) {
+            let values: Vec<String> = tokens
+                .iter()
+                .map(|t| {
+                    parse_number(&t.raw, ctx.units)
+                        .map(|n| n.value)
+                        .unwrap_or_default()
+                })
+                .collect();
+            if !row_check(&row.row, &values) {
+                let mut all = tokens.clone();
+                all.extend(extra.iter().cloned());
+                m.findings.push(
+                    Finding::new(
+                        "row_too_wide",
+                        Severity::Error,
+                        format!("row “{}” has {} numbers for {} columns and the first {k} do not add up; nothing placed — check the row in the report (an added column, or a number of the next row)", row.label, all.len(), k),
+                    )
+                    .at(&parsed.table, &row.row, "")
+                    .values(k.to_string(), all.len().to_string())
+                    .place_opt(ctx.first_loc(&all).0, ctx.first_loc(&all).1),
+                );
+                reading = Reading::Short(Vec::new());
+                for t in all.iter().filter(|t| t.kind == Kind::Num) {
+                    m.findings.push(ctx.unplaced(
+                        &parsed.table,
+                        (&row.row, &row.label),
+                        t,
+                        "the row has more numbers than columns and the first ones do not add up (see row_too_wide); check the row in the report",
+                    ));
+                }
+            }
+        }
+        if matches!(reading, Reading::Cells(_)) {
+            for t in &extra {
+                m.findings.push(ctx.unplaced(
+                    &parsed.table,
+                    (&row.row, &row.label),
+                    t,
+                    &format!("it follows the row's {k} cells and the template has no column for it; check whether the report added a column or the number belongs to another row"),
+                ));
+            }
+        }
+        match reading {
+            Reading::Cells(tokens) => {
+                for (t, (cid, clabel)) in tokens.iter().zip(&cols) {
+                    m.cells
+                        .push(ctx.cell(&parsed.table, row, (cid, clabel), &t.raw, t));
+                }
+            }
+            Reading::Candidates {
+                raw,
+                options,
+                token,
+            } => {
+                let complete = options.complete;
+                let fitting = options.readings;
+                if complete && fitting.len() == 1 {
+                    let rule = if k == 1 {
+                        "column count"
+                    } else {
+                        "row identity and column count"
+                    };
+                    m.repairs
+                        .push(ctx.split_repair(&token, &raw, &fitting[0], rule));
+                    for (v, (cid, clabel)) in fitting[0].iter().zip(&cols) {
+                        m.cells
+                            .push(ctx.cell(&parsed.table, row, (cid, clabel), v, &token));
+                    }
+                } else {
+                    ambiguous.push((ri, fitting, raw, token, complete));
+                }
+            }
+            Reading::Short(tokens) if tokens.is_empty() => {}
+            Reading::Short(tokens) => {
+                m.findings.push(
+                    Finding::new(
+                        "row_incomplete",
+                        Severity::Error,
+                        format!(
+                            "row “{}” has {} cells for {} columns; its numbers are not placed — check the row in the report (cells lost in conversion, or a row wrapped over lines)",
+                            row.label,
+                            tokens.len(),
+                            k
+                        ),
+                    )
+                    .at(&parsed.table, &row.row, "")
+                    .values(k.to_string(), tokens.len().to_string())
+                    .place_opt(ctx.first_loc(&tokens).0, ctx.first_loc(&tokens).1),
+                );
+                for t in tokens.iter().filter(|t| t.kind == Kind::Num) {
+                    m.findings.push(ctx.unplaced(
+                        &parsed.table,
+                        (&row.row, &row.label),
+                        t,
+                        "the row has too few numbers to tell which column each belongs to (see row_incomplete); check the row in the report",
+                    ));
+                }
+            }
+        }
+    }
+    for t in &parsed.stray {
+        let given_back = parsed
+            .released
+            .iter()
+            .find(|r| r.at.contains(&(t.line, t.ccol)));
+        let why = match given_back {
+            Some(r) => format!(
+                "it follows the group label “{}”, which takes numbers only when its printed sub-rows have theirs, and {} printed without numbers; check whether it is the group's subtotal or a sub-row's values",
+                r.group,
+                r.lacking
+                    .iter()
+                    .map(|l| format!("“{l}”"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+                    + if r.lacking.len() == 1 { " is" } else { " are" }
+            ),
+            None => "it sits inside the table but belongs to no recognised row; check which row the report prints it on".to_string(),
+        };
+        m.findings
+            .push(ctx.unplaced(&parsed.table, ("", ""), t, &why));
+    }
+    (m, ambiguous)
+}

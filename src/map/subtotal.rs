@@ -1,0 +1,90 @@
+//! Subtotal columns: table 3 printed with an added column (法人或其他组织小计)
+//! that the template does not have; the column is found by the identity it
+//! satisfies and mapped to the template's optional column.
+
+use super::identities::identities_hold;
+use super::rows::trim_blanks;
+use crate::parse::tables::ParsedTable;
+use crate::parse::tokens::{parse_number, Kind, Token};
+
+/// Table 3 printed with an added 法人或其他组织 subtotal column (k + 1 numbers a row).
+/// The subtotal is the one position that, in every such row, equals the sum of the
+/// five organisation columns while the remaining cells satisfy 总计 = Σ applicants.
+/// Returns the table without that column and the subtotal tokens by row; `None`
+/// when no position (or more than one reading) fits.
+pub(super) fn split_subtotal(
+    parsed: &ParsedTable,
+    k: usize,
+    units: &[String],
+    row_ids: &[(usize, Vec<usize>)],
+    parts: &[usize],
+) -> Option<(ParsedTable, Vec<(usize, Token)>)> {
+    if parts.is_empty() {
+        return None;
+    }
+    let num = |t: &Token| parse_number(&t.raw, units).and_then(|n| n.value.parse::<f64>().ok());
+    let wide: Vec<usize> = parsed
+        .rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| {
+            let c = trim_blanks(&r.cells, k);
+            c.len() == k + 1 && c.iter().all(|t| t.kind == Kind::Num && !t.glued)
+        })
+        .map(|(i, _)| i)
+        .collect();
+    if wide.len() * 2 < parsed.rows.len() || k < 3 {
+        return None;
+    }
+    let fits = |p: usize| {
+        wide.iter().all(|&ri| {
+            let c = trim_blanks(&parsed.rows[ri].cells, k);
+            let v: Option<Vec<f64>> = c.iter().map(num).collect();
+            let Some(v) = v else { return false };
+            let rest: Vec<String> = v
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != p)
+                .map(|(_, x)| x.to_string())
+                .collect();
+            let sub: f64 = parts
+                .iter()
+                .filter_map(|&i| rest.get(i)?.parse::<f64>().ok())
+                .sum();
+            (v[p] - sub).abs() < crate::grammar::identity::EQ_TOLERANCE
+                && identities_hold(&rest, row_ids)
+        })
+    };
+    let candidates: Vec<usize> = (1..k).filter(|&p| fits(p)).collect();
+    // Several positions fit only when they give the same cells (e.g. all zeros).
+    let p = *candidates.first()?;
+    let same = candidates.iter().all(|&q| {
+        wide.iter().all(|&ri| {
+            let c = trim_blanks(&parsed.rows[ri].cells, k);
+            let drop = |x: usize| -> Vec<String> {
+                c.iter()
+                    .enumerate()
+                    .filter(|(i, _)| *i != x)
+                    .map(|(_, t)| t.raw.clone())
+                    .collect()
+            };
+            drop(p) == drop(q)
+        })
+    });
+    if !same {
+        return None;
+    }
+    let mut out = parsed.clone();
+    let mut subtotals = Vec::new();
+    for &ri in &wide {
+        let c = trim_blanks(&parsed.rows[ri].cells, k);
+        subtotals.push((ri, c[p].clone()));
+        out.rows[ri].cells = c
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != p)
+            .map(|(_, t)| t.clone())
+            .collect();
+    }
+    Some((out, subtotals))
+}
