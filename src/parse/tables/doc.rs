@@ -1,0 +1,109 @@
+//! The token document: every token of the cleaned lines, plus a stream of the
+//! compact characters of its text tokens that labels and captions are searched in
+//! (approximately, across token borders: glued web text cuts labels anywhere).
+
+use crate::grammar::labels::find_approx;
+use crate::grammar::Common;
+use crate::model::Line;
+use crate::numbering;
+use crate::parse::tokens::{tokenize_line, Kind, Token};
+use crate::text::compact;
+
+/// All tokens of the document plus a compact label stream over its text tokens.
+pub struct TokenDoc {
+    pub tokens: Vec<Token>,
+    /// The cleaned lines the tokens index into.
+    pub(super) lines: Vec<Line>,
+    pub(super) common: Common,
+    /// Compact characters of text tokens…
+    pub(super) stream: Vec<char>,
+    /// …the token each character came from…
+    pub(super) owner: Vec<usize>,
+    /// …and its character offset in that token's raw text.
+    pub(super) offset: Vec<usize>,
+}
+
+impl TokenDoc {
+    pub fn new(lines: &[Line], common: &Common) -> Self {
+        let mut tokens = Vec::new();
+        for (i, l) in lines.iter().enumerate() {
+            tokens.extend(tokenize_line(
+                &l.text,
+                i,
+                &common.cells.empty_tokens,
+                &common.cells.units,
+            ));
+        }
+        let mut stream = Vec::new();
+        let mut owner = Vec::new();
+        let mut offset = Vec::new();
+        for (ti, t) in tokens.iter().enumerate() {
+            if t.kind == Kind::Text {
+                for (ci, c) in t.raw.chars().enumerate() {
+                    if let Some(k) = crate::text::compact_char(c) {
+                        stream.push(k);
+                        owner.push(ti);
+                        offset.push(ci);
+                    }
+                }
+            }
+        }
+        TokenDoc {
+            tokens,
+            lines: lines.to_vec(),
+            common: common.clone(),
+            stream,
+            owner,
+            offset,
+        }
+    }
+
+    /// Stream position of the first character of token `ti` or later.
+    pub(super) fn stream_pos_of_token(&self, ti: usize) -> usize {
+        self.owner.partition_point(|&o| o < ti)
+    }
+
+    /// The first and last token of the first match of `key` in tokens
+    /// `[from_tok, to_tok)`, and the stream position where the match starts (a
+    /// caption may sit at the end of a long token of glued prose).
+    pub(super) fn find_at(
+        &self,
+        key: &str,
+        from_tok: usize,
+        to_tok: usize,
+    ) -> Option<(usize, usize, usize)> {
+        let key: Vec<char> = compact(key).chars().collect();
+        let from = self.stream_pos_of_token(from_tok);
+        let to = self.stream_pos_of_token(to_tok);
+        let (s, e) = find_approx(&self.stream[..to], from, &key, 0)?;
+        Some((self.owner[s], self.owner[e - 1], s))
+    }
+    /// The report's own words for stream range `[s, e)`, with the enumerator that
+    /// precedes it in the same token (`2.`, `（一）`, `一、`).
+    pub(super) fn words(&self, s: usize, e: usize) -> String {
+        let (ts, te) = (self.owner[s], self.owner[e - 1]);
+        let mut out = String::new();
+        for ti in ts..=te {
+            let t = &self.tokens[ti];
+            if t.kind != Kind::Text {
+                continue;
+            }
+            let chars: Vec<char> = t.raw.chars().collect();
+            let from = if ti == ts { self.offset[s] } else { 0 };
+            let to = if ti == te {
+                self.offset[e - 1] + 1
+            } else {
+                chars.len()
+            };
+            let mut from = from;
+            if ti == ts {
+                let before: String = chars[..from].iter().collect();
+                if let Some(at) = numbering::trailing_enumerator(&before) {
+                    from = before[..at].chars().count();
+                }
+            }
+            out.extend(&chars[from..to.min(chars.len())]);
+        }
+        out.trim().to_string()
+    }
+}

@@ -1,0 +1,89 @@
+//! Value groups: runs of number and blank tokens on a line (or down consecutive
+//! one-cell lines), the candidates for a row's cells.
+
+use crate::parse::tokens::{Kind, Token};
+
+/// A run of number/blank tokens on one line.
+#[derive(Debug, Clone)]
+pub(super) struct Group {
+    pub(super) first: usize,
+    pub(super) last: usize,
+    pub(super) line: usize,
+    /// Last line of a vertical run of one-cell lines (else `line`).
+    pub(super) last_line: usize,
+}
+
+pub(super) fn groups(tokens: &[Token], start: usize, end: usize) -> Vec<Group> {
+    let mut out: Vec<Group> = Vec::new();
+    let mut cur: Option<Group> = None;
+    for (i, t) in tokens.iter().enumerate().take(end).skip(start) {
+        let value_like = t.kind != Kind::Text;
+        match (&mut cur, value_like) {
+            (Some(g), true) if g.line == t.line && g.last + 1 == i => g.last = i,
+            (_, true) => {
+                if let Some(g) = cur.take() {
+                    out.push(g);
+                }
+                cur = Some(Group {
+                    first: i,
+                    last: i,
+                    line: t.line,
+                    last_line: t.line,
+                });
+            }
+            (_, false) => {
+                if let Some(g) = cur.take() {
+                    out.push(g);
+                }
+            }
+        }
+    }
+    if let Some(g) = cur {
+        out.push(g);
+    }
+    // Runs of blanks alone carry nothing.
+    out.retain(|g| tokens[g.first..=g.last].iter().any(|t| t.kind == Kind::Num));
+    merge_vertical(tokens, out)
+}
+
+/// One cell per line: consecutive lines that each hold a single number (and no
+/// words between them) are one row.
+pub(super) fn merge_vertical(tokens: &[Token], gs: Vec<Group>) -> Vec<Group> {
+    let single = |g: &Group| g.first == g.last && g.line == g.last_line;
+    let alone_on_line = |i: usize| tokens.iter().filter(|t| t.line == tokens[i].line).count() == 1;
+    let mut out: Vec<Group> = Vec::new();
+    for g in gs {
+        if let Some(prev) = out.last_mut() {
+            let prev_single_lines = prev.last == prev.first || (prev.line != prev.last_line);
+            if prev_single_lines
+                && single(&g)
+                && alone_on_line(g.first)
+                && alone_on_line(prev.last)
+                && g.first == prev.last + 1
+                && g.line == prev.last_line + 1
+            {
+                prev.last = g.last;
+                prev.last_line = g.line;
+                continue;
+            }
+        }
+        out.push(g);
+    }
+    out
+}
+
+/// Width of a group in cells (a glued run may hide several).
+pub(super) fn group_len(toks: &[Token], g: &Group) -> usize {
+    toks[g.first..=g.last]
+        .iter()
+        .filter(|t| t.kind == Kind::Num)
+        .count()
+}
+
+/// Value runs much narrower than the widest row of the table are stray numbers
+/// (a page number, a footnote mark), not rows.
+/// `widest` is the widest group of the table (computed once: per group it would
+/// make a long table quadratic).
+pub(super) fn is_row(toks: &[Token], widest: usize, g: &Group) -> bool {
+    toks[g.first..=g.last].iter().any(|t| t.glued) || group_len(toks, g) * 2 > widest
+}

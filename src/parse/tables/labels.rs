@@ -1,0 +1,77 @@
+//! Row labels: where a template row's label (or an alias, or a near miss) is
+//! printed in a table's region.
+
+use super::TokenDoc;
+use crate::grammar::labels::{find_approx, max_errors, RowKeys};
+use crate::parse::tokens::Kind;
+
+#[derive(Debug, Clone)]
+pub(super) struct LabelHit {
+    pub(super) row: usize,
+    pub(super) words: String,
+    pub(super) last: usize,
+    pub(super) first_line: usize,
+    pub(super) last_line: usize,
+}
+
+/// A label found: first and last token, the report's words, and whether the match
+/// ends where its token ends (nothing else glued after it).
+pub(super) type LabelMatch = (usize, usize, String, bool);
+
+/// Finds the label of `keys` in the region, from token `from`; a key of three or
+/// fewer characters (`总计`, `其他`, `规章`) counts only when numbers follow it.
+/// How far (in characters of the table's text) a row label is searched from
+/// where its search starts. A whole table 3 prints in about 2,500 characters; a
+/// label further away than several tables is not this table's, and an unbounded
+/// search makes a hostile file (a table repeated thousands of times) take time
+/// quadratic in its size.
+pub(super) const LABEL_SEARCH_CHARS: usize = 20_000;
+
+pub(super) fn find_label(
+    doc: &TokenDoc,
+    keys: &RowKeys,
+    from: usize,
+    end: usize,
+) -> Option<LabelMatch> {
+    let from_pos = doc.stream_pos_of_token(from);
+    let end_pos = doc
+        .stream_pos_of_token(end)
+        .min(from_pos.saturating_add(LABEL_SEARCH_CHARS));
+    let hay = &doc.stream[..end_pos];
+    let mut best: Option<(usize, usize, String, bool)> = None;
+    for key in &keys.keys {
+        let mut pos = from_pos;
+        while let Some((s, e)) = find_approx(hay, pos, key, max_errors(key.len())) {
+            let (ts, te) = (doc.owner[s], doc.owner[e - 1]);
+            // Numbers after the label on its line, or opening the next line (one
+            // cell per line).
+            let line = doc.tokens[te].line;
+            let numbers_follow = doc.tokens.get(te + 1).is_some_and(|t| {
+                t.kind != Kind::Text
+                    && (t.line == line
+                        || (t.line == line + 1
+                            && doc.tokens.get(te + 2).is_some_and(|u| u.line != t.line)))
+            });
+            // An approximate match must start a label (after an enumerator or at the
+            // start of a cell): `反复申请` inside `无正当理由大量反复申请` is not
+            // a misprint of `重复申请`.
+            let exact = hay[s..e] == key[..];
+            let starts_label = s == 0
+                || doc.owner[s - 1] != ts
+                || matches!(hay[s - 1], '.' | '、' | ')' | ',' | ':');
+            if !exact && !starts_label {
+                pos = s + 1;
+                continue;
+            }
+            if key.len() > 3 || numbers_follow {
+                // Earliest start wins; keys are tried longest first, so a tie keeps the longer.
+                if best.as_ref().is_none_or(|(b, _, _, _)| ts < *b) {
+                    best = Some((ts, te, doc.words(s, e), doc.owner.get(e) != Some(&te)));
+                }
+                break;
+            }
+            pos = s + 1;
+        }
+    }
+    best
+}

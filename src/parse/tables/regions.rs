@@ -1,0 +1,163 @@
+//! Table regions: where each table starts and ends, found by its caption and
+//! header words (never by section numbers, which reports renumber), or — for a
+//! table 4 whose header wrapped or glued — by its section heading and value line.
+
+use super::TokenDoc;
+use crate::grammar::{Common, Format};
+use crate::numbering;
+use crate::parse::tokens::Kind;
+use crate::text::compact;
+
+/// A text token longer than this (compact characters) after a table's numbers is a
+/// sentence of the narrative, not a row label: the longest row label of either
+/// official template is 37 characters (2021's 申请人逾期未按收费通知…).
+const NARRATIVE_MIN_CHARS: usize = 40;
+
+impl TokenDoc {
+    /// Token range `[start, end)` of each table, in document order.
+    /// Regions of the tables of `format` (anchors from `common.toml` are passed in
+    /// through [`TokenDoc::regions`]).
+    pub fn regions_for(&self, format: &Format) -> Vec<(String, usize, usize)> {
+        let mut out: Vec<(String, usize, usize)> = self
+            .regions(&self.common)
+            .into_iter()
+            .filter(|(id, _, _)| match id.as_str() {
+                "active_disclosure" => !format.tables.active_disclosure.blocks.is_empty(),
+                _ => true,
+            })
+            .collect();
+        // When table 4 is missing, table 2 or 3 is the last one: it ends at the next
+        // section of the template rather than at its own row labels (三、本年度办理结果).
+        if let Some(last) = out.last_mut() {
+            if last.0 != "review_litigation" {
+                last.2 = self.next_section(last.1, format, &last.0);
+            }
+        }
+        // Table 4 whose header words wrapped or glued: found by its section heading,
+        // its value line and loose header fragments.
+        if out.iter().all(|r| r.0 != "review_litigation") {
+            let from = out.last().map_or(0, |r| r.1 + 1);
+            if let Some(s) = self.review_by_section(format, from) {
+                if let Some(last) = out.last_mut() {
+                    last.2 = last.2.min(s);
+                }
+                out.push(("review_litigation".into(), s, self.end_of_last_table(s)));
+            }
+        }
+        out
+    }
+
+    fn review_by_section(&self, format: &Format, from: usize) -> Option<usize> {
+        let id = "review_litigation";
+        let table = &format.tables.review_litigation;
+        let keys: Vec<String> = format
+            .sections
+            .iter()
+            .filter(|s| s.id == id)
+            .flat_map(|s| {
+                std::iter::once(numbering::strip_enumerator(&compact(&s.label)).to_string())
+                    .chain(s.aliases.iter().map(|a| compact(a)))
+            })
+            .collect();
+        let labels: Vec<String> = table
+            .columns
+            .iter()
+            .map(|c| c.label.clone())
+            .chain(table.column_groups.iter().map(|g| g.label.clone()))
+            .collect();
+        crate::parse::loose::by_section(
+            &self.tokens,
+            (from, self.tokens.len()),
+            &keys,
+            &is_heading_like,
+            table.columns.len(),
+            &labels,
+        )
+    }
+
+    /// First token after `start` that begins a section of `format` other than `own`.
+    fn next_section(&self, start: usize, format: &Format, own: &str) -> usize {
+        let keys: Vec<String> = format
+            .sections
+            .iter()
+            .filter(|s| s.id != own && s.number > 1)
+            .flat_map(|s| {
+                std::iter::once(numbering::strip_enumerator(&compact(&s.label)).to_string())
+                    .chain(s.aliases.iter().map(|a| compact(a)))
+            })
+            .collect();
+        self.tokens
+            .iter()
+            .enumerate()
+            .skip(start + 1)
+            .find(|(_, t)| {
+                t.kind == Kind::Text
+                    && is_heading_like(&t.raw)
+                    && keys.iter().any(|k| compact(&t.raw).contains(k.as_str()))
+            })
+            .map_or(self.tokens.len(), |(i, _)| i)
+    }
+
+    pub fn regions(&self, common: &Common) -> Vec<(String, usize, usize)> {
+        let n = self.tokens.len();
+        let mut starts: Vec<(String, usize)> = Vec::new();
+        for id in ["active_disclosure", "applications", "review_litigation"] {
+            let Some(anchors) = common.tables.get(id) else {
+                continue;
+            };
+            let after = starts.last().map(|(_, s)| *s).unwrap_or(0);
+            let mut best: Option<usize> = None;
+            for (anchor, marker) in anchors
+                .iter()
+                .flat_map(|a| a.start.iter().map(move |m| (a, m)))
+            {
+                let mut from = after;
+                while let Some((s, _, sp)) = self.find_at(marker, from, n) {
+                    // The window starts at the caption, not at its token: in glued
+                    // web text the caption ends a long run of prose.
+                    let window_end = (sp + anchor.window).min(self.stream.len());
+                    let win: String = self.stream[sp..window_end].iter().collect();
+                    if anchor.confirm.iter().any(|c| win.contains(&compact(c))) {
+                        best = Some(best.map_or(s, |b| b.min(s)));
+                        break;
+                    }
+                    from = s + 1;
+                }
+            }
+            if let Some(s) = best {
+                starts.push((id.to_string(), s));
+            }
+        }
+        let mut out = Vec::new();
+        for (i, (id, s)) in starts.iter().enumerate() {
+            let end = match starts.get(i + 1) {
+                Some((_, next)) => *next,
+                None => self.end_of_last_table(*s),
+            };
+            out.push((id.clone(), *s, end));
+        }
+        out
+    }
+
+    /// The last table ends at the first heading-like text after its first numbers.
+    fn end_of_last_table(&self, start: usize) -> usize {
+        let mut seen_number = false;
+        for (i, t) in self.tokens.iter().enumerate().skip(start) {
+            match t.kind {
+                Kind::Num => seen_number = true,
+                Kind::Text if seen_number && is_heading_like(&t.raw) => return i,
+                _ => {}
+            }
+        }
+        self.tokens.len()
+    }
+}
+
+/// Text that starts the narrative again: `五、…`, `(一)…`, or a long sentence.
+fn is_heading_like(raw: &str) -> bool {
+    let c = compact(raw);
+    if numbering::starts_section_number(&c) {
+        return true;
+    }
+    !numbering::starts_like_enumerator(&c) && c.chars().count() > NARRATIVE_MIN_CHARS
+}
