@@ -14,9 +14,8 @@
 # and checks: the broken file has status=error, reports.csv has N rows, a rerun is
 # byte-identical, and --shard 1/3..3/3 + merge equals the single run.
 #
-# PDFs are counted whatever nianbao makes of them: while PDF ingest is missing they
-# come out as status=error, which the numbers below show (the PDF rows then cost
-# almost nothing, so reports/s is optimistic until PDF ingest lands).
+# The corpus mixes every kind the pool holds (text, markdown, PDF, HTML, DOCX);
+# "text only" is the plain-text and markdown part, which gives the MB/s figure.
 # Copies of shared files are made only in the temp dir, never in the repository.
 set -euo pipefail
 
@@ -44,9 +43,9 @@ mkdir -p "$IN" "$TXT"
 pool=()
 while IFS= read -r f; do pool+=("$f"); done < <(
     {
-        find "$ROOT/corpus" -path "$ROOT/corpus/bad" -prune -o -type f \( -name '*.txt' -o -name '*.md' -o -name '*.pdf' \) -print
+        find "$ROOT/corpus" -path "$ROOT/corpus/bad" -prune -o -type f \( -name '*.txt' -o -name '*.md' -o -name '*.pdf' -o -name '*.html' -o -name '*.docx' \) -print
         if [ -d "$SHARED" ]; then
-            find "$SHARED" -maxdepth 1 -type f \( -name '*.txt' -o -name '*.md' -o -name '*.pdf' \) -print
+            find "$SHARED" -maxdepth 1 -type f \( -name '*.txt' -o -name '*.md' -o -name '*.pdf' -o -name '*.html' -o -name '*.docx' \) -print
         fi
     } | sort
 )
@@ -59,7 +58,7 @@ for ((i = 0; i < N - 1; i++)); do
     mkdir -p "$IN/$sub"
     name=$(printf 'r%05d_%s' "$i" "$(basename "$src")")
     cp "$src" "$IN/$sub/$name"
-    case "$name" in *.pdf) ;; *) mkdir -p "$TXT/$sub" && cp "$src" "$TXT/$sub/$name" ;; esac
+    case "$name" in *.pdf | *.html | *.docx) ;; *) mkdir -p "$TXT/$sub" && cp "$src" "$TXT/$sub/$name" ;; esac
 done
 BROKEN=broken.pdf
 head -c 4096 /dev/urandom > "$IN/$BROKEN"
@@ -68,7 +67,8 @@ n_pdf=$(find "$IN" -name '*.pdf' ! -name "$BROKEN" | wc -l)
 n_txt=$(find "$TXT" -type f | wc -l)
 txt_bytes=$(find "$TXT" -type f -printf '%s\n' | awk '{s+=$1} END {print s+0}')
 all_bytes=$(du -sb "$IN" | cut -f1)
-echo "corpus: $N files in $IN ($n_txt text, $n_pdf PDF, 1 broken; $((all_bytes / 1024)) KiB, text $((txt_bytes / 1024)) KiB)"
+n_web=$(find "$IN" \( -name '*.html' -o -name '*.docx' \) | wc -l)
+echo "corpus: $N files in $IN ($n_txt text, $n_pdf PDF, $n_web HTML/Word, 1 broken; $((all_bytes / 1024)) KiB, text $((txt_bytes / 1024)) KiB)"
 echo "pool: ${#pool[@]} distinct source reports$([ -d "$SHARED" ] || echo " (no shared corpus)")"
 
 # ---- timings --------------------------------------------------------------------
