@@ -42,12 +42,21 @@ pub fn row_keys(id: &str, label: &str, aliases: &[String]) -> RowKeys {
     }
 }
 
+/// Keys this short or shorter (`总计`, `其他`, `规章`) are common words: they are
+/// matched exactly only, and count as a row label only where numbers follow.
+pub const SHORT_KEY_CHARS: usize = 3;
+
+/// One typo is tolerated per this many characters of a longer key: a misprint
+/// or a lost character in a 4-character label, but not two, which would match
+/// other labels of the same table (`不予公开` vs `部分公开`).
+const CHARS_PER_ERROR: usize = 4;
+
 /// Errors tolerated for a key of `len` characters.
 pub fn max_errors(len: usize) -> usize {
-    match len {
-        0..=3 => 0,
-        4..=7 => 1,
-        _ => len / 4,
+    if len <= SHORT_KEY_CHARS {
+        0
+    } else {
+        len / CHARS_PER_ERROR
     }
 }
 

@@ -169,22 +169,6 @@ mod tests {
     use super::*;
     use crate::map::identities::identities_hold;
 
-    #[allow(dead_code)]
-    fn sum_ok(v: &[String], lhs: usize, rhs: std::ops::Range<usize>) -> bool {
-        let num = |s: &String| s.parse::<f64>().ok();
-        let Some(l) = v.get(lhs).and_then(num) else {
-            return true;
-        };
-        let mut r = 0.0;
-        for s in &v[rhs] {
-            match num(s) {
-                Some(x) => r += x,
-                None => return true,
-            }
-        }
-        (l - r).abs() < crate::grammar::identity::EQ_TOLERANCE
-    }
-
     fn units() -> Vec<String> {
         vec!["万元".into(), "元".into()]
     }

@@ -12,6 +12,11 @@ use crate::grammar::Format;
 use crate::model::{Finding, Severity};
 use crate::parse::tables::ParsedTable;
 
+/// Readings listed in an `ambiguous_split` message: enough to show how the
+/// alternatives differ, few enough to keep the message readable (the rest are
+/// counted).
+const READINGS_SHOWN: usize = 8;
+
 /// Joint resolution of glued rows tries every combination of their readings up to
 /// this many; beyond it the identities are not searched and the rows stay ambiguous
 /// (a finding), since enumeration time grows with the product.
@@ -159,14 +164,18 @@ pub(super) fn resolve_jointly(
                 );
                 continue;
             }
-            let shown: Vec<String> = opts.iter().take(8).map(|o| o.join("/")).collect();
+            let shown: Vec<String> = opts
+                .iter()
+                .take(READINGS_SHOWN)
+                .map(|o| o.join("/"))
+                .collect();
             let more = if !complete {
                 format!(
                     " and more: too many to enumerate, {} shown",
-                    opts.len().min(8)
+                    opts.len().min(READINGS_SHOWN)
                 )
-            } else if opts.len() > 8 {
-                format!(" and {} more", opts.len() - 8)
+            } else if opts.len() > READINGS_SHOWN {
+                format!(" and {} more", opts.len() - READINGS_SHOWN)
             } else {
                 String::new()
             };

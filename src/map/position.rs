@@ -16,6 +16,10 @@ pub(super) const SINGLE_COLUMN_SPACING: f64 = 8.0;
 /// from a column's centre: under half, so it can never be as near to a neighbour.
 pub(super) const MAX_COLUMN_OFFSET: f64 = 0.45;
 
+/// Column centres are the median position over the table's full rows; with fewer
+/// full rows than this a centre would be one row's own, possibly misaligned, cell.
+const MIN_FULL_ROWS: usize = 2;
+
 /// Where a token sits on its line, by display width or by character count.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) enum Measure {
@@ -39,7 +43,7 @@ pub(super) fn column_centers(rows: &[ParsedRow], k: usize) -> Option<(Vec<f64>, 
         .map(|r| &r.cells)
         .filter(|c| c.len() == k && c.iter().all(|t| t.kind == Kind::Num && !t.glued))
         .collect();
-    if full.len() < 2 {
+    if full.len() < MIN_FULL_ROWS {
         return None;
     }
     let fit = |m: Measure| -> (Vec<f64>, f64) {

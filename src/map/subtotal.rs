@@ -7,6 +7,15 @@ use super::rows::trim_blanks;
 use crate::parse::tables::ParsedTable;
 use crate::parse::tokens::{parse_number, Kind, Token};
 
+/// An added subtotal column is sought only when at least this share of the
+/// table's rows print one plain number more than the template has columns: a few
+/// wide rows are stray values or a neighbour's number, not a column of the table.
+const MIN_WIDE_ROW_SHARE: f64 = 0.5;
+
+/// With fewer columns than this a subtotal cannot be told apart from a copy of
+/// a single part or of the total (it needs a total and at least two parts).
+const MIN_COLUMNS_FOR_SUBTOTAL: usize = 3;
+
 /// Table 3 printed with an added 法人或其他组织 subtotal column (k + 1 numbers a row).
 /// The subtotal is the one position that, in every such row, equals the sum of the
 /// five organisation columns while the remaining cells satisfy 总计 = Σ applicants.
@@ -33,7 +42,9 @@ pub(super) fn split_subtotal(
         })
         .map(|(i, _)| i)
         .collect();
-    if wide.len() * 2 < parsed.rows.len() || k < 3 {
+    if (wide.len() as f64) < parsed.rows.len() as f64 * MIN_WIDE_ROW_SHARE
+        || k < MIN_COLUMNS_FOR_SUBTOTAL
+    {
         return None;
     }
     let fits = |p: usize| {

@@ -15,6 +15,12 @@ use crate::model::{Finding, Severity};
 use crate::parse::tables::ParsedTable;
 use crate::parse::tokens::{parse_number, Kind, Token};
 
+/// Table 4's single row may wrap over a few lines (fifteen columns on a narrow
+/// page print as two or three lines, a wrapped value line as one more). Numbers
+/// gathered from more lines than this are read as the row only if they add up:
+/// beyond it the likelier cause is text whose reading order was lost.
+const MAX_ROW_LINES_UNCHECKED: usize = 3;
+
 /// Table 3: seven applicant columns per row; a row must satisfy total = Σ applicants.
 pub(super) fn map_applications(parsed: &ParsedTable, format: &Format, ctx: &Ctx) -> Mapped {
     let t3 = &format.tables.applications;
@@ -124,7 +130,7 @@ pub(super) fn map_review(parsed: &ParsedTable, format: &Format, ctx: &Ctx) -> Ma
                     .unwrap_or_default()
             })
             .collect();
-        if lines_used.len() > 3
+        if lines_used.len() > MAX_ROW_LINES_UNCHECKED
             && !row.cells.iter().any(|t| t.glued)
             && !row_check("cases", &values)
             && !is_vertical_run(&row.cells)

@@ -8,7 +8,7 @@
 //! that column (the number line between a label's lines).
 
 use super::tokens::{Kind, Token};
-use crate::grammar::labels::{find_approx, max_errors, RowKeys};
+use crate::grammar::labels::{find_approx, max_errors, RowKeys, SHORT_KEY_CHARS};
 use crate::numbering::strip_enumerator;
 use crate::text::compact;
 
@@ -85,7 +85,7 @@ pub fn find_in_column(
             let joined: String = chain[..n].iter().map(|&k| toks[k].raw.trim()).collect();
             let flat = compact(&joined);
             let core: Vec<char> = strip_enumerator(&flat).chars().collect();
-            for key in keys.keys.iter().filter(|k| k.len() > 3) {
+            for key in keys.keys.iter().filter(|k| k.len() > SHORT_KEY_CHARS) {
                 // The label must fill the cell: it starts the cell and leaves little over.
                 let slack = max_errors(key.len());
                 let Some((s, e)) = find_approx(&core, 0, key, slack) else {

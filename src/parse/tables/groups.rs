@@ -3,6 +3,11 @@
 
 use crate::parse::tokens::{Kind, Token};
 
+/// A value run counts as a row (for binding by template order) only when it is
+/// wider than this share of the table's widest run: table 3's rows all print the
+/// same number of cells, while a page number or a footnote mark is one number.
+const MIN_ROW_WIDTH_SHARE: f64 = 0.5;
+
 /// A run of number/blank tokens on one line.
 #[derive(Debug, Clone)]
 pub(super) struct Group {
@@ -85,5 +90,6 @@ pub(super) fn group_len(toks: &[Token], g: &Group) -> usize {
 /// `widest` is the widest group of the table (computed once: per group it would
 /// make a long table quadratic).
 pub(super) fn is_row(toks: &[Token], widest: usize, g: &Group) -> bool {
-    toks[g.first..=g.last].iter().any(|t| t.glued) || group_len(toks, g) * 2 > widest
+    toks[g.first..=g.last].iter().any(|t| t.glued)
+        || group_len(toks, g) as f64 > widest as f64 * MIN_ROW_WIDTH_SHARE
 }

@@ -2,7 +2,7 @@
 //! printed in a table's region.
 
 use super::TokenDoc;
-use crate::grammar::labels::{find_approx, max_errors, RowKeys};
+use crate::grammar::labels::{find_approx, max_errors, RowKeys, SHORT_KEY_CHARS};
 use crate::parse::tokens::Kind;
 
 #[derive(Debug, Clone)]
@@ -18,8 +18,6 @@ pub(super) struct LabelHit {
 /// ends where its token ends (nothing else glued after it).
 pub(super) type LabelMatch = (usize, usize, String, bool);
 
-/// Finds the label of `keys` in the region, from token `from`; a key of three or
-/// fewer characters (`总计`, `其他`, `规章`) counts only when numbers follow it.
 /// How far (in characters of the table's text) a row label is searched from
 /// where its search starts. A whole table 3 prints in about 2,500 characters; a
 /// label further away than several tables is not this table's, and an unbounded
@@ -27,6 +25,8 @@ pub(super) type LabelMatch = (usize, usize, String, bool);
 /// quadratic in its size.
 pub(super) const LABEL_SEARCH_CHARS: usize = 20_000;
 
+/// Finds the label of `keys` in the region, from token `from`; a key of three or
+/// fewer characters (`总计`, `其他`, `规章`) counts only when numbers follow it.
 pub(super) fn find_label(
     doc: &TokenDoc,
     keys: &RowKeys,
@@ -63,7 +63,7 @@ pub(super) fn find_label(
                 pos = s + 1;
                 continue;
             }
-            if key.len() > 3 || numbers_follow {
+            if key.len() > SHORT_KEY_CHARS || numbers_follow {
                 // Earliest start wins; keys are tried longest first, so a tie keeps the longer.
                 if best.as_ref().is_none_or(|(b, _, _, _)| ts < *b) {
                     best = Some((ts, te, doc.words(s, e), doc.owner.get(e) != Some(&te)));

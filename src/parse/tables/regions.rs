@@ -14,9 +14,10 @@ use crate::text::compact;
 const NARRATIVE_MIN_CHARS: usize = 40;
 
 impl TokenDoc {
-    /// Token range `[start, end)` of each table, in document order.
-    /// Regions of the tables of `format` (anchors from `common.toml` are passed in
-    /// through [`TokenDoc::regions`]).
+    /// Token range `[start, end)` of each table of `format`, in document order:
+    /// the regions found by the anchors of `common.toml` ([`TokenDoc::regions`]),
+    /// the last one ended at the template's next section, and a table 4 found by
+    /// its section heading when its header words were not found.
     pub fn regions_for(&self, format: &Format) -> Vec<(String, usize, usize)> {
         let mut out: Vec<(String, usize, usize)> = self
             .regions(&self.common)

@@ -7,6 +7,11 @@ use super::{ParsedTable, TokenDoc};
 use crate::model::{Line, Repair};
 use crate::parse::tokens::{Kind, Token};
 
+/// Blank lines between rows are logged as page-break artefacts only when at
+/// least this share (numerator, denominator) of consecutive rows sit on adjacent
+/// lines: a table printed with a blank line after every row is spaced by design.
+const MIN_ADJACENT_ROW_SHARE: (usize, usize) = (2, 3);
+
 pub(super) fn show_tabs(s: &str) -> String {
     s.replace('\t', "⇥")
 }
@@ -70,7 +75,8 @@ pub(super) fn structure_repairs(
         .filter(|(a, b)| b > a)
         .collect();
     let adjacent = pairs.iter().filter(|(a, b)| b - a == 1).count();
-    if adjacent * 3 >= pairs.len() * 2 {
+    let (num, den) = MIN_ADJACENT_ROW_SHARE;
+    if adjacent * den >= pairs.len() * num {
         for (a, b) in pairs {
             if b - a > 1 && (a + 1..b).all(|k| doc.lines[k].text.trim().is_empty()) {
                 for k in a + 1..b {

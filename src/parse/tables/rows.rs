@@ -10,6 +10,11 @@ use crate::grammar::labels::RowKeys;
 use crate::model::Line;
 use crate::parse::tokens::{Kind, Token};
 
+/// A table-2 label with no numbers on its line takes a value line at most this
+/// many lines below or above it: one blank or wrapped line between them is
+/// common, further away the values are another row's.
+const ADJACENT_MAX_LINES: usize = 2;
+
 /// Parses one table with grid rows (table 3) or labelled rows (table 2).
 ///
 /// `rows` are the template's data rows in order; `ordered` says whether labels
@@ -309,10 +314,14 @@ fn bind_adjacent(
             continue;
         }
         let below = gs.iter().position(|g| {
-            g.line > h.last_line && g.line <= h.last_line + 2 && !text_on_line(g.line)
+            g.line > h.last_line
+                && g.line <= h.last_line + ADJACENT_MAX_LINES
+                && !text_on_line(g.line)
         });
         let above = gs.iter().position(|g| {
-            g.line < h.first_line && g.line + 2 >= h.first_line && !text_on_line(g.line)
+            g.line < h.first_line
+                && g.line + ADJACENT_MAX_LINES >= h.first_line
+                && !text_on_line(g.line)
         });
         for gi in [below, above].into_iter().flatten() {
             if bound[gi].is_none() {
