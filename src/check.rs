@@ -2,7 +2,7 @@
 //! restates. Every failure becomes a [`Finding`]; nothing here changes a value.
 
 use crate::grammar::identity::{evaluate, fmt_num, get, group_outcomes, Apply, Outcome, Relation};
-use crate::grammar::{Common, Format, Status};
+use crate::grammar::{Common, Format, Shape, Status};
 use crate::model::{Cell, Finding, Line, Severity};
 use crate::parse::tables::ParsedTable;
 use crate::text::compact_mapped;
@@ -315,7 +315,9 @@ pub fn blank_cells(f: &Format, cells: &[Cell]) -> Vec<Finding> {
     let base = evaluate(f, &values);
     cells
         .iter()
-        .filter(|c| c.value.is_empty() && c.table != "active_disclosure")
+        .filter(|c| {
+            c.value.is_empty() && f.tables.shape_of(&c.table) != Some(Shape::Blocks)
+        })
         .map(|c| {
             let shown = if c.raw.is_empty() {
                 "blank".to_string()
@@ -392,7 +394,7 @@ pub fn missing_rows(
                 .applications
                 .rows
                 .iter()
-                .find(|x| t.table == "applications" && x.id == r)
+                .find(|x| t.table == f.tables.applications.id && x.id == r)
                 .map(|x| x.parent.as_str())
                 .filter(|p| !p.is_empty());
             let printed_as_one_row = |p: &str| {

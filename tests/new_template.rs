@@ -1,8 +1,9 @@
 //! A new template year needs only a new grammar file: `tests/data/synthetic/`
 //! holds a made-up template (`s2031.toml`) whose tables have shapes neither
 //! official template has — two table-2 blocks of two columns, a 3 × 5 table 3 with
-//! one group, a table 4 of two groups of three — and a report printed in it. The
-//! binary reads it end to end with `--grammars` and nothing else.
+//! one group, a table 4 of two groups of three whose one row has its own id — and a
+//! report printed in it. The binary reads it end to end with `--grammars` and
+//! nothing else.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -73,12 +74,12 @@ fn synthetic_template_is_read_from_its_grammar_file_alone() {
         ("applications", "carried_forward", "person", "1"),
         ("applications", "carried_forward", "org", "0"),
         ("applications", "carried_forward", "total", "1"),
-        ("review_litigation", "cases", "review_upheld", "1"),
-        ("review_litigation", "cases", "review_corrected", "0"),
-        ("review_litigation", "cases", "review_total", "1"),
-        ("review_litigation", "cases", "suit_upheld", "0"),
-        ("review_litigation", "cases", "suit_corrected", "2"),
-        ("review_litigation", "cases", "suit_total", "3"),
+        ("review_litigation", "decided", "review_upheld", "1"),
+        ("review_litigation", "decided", "review_corrected", "0"),
+        ("review_litigation", "decided", "review_total", "1"),
+        ("review_litigation", "decided", "suit_upheld", "0"),
+        ("review_litigation", "decided", "suit_corrected", "2"),
+        ("review_litigation", "decided", "suit_total", "3"),
     ];
     let want: Vec<(String, String, String, String)> = want
         .iter()
@@ -96,7 +97,7 @@ fn synthetic_template_is_read_from_its_grammar_file_alone() {
     assert_eq!(
         findings,
         [
-            ("s_suit_total".into(), "cases".into(), "suit_total".into()),
+            ("s_suit_total".into(), "decided".into(), "suit_total".into()),
             (
                 "s_in_force_ge_made".into(),
                 "normative_docs".into(),
@@ -109,10 +110,16 @@ fn synthetic_template_is_read_from_its_grammar_file_alone() {
     let wide = std::fs::read_to_string(tmp.path().join("wide.csv")).unwrap();
     let header = wide.lines().next().unwrap();
     assert!(
-        header.contains("review_litigation.cases.suit_total"),
+        header.contains("review_litigation.decided.suit_total"),
         "{header}"
     );
     assert!(!header.contains("new_received"), "{header}");
+    // Table 4's one row is named by the grammar (`row = "decided"`), not by the
+    // official templates' `cases`: no output names a row the template lacks.
+    for file in ["cells.csv", "findings.csv", "wide.csv"] {
+        let text = std::fs::read_to_string(tmp.path().join(file)).unwrap();
+        assert!(!text.contains("cases"), "{file}: {text}");
+    }
 }
 
 #[test]

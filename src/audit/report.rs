@@ -53,11 +53,12 @@ fn arithmetic(
     ix: &CellIndex,
     rendered: &HashSet<String>,
 ) -> Option<String> {
-    let id = format?
+    let format = format?;
+    let id = format
         .identities
         .iter()
         .find(|i| i.id == f.get("check") && i.apply != Apply::CrossYear)?;
-    let (lhs, rhs) = identity_terms(id, f.get("row"), f.get("column"));
+    let (lhs, rhs) = identity_terms(format, id, f.get("row"), f.get("column"));
     if lhs.is_empty() || rhs.is_empty() {
         return None;
     }

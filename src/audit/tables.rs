@@ -40,7 +40,13 @@ fn key(t: &str, r: &str, c: &str) -> Key {
 
 /// The cells an identity finding is about: the terms of both sides at the
 /// finding's row or column, as the grammar states them.
-pub fn identity_terms(id: &Identity, row: &str, column: &str) -> (Vec<Key>, Vec<Key>) {
+pub fn identity_terms(
+    format: &Format,
+    id: &Identity,
+    row: &str,
+    column: &str,
+) -> (Vec<Key>, Vec<Key>) {
+    let single_row = &format.tables.review_litigation.row;
     let side = |terms: Vec<&str>| -> Vec<Key> {
         terms
             .into_iter()
@@ -49,7 +55,7 @@ pub fn identity_terms(id: &Identity, row: &str, column: &str) -> (Vec<Key>, Vec<
                 Apply::CrossYear if id.block.is_empty() => key(&id.table, t, column),
                 Apply::PerRow | Apply::CrossYear => key(&id.table, row, t),
                 // `single`: the one-row table 4.
-                Apply::Single => key(&id.table, if row.is_empty() { "cases" } else { row }, t),
+                Apply::Single => key(&id.table, if row.is_empty() { single_row } else { row }, t),
             })
             .collect()
     };
@@ -77,9 +83,10 @@ impl<'a> CellIndex<'a> {
                 fm.identities
                     .iter()
                     .find(|id| id.id == f.get("check") && !id.parsed.lhs_names().is_empty())
+                    .map(|id| (fm, id))
             });
-            if let Some(id) = identity {
-                let (l, mut rr) = identity_terms(id, r, c);
+            if let Some((fm, id)) = identity {
+                let (l, mut rr) = identity_terms(fm, id, r, c);
                 // A cross-year identity's right side is the previous year's report.
                 if id.apply == Apply::CrossYear {
                     rr.clear();
@@ -200,25 +207,20 @@ pub fn render_tables(
     out.push_str("<p class=\"legend\"><span class=\"c-ok\" style=\"background:var(--ok)\">value</span><span style=\"background:var(--fail)\">in a failed identity</span><span style=\"background:var(--blank)\">printed blank / dash</span><span style=\"background:var(--missing)\">· no value</span><span style=\"background:var(--ambig)\">? ambiguous</span> Each value links to its line in the text below.</p>\n");
 
     // Table 2: captioned blocks.
+    let t2 = &format.tables.active_disclosure;
     out.push_str(&format!(
-        "<h3>{} <code>active_disclosure</code></h3>\n<table class=\"grid\">\n",
-        esc(format.section_label("active_disclosure"))
+        "<h3>{} <code>{}</code></h3>\n<table class=\"grid\">\n",
+        esc(format.section_label(&t2.id)),
+        esc(&t2.id)
     ));
 
-    for b in &format.tables.active_disclosure.blocks {
+    for b in &t2.blocks {
         let cols: Vec<&Column> = b.columns.iter().collect();
         out.push_str(&header_row(&b.caption, &cols));
         for r in &b.rows {
             let _ = write!(out, "<tr><th class=\"row\">{}</th>", esc(&r.label));
             for c in &cols {
-                out.push_str(&cell_td(
-                    ix,
-                    "active_disclosure",
-                    &r.id,
-                    &c.id,
-                    line_href,
-                    &mut placed,
-                ));
+                out.push_str(&cell_td(ix, &t2.id, &r.id, &c.id, line_href, &mut placed));
             }
             out.push_str("</tr>\n");
         }
@@ -229,17 +231,14 @@ pub fn render_tables(
     let t3 = &format.tables.applications;
     let mut cols: Vec<&Column> = t3.columns.iter().collect();
     for oc in &t3.optional_columns {
-        if ix
-            .cells
-            .keys()
-            .any(|(t, _, c)| t == "applications" && *c == oc.id)
-        {
+        if ix.cells.keys().any(|(t, _, c)| *t == t3.id && *c == oc.id) {
             cols.push(oc);
         }
     }
     out.push_str(&format!(
-        "<h3>{} <code>applications</code></h3>\n<table class=\"grid\">\n",
-        esc(format.section_label("applications"))
+        "<h3>{} <code>{}</code></h3>\n<table class=\"grid\">\n",
+        esc(format.section_label(&t3.id)),
+        esc(&t3.id)
     ));
 
     out.push_str(&header_row("", &cols));
@@ -247,16 +246,9 @@ pub fn render_tables(
         let indent = "\u{3000}".repeat(r.level.saturating_sub(1) as usize);
         let _ = write!(out, "<tr><th class=\"row\">{indent}{}</th>", esc(&r.label));
         for c in &cols {
-            let printed = ix.cells.contains_key(&key("applications", &r.id, &c.id));
+            let printed = ix.cells.contains_key(&key(&t3.id, &r.id, &c.id));
             if r.is_data() || printed {
-                out.push_str(&cell_td(
-                    ix,
-                    "applications",
-                    &r.id,
-                    &c.id,
-                    line_href,
-                    &mut placed,
-                ));
+                out.push_str(&cell_td(ix, &t3.id, &r.id, &c.id, line_href, &mut placed));
             } else {
                 out.push_str("<td class=\"grp\"></td>");
             }
@@ -268,8 +260,9 @@ pub fn render_tables(
     // Table 4: column groups over columns, one row.
     let t4 = &format.tables.review_litigation;
     out.push_str(&format!(
-        "<h3>{} <code>review_litigation</code></h3>\n<table class=\"grid\">\n",
-        esc(format.section_label("review_litigation"))
+        "<h3>{} <code>{}</code></h3>\n<table class=\"grid\">\n",
+        esc(format.section_label(&t4.id)),
+        esc(&t4.id)
     ));
     out.push_str("<tr>");
     let mut i = 0;
@@ -291,14 +284,7 @@ pub fn render_tables(
     }
     out.push_str("</tr>\n<tr>");
     for c in &t4.columns {
-        out.push_str(&cell_td(
-            ix,
-            "review_litigation",
-            "cases",
-            &c.id,
-            line_href,
-            &mut placed,
-        ));
+        out.push_str(&cell_td(ix, &t4.id, &t4.row, &c.id, line_href, &mut placed));
     }
     out.push_str("</tr>\n</table>\n");
 

@@ -17,7 +17,7 @@
 //! row, or every row of `block` for table 2), table 4's columns for `single`.
 //! `sum(denied_*)` expands to those ids that start with `denied_`, in template order.
 
-use super::Format;
+use super::{Format, Shape};
 use crate::model::Cell;
 use nom::branch::alt;
 use nom::bytes::complete::{tag, take_while1};
@@ -232,11 +232,12 @@ fn parse_raw(s: &str) -> Result<Raw, String> {
 /// The ids an identity's operands may name, in template order.
 fn operand_ids(format: &Format, id: &super::Identity, groups: bool) -> Result<Vec<String>, String> {
     let t = &format.tables;
+    let shape = t.shape_of(&id.table);
     if !id.block.is_empty() {
-        if id.table != "active_disclosure" {
+        if shape != Some(Shape::Blocks) {
             return Err(format!(
-                "`block` needs table = \"active_disclosure\", not `{}`",
-                id.table
+                "`block` needs table = \"{}\", not `{}`",
+                t.active_disclosure.id, id.table
             ));
         }
         if !matches!(id.apply, Apply::PerRow | Apply::CrossYear) {
@@ -250,29 +251,30 @@ fn operand_ids(format: &Format, id: &super::Identity, groups: bool) -> Result<Ve
             .ok_or_else(|| format!("unknown block `{}`", id.block))?;
         return Ok(b.columns.iter().map(|c| c.id.clone()).collect());
     }
-    match (id.apply, id.table.as_str()) {
-        (Apply::PerColumn | Apply::CrossYear, "applications") => Ok(t
+    match (id.apply, shape) {
+        (Apply::PerColumn | Apply::CrossYear, Some(Shape::Grid)) => Ok(t
             .applications
             .rows
             .iter()
             .filter(|r| r.is_data() != groups)
             .map(|r| r.id.clone())
             .collect()),
-        (Apply::PerRow, "applications") => Ok(t
+        (Apply::PerRow, Some(Shape::Grid)) => Ok(t
             .applications
             .columns
             .iter()
             .chain(&t.applications.optional_columns)
             .map(|c| c.id.clone())
             .collect()),
-        (Apply::Single, "review_litigation") => Ok(t
+        (Apply::Single, Some(Shape::SingleRow)) => Ok(t
             .review_litigation
             .columns
             .iter()
             .map(|c| c.id.clone())
             .collect()),
-        (apply, table) => Err(format!(
-            "apply = {apply:?} cannot be evaluated on table `{table}`"
+        (apply, _) => Err(format!(
+            "apply = {apply:?} cannot be evaluated on table `{}`",
+            id.table
         )),
     }
 }

@@ -64,6 +64,10 @@ pub struct Section {
     pub note: String,
 }
 
+/// The three tables, one of each shape. A table's id (the `table` column of
+/// `cells.csv`) is its key under `[tables.*]` in the grammar file; stages read it
+/// from [`Tables::ids`] or the table's `id`, and dispatch on [`Shape`], never on
+/// an id written in code.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Tables {
@@ -72,10 +76,55 @@ pub struct Tables {
     pub review_litigation: RowTable,
 }
 
+/// How a table is laid out, which decides how it is found, parsed and mapped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// Captioned blocks of labelled rows, each block with its own columns (table 2).
+    Blocks,
+    /// Rows × the same columns, with group rows (table 3).
+    Grid,
+    /// One data row of grouped columns (table 4).
+    SingleRow,
+}
+
+/// The keys of `[tables.*]`: serde's field names of [`Tables`], set as each
+/// table's `id` when a grammar is loaded.
+const TABLE_KEYS: [&str; 3] = ["active_disclosure", "applications", "review_litigation"];
+
+impl Tables {
+    /// Each table's id and shape, in document order.
+    pub fn ids(&self) -> [(&str, Shape); 3] {
+        [
+            (&self.active_disclosure.id, Shape::Blocks),
+            (&self.applications.id, Shape::Grid),
+            (&self.review_litigation.id, Shape::SingleRow),
+        ]
+    }
+
+    /// The shape of table `id`; `None` for an id that is not a table of this template.
+    pub fn shape_of(&self, id: &str) -> Option<Shape> {
+        self.ids()
+            .into_iter()
+            .find(|(t, _)| *t == id)
+            .map(|(_, s)| s)
+    }
+
+    /// Sets each table's id from its key (see [`TABLE_KEYS`]).
+    fn set_ids(&mut self) {
+        let [a, g, r] = TABLE_KEYS;
+        self.active_disclosure.id = a.to_string();
+        self.applications.id = g.to_string();
+        self.review_litigation.id = r.to_string();
+    }
+}
+
 /// Table 2: captioned blocks, each with its own columns.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BlockTable {
+    /// The table's id: its key in the grammar file (set at load).
+    #[serde(skip)]
+    pub id: String,
     /// The outline section the table sits in (documentation only: tables are found
     /// by their captions, never by section numbers).
     #[serde(default)]
@@ -151,6 +200,9 @@ impl Row {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GridTable {
+    /// The table's id: its key in the grammar file (set at load).
+    #[serde(skip)]
+    pub id: String,
     /// See [`BlockTable::section`].
     #[serde(default)]
     pub section: String,
@@ -173,12 +225,14 @@ pub struct GridTable {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RowTable {
+    /// The table's id: its key in the grammar file (set at load).
+    #[serde(skip)]
+    pub id: String,
     /// See [`BlockTable::section`].
     #[serde(default)]
     pub section: String,
-    /// Data rows of the table (documentation only: table 4 has one).
-    #[serde(default)]
-    pub data_rows: Option<u32>,
+    /// The id of the table's one data row (the `row` column of its cells).
+    pub row: String,
     pub columns: Vec<Column>,
     #[serde(default)]
     pub column_groups: Vec<ColumnGroup>,
@@ -491,6 +545,7 @@ const ROW_KINDS: &[&str] = &["data", "group"];
 /// Checks what serde cannot: enumerated strings, and each identity's `expr`
 /// (compiled into [`Identity::parsed`]).
 fn validate_format(f: &mut Format) -> Result<(), Problem> {
+    f.tables.set_ids();
     let columns = f
         .tables
         .active_disclosure
@@ -602,39 +657,32 @@ impl Format {
 
     /// Every row of a table (table 2: of all its blocks), template order.
     pub fn rows(&self, table: &str) -> Box<dyn Iterator<Item = &Row> + '_> {
-        match table {
-            "active_disclosure" => Box::new(
-                self.tables
-                    .active_disclosure
-                    .blocks
-                    .iter()
-                    .flat_map(|b| &b.rows),
-            ),
-            "applications" => Box::new(self.tables.applications.rows.iter()),
-            _ => Box::new(std::iter::empty()),
+        let t = &self.tables;
+        match t.shape_of(table) {
+            Some(Shape::Blocks) => {
+                Box::new(t.active_disclosure.blocks.iter().flat_map(|b| &b.rows))
+            }
+            Some(Shape::Grid) => Box::new(t.applications.rows.iter()),
+            Some(Shape::SingleRow) | None => Box::new(std::iter::empty()),
         }
     }
 
     /// Every column of a table (table 2: of all its blocks; table 3 with its
     /// optional columns), template order.
     pub fn columns(&self, table: &str) -> Box<dyn Iterator<Item = &Column> + '_> {
-        match table {
-            "active_disclosure" => Box::new(
-                self.tables
-                    .active_disclosure
-                    .blocks
-                    .iter()
-                    .flat_map(|b| &b.columns),
-            ),
-            "applications" => Box::new(
-                self.tables
-                    .applications
+        let t = &self.tables;
+        match t.shape_of(table) {
+            Some(Shape::Blocks) => {
+                Box::new(t.active_disclosure.blocks.iter().flat_map(|b| &b.columns))
+            }
+            Some(Shape::Grid) => Box::new(
+                t.applications
                     .columns
                     .iter()
-                    .chain(&self.tables.applications.optional_columns),
+                    .chain(&t.applications.optional_columns),
             ),
-            "review_litigation" => Box::new(self.tables.review_litigation.columns.iter()),
-            _ => Box::new(std::iter::empty()),
+            Some(Shape::SingleRow) => Box::new(t.review_litigation.columns.iter()),
+            None => Box::new(std::iter::empty()),
         }
     }
 
@@ -649,73 +697,84 @@ impl Format {
             .collect()
     }
 
-    /// Column ids of a grid table (`applications`, `review_litigation`).
+    /// Column ids of a table with one set of columns (table 3, table 4).
     pub fn column_ids(&self, table: &str) -> Vec<String> {
-        let cols = match table {
-            "applications" => &self.tables.applications.columns,
-            "review_litigation" => &self.tables.review_litigation.columns,
-            _ => return Vec::new(),
+        let cols = match self.tables.shape_of(table) {
+            Some(Shape::Grid) => &self.tables.applications.columns,
+            Some(Shape::SingleRow) => &self.tables.review_litigation.columns,
+            Some(Shape::Blocks) | None => return Vec::new(),
         };
         cols.iter().map(|c| c.id.clone()).collect()
     }
 
-    /// Ids of the rows that carry numbers, in template order (table 4's one row is `cases`).
+    /// Ids of the rows that carry numbers, in template order (table 4's one row
+    /// is its `row`).
     pub fn data_row_ids(&self, table: &str) -> Vec<String> {
-        match table {
-            "active_disclosure" => self
-                .tables
+        let t = &self.tables;
+        match t.shape_of(table) {
+            Some(Shape::Blocks) => t
                 .active_disclosure
                 .blocks
                 .iter()
                 .flat_map(|b| b.rows.iter().map(|r| r.id.clone()))
                 .collect(),
-            "applications" => self
-                .tables
+            Some(Shape::Grid) => t
                 .applications
                 .rows
                 .iter()
                 .filter(|r| r.is_data())
                 .map(|r| r.id.clone())
                 .collect(),
-            "review_litigation" => vec!["cases".to_string()],
-            _ => Vec::new(),
+            Some(Shape::SingleRow) => vec![t.review_litigation.row.clone()],
+            None => Vec::new(),
         }
+    }
+
+    /// Every cell of this template as (table, row, column) ids, in the order of
+    /// `cells.csv`: group rows (a report may print a subtotal on （三）不予公开 or
+    /// print （六）其他处理 as one row) and optional columns (法人或其他组织小计)
+    /// in their places.
+    pub fn cell_ids(&self) -> Vec<(&str, &str, &str)> {
+        let t = &self.tables;
+        let mut out = Vec::new();
+        let blocks = &t.active_disclosure;
+        for b in &blocks.blocks {
+            for r in &b.rows {
+                for c in &b.columns {
+                    out.push((blocks.id.as_str(), r.id.as_str(), c.id.as_str()));
+                }
+            }
+        }
+        let t3 = &t.applications;
+        for r in &t3.rows {
+            for c in t3.columns.iter().chain(&t3.optional_columns) {
+                out.push((t3.id.as_str(), r.id.as_str(), c.id.as_str()));
+            }
+        }
+        let t4 = &t.review_litigation;
+        for c in &t4.columns {
+            out.push((t4.id.as_str(), t4.row.as_str(), c.id.as_str()));
+        }
+        out
     }
 
     /// All cell keys of this template in table, row, column order.
     pub fn cell_keys(&self) -> Vec<String> {
-        let mut keys = Vec::new();
-        for b in &self.tables.active_disclosure.blocks {
-            for r in &b.rows {
-                for c in &b.columns {
-                    keys.push(format!("active_disclosure.{}.{}", r.id, c.id));
-                }
-            }
-        }
-        // Every cell a report can carry: group rows (a report may print a subtotal
-        // on （三）不予公开 or print （六）其他处理 as one row) and optional columns
-        // (法人或其他组织小计), in the order of `cells.csv`.
-        let t3 = &self.tables.applications;
-        for r in &t3.rows {
-            for c in t3.columns.iter().chain(&t3.optional_columns) {
-                keys.push(format!("applications.{}.{}", r.id, c.id));
-            }
-        }
-        for c in &self.tables.review_litigation.columns {
-            keys.push(format!("review_litigation.cases.{}", c.id));
-        }
-        keys
+        self.cell_ids()
+            .into_iter()
+            .map(|(t, r, c)| format!("{t}.{r}.{c}"))
+            .collect()
     }
 
     /// Human header for a key, from the template's labels (`行政许可/本年增/减`).
     pub fn key_label(&self, table: &str, row: &str, column: &str) -> Option<String> {
-        match table {
-            "active_disclosure" => self.tables.active_disclosure.blocks.iter().find_map(|b| {
+        match self.tables.shape_of(table)? {
+            Shape::Blocks => self.tables.active_disclosure.blocks.iter().find_map(|b| {
                 let r = b.rows.iter().find(|r| r.id == row)?;
                 let c = b.columns.iter().find(|c| c.id == column)?;
                 Some(format!("{}/{}", r.label, c.label))
             }),
-            "applications" => {
+            Shape::Grid => {
                 let t = &self.tables.applications;
                 let r = t.rows.iter().find(|r| r.id == row)?;
                 let c = t
@@ -725,7 +784,7 @@ impl Format {
                     .find(|c| c.id == column)?;
                 Some(format!("{}/{}", r.label, c.label))
             }
-            "review_litigation" => {
+            Shape::SingleRow => {
                 let t = &self.tables.review_litigation;
                 let c = t.columns.iter().find(|c| c.id == column)?;
                 let g = t
@@ -736,7 +795,6 @@ impl Format {
                     .unwrap_or("");
                 Some(format!("{}/{}", g, c.label))
             }
-            _ => None,
         }
     }
 }

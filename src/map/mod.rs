@@ -21,7 +21,7 @@ pub use digits::{digit_splits, fits_kinds, Splits};
 use context::Ctx;
 use tables::{map_active, map_applications, map_review};
 
-use crate::grammar::{Common, Format};
+use crate::grammar::{Common, Format, Shape};
 use crate::model::{Cell, Finding, Line, Repair};
 use crate::parse::tables::ParsedTable;
 
@@ -43,10 +43,10 @@ pub fn map_tables(tables: &[ParsedTable], f: &Format, lines: &[Line], common: &C
         figures: evidence::prose_figures(common, lines),
     };
     for t in tables.iter().filter(|t| t.found) {
-        let m = match t.table.as_str() {
-            "active_disclosure" => map_active(t, f, &ctx),
-            "applications" => map_applications(t, f, &ctx),
-            _ => map_review(t, f, &ctx),
+        let m = match f.tables.shape_of(&t.table) {
+            Some(Shape::Blocks) => map_active(t, f, &ctx),
+            Some(Shape::Grid) => map_applications(t, f, &ctx),
+            Some(Shape::SingleRow) | None => map_review(t, f, &ctx),
         };
         all.cells.extend(m.cells);
         all.findings.extend(m.findings);
@@ -59,29 +59,13 @@ pub fn map_tables(tables: &[ParsedTable], f: &Format, lines: &[Line], common: &C
 /// Sorts cells into template order (table 3's group rows and added columns in
 /// their places), for a deterministic `cells.csv`.
 fn sort_cells(f: &Format, cells: &mut [Cell]) {
-    let t3 = &f.tables.applications;
     let mut order: std::collections::HashMap<(String, String, String), usize> =
         std::collections::HashMap::new();
-    let mut push = |t: &str, r: &str, c: &str| {
+    for (t, r, c) in f.cell_ids() {
         let n = order.len();
         order
             .entry((t.to_string(), r.to_string(), c.to_string()))
             .or_insert(n);
-    };
-    for b in &f.tables.active_disclosure.blocks {
-        for r in &b.rows {
-            for c in &b.columns {
-                push("active_disclosure", &r.id, &c.id);
-            }
-        }
-    }
-    for r in &t3.rows {
-        for c in t3.columns.iter().chain(&t3.optional_columns) {
-            push("applications", &r.id, &c.id);
-        }
-    }
-    for c in &f.tables.review_litigation.columns {
-        push("review_litigation", "cases", &c.id);
     }
     cells.sort_by_cached_key(|c| {
         order

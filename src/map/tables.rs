@@ -31,7 +31,7 @@ pub(super) fn map_applications(parsed: &ParsedTable, format: &Format, ctx: &Ctx)
         .collect();
     let n = cols.len();
     let columns_of = |_: &str| cols.clone();
-    let ids = row_identities(format, "applications", &cols);
+    let ids = row_identities(format, &t3.id, &cols);
     let row_check = |_: &str, v: &[String]| identities_hold(v, &ids);
     let (parsed, subtotals) = match t3.optional_columns.first() {
         Some(sub) => {
@@ -113,7 +113,7 @@ pub(super) fn map_review(parsed: &ParsedTable, format: &Format, ctx: &Ctx) -> Ma
         })
         .collect();
     let columns_of = |_: &str| cols.clone();
-    let ids = row_identities(format, "review_litigation", &cols);
+    let ids = row_identities(format, &t.id, &cols);
     let row_check = |_: &str, v: &[String]| identities_hold(v, &ids);
     // Numbers gathered from many lines are one row only if they add up: text whose
     // reading order was lost (a column emitted top to bottom) must not be read.
@@ -132,20 +132,20 @@ pub(super) fn map_review(parsed: &ParsedTable, format: &Format, ctx: &Ctx) -> Ma
             .collect();
         if lines_used.len() > MAX_ROW_LINES_UNCHECKED
             && !row.cells.iter().any(|t| t.glued)
-            && !row_check("cases", &values)
+            && !row_check(&t.row, &values)
             && !is_vertical_run(&row.cells)
         {
             let mut m = Mapped::default();
             m.findings.push(
                 Finding::new("table_layout_unclear", Severity::Error, format!("table 4 numbers are spread over {} lines and do not add up; nothing placed — check the table in the report (its reading order may be lost)", lines_used.len()))
-                    .at(&parsed.table, "cases", "")
+                    .at(&parsed.table, &t.row, "")
                     .place_opt(ctx.first_loc(&row.cells).0, ctx.first_loc(&row.cells).1),
             );
-            for t in row.cells.iter().filter(|t| t.kind == Kind::Num) {
+            for tok in row.cells.iter().filter(|t| t.kind == Kind::Num) {
                 m.findings.push(ctx.unplaced(
                     &parsed.table,
-                    ("cases", ""),
-                    t,
+                    (&t.row, ""),
+                    tok,
                     "table 4's numbers are spread over several lines and do not add up (see table_layout_unclear); check the table in the report",
                 ));
             }

@@ -19,7 +19,7 @@ pub use rows::{parse_rows, parse_single_row};
 
 use super::tokens::Token;
 use crate::grammar::labels::{row_keys, RowKeys};
-use crate::grammar::Format;
+use crate::grammar::{Format, Shape};
 use crate::model::{Line, Repair};
 use repairs::page_joins;
 
@@ -133,7 +133,7 @@ pub fn block_keys(format: &Format) -> Vec<RowKeys> {
 pub fn parse_tables(tdoc: &TokenDoc, f: &Format, lines: &[Line]) -> Vec<ParsedTable> {
     let regions = tdoc.regions_for(f);
     let mut out = Vec::new();
-    for id in ["active_disclosure", "applications", "review_litigation"] {
+    for (id, shape) in f.tables.ids() {
         let Some(&(_, s, e)) = regions.iter().find(|r| r.0 == id) else {
             out.push(ParsedTable {
                 table: id.to_string(),
@@ -142,12 +142,10 @@ pub fn parse_tables(tdoc: &TokenDoc, f: &Format, lines: &[Line]) -> Vec<ParsedTa
             });
             continue;
         };
-        let mut t = match id {
-            "active_disclosure" => parse_rows(tdoc, id, (s, e), &block_keys(f), &[], false),
-            "applications" => {
-                parse_rows(tdoc, id, (s, e), &grid_keys(f), &grid_group_keys(f), true)
-            }
-            _ => parse_single_row(tdoc, id, (s, e)),
+        let mut t = match shape {
+            Shape::Blocks => parse_rows(tdoc, id, (s, e), &block_keys(f), &[], false),
+            Shape::Grid => parse_rows(tdoc, id, (s, e), &grid_keys(f), &grid_group_keys(f), true),
+            Shape::SingleRow => parse_single_row(tdoc, id, &f.tables.review_litigation.row, (s, e)),
         };
         let joins = page_joins(&t, lines);
         t.repairs.extend(joins);

@@ -3,7 +3,7 @@
 //! table 4 whose header wrapped or glued — by its section heading and value line.
 
 use super::TokenDoc;
-use crate::grammar::{Common, Format};
+use crate::grammar::{Format, Shape};
 use crate::numbering;
 use crate::parse::tokens::Kind;
 use crate::text::compact;
@@ -19,42 +19,44 @@ impl TokenDoc {
     /// the last one ended at the template's next section, and a table 4 found by
     /// its section heading when its header words were not found.
     pub fn regions_for(&self, format: &Format) -> Vec<(String, usize, usize)> {
+        let tables = &format.tables;
+        let single = &tables.review_litigation.id;
         let mut out: Vec<(String, usize, usize)> = self
-            .regions(&self.common)
+            .regions(format)
             .into_iter()
-            .filter(|(id, _, _)| match id.as_str() {
-                "active_disclosure" => !format.tables.active_disclosure.blocks.is_empty(),
+            .filter(|(id, _, _)| match tables.shape_of(id) {
+                Some(Shape::Blocks) => !tables.active_disclosure.blocks.is_empty(),
                 _ => true,
             })
             .collect();
         // When table 4 is missing, table 2 or 3 is the last one: it ends at the next
         // section of the template rather than at its own row labels (三、本年度办理结果).
         if let Some(last) = out.last_mut() {
-            if last.0 != "review_litigation" {
+            if last.0 != *single {
                 last.2 = self.next_section(last.1, format, &last.0);
             }
         }
         // Table 4 whose header words wrapped or glued: found by its section heading,
         // its value line and loose header fragments.
-        if out.iter().all(|r| r.0 != "review_litigation") {
+        if out.iter().all(|r| r.0 != *single) {
             let from = out.last().map_or(0, |r| r.1 + 1);
             if let Some(s) = self.review_by_section(format, from) {
                 if let Some(last) = out.last_mut() {
                     last.2 = last.2.min(s);
                 }
-                out.push(("review_litigation".into(), s, self.end_of_last_table(s)));
+                out.push((single.clone(), s, self.end_of_last_table(s)));
             }
         }
         out
     }
 
     fn review_by_section(&self, format: &Format, from: usize) -> Option<usize> {
-        let id = "review_litigation";
         let table = &format.tables.review_litigation;
+        let id = &table.id;
         let keys: Vec<String> = format
             .sections
             .iter()
-            .filter(|s| s.id == id)
+            .filter(|s| s.id == *id)
             .flat_map(|s| {
                 std::iter::once(numbering::strip_enumerator(&compact(&s.label)).to_string())
                     .chain(s.aliases.iter().map(|a| compact(a)))
@@ -99,11 +101,14 @@ impl TokenDoc {
             .map_or(self.tokens.len(), |(i, _)| i)
     }
 
-    pub fn regions(&self, common: &Common) -> Vec<(String, usize, usize)> {
+    /// Token range `[start, end)` of each table of `format` whose anchors (in
+    /// `common.toml`, by table id) are found, in document order; each ends where
+    /// the next begins, the last at the first heading-like text after its numbers.
+    pub fn regions(&self, format: &Format) -> Vec<(String, usize, usize)> {
         let n = self.tokens.len();
         let mut starts: Vec<(String, usize)> = Vec::new();
-        for id in ["active_disclosure", "applications", "review_litigation"] {
-            let Some(anchors) = common.tables.get(id) else {
+        for (id, _) in format.tables.ids() {
+            let Some(anchors) = self.common.tables.get(id) else {
                 continue;
             };
             let after = starts.last().map(|(_, s)| *s).unwrap_or(0);

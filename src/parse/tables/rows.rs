@@ -333,8 +333,13 @@ fn bind_adjacent(
     }
 }
 
-/// Table 4: every number run after the header, in order.
-pub fn parse_single_row(doc: &TokenDoc, table: &str, (start, end): (usize, usize)) -> ParsedTable {
+/// Table 4: every number run after the header, in order, as its one row `row`.
+pub fn parse_single_row(
+    doc: &TokenDoc,
+    table: &str,
+    row: &str,
+    (start, end): (usize, usize),
+) -> ParsedTable {
     let toks = &doc.tokens;
     let gs = groups(toks, start, end);
     let mut cells = Vec::new();
@@ -344,7 +349,7 @@ pub fn parse_single_row(doc: &TokenDoc, table: &str, (start, end): (usize, usize
     let mut out = ParsedTable::found(table, toks, (start, end));
     if !cells.is_empty() {
         out.rows.push(ParsedRow {
-            row: "cases".into(),
+            row: row.to_string(),
             label: String::new(),
             cells,
             binding: Binding::SameLine,
