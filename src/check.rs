@@ -2,7 +2,7 @@
 //! restates. Every failure becomes a [`Finding`]; nothing here changes a value.
 
 use crate::grammar::identity::{evaluate, fmt_num, get, group_outcomes, Apply, Outcome, Relation};
-use crate::grammar::{Common, Format, Shape, Status};
+use crate::grammar::{CellKey, Common, Format, Shape, Status};
 use crate::model::{Cell, Finding, Line, Severity};
 use crate::parse::tables::ParsedTable;
 use crate::text::compact_mapped;
@@ -205,15 +205,11 @@ fn column_label<'a>(format: &'a Format, table: &str, column: &'a str) -> &'a str
         .map_or(column, |c| c.label.as_str())
 }
 
-/// The value of `a.b.c+d.e.f` (every operand present), or None.
-fn reading(v: &Values, expr: &str) -> Option<f64> {
+/// The sum of the cells of a reading (every operand present), or None.
+fn reading(v: &Values, keys: &[CellKey]) -> Option<f64> {
     let mut total = 0.0;
-    for key in expr.split('+') {
-        let parts: Vec<&str> = key.trim().split('.').collect();
-        let [t, r, c] = parts.as_slice() else {
-            return None;
-        };
-        total += get(v, t, r, c)?;
+    for k in keys {
+        total += get(v, &k.table, &k.row, &k.column)?;
     }
     Some(total)
 }
@@ -226,21 +222,20 @@ pub fn prose_findings(common: &Common, prose: &[&Line], cells: &[Cell]) -> Vec<F
     let compacted: Vec<(String, Vec<usize>)> =
         prose.iter().map(|l| compact_mapped(&l.text)).collect();
     for rule in &common.prose {
-        let readings: Vec<(String, f64)> = rule
-            .cells
+        let readings: Vec<(&[CellKey], f64)> = rule
+            .readings
             .iter()
-            .filter_map(|e| Some((e.clone(), reading(&v, e)?)))
+            .filter_map(|keys| Some((keys.as_slice(), reading(&v, keys)?)))
             .collect();
-        let Some((first_key, first_value)) = readings.first().cloned() else {
+        let Some(&(first_keys, first_value)) = readings.first() else {
             continue;
         };
-        let parts: Vec<&str> = first_key
-            .split('+')
-            .next()
-            .unwrap_or("")
-            .split('.')
-            .collect();
-        let [t, r, c] = parts.as_slice() else {
+        let Some(CellKey {
+            table: t,
+            row: r,
+            column: c,
+        }) = first_keys.first()
+        else {
             continue;
         };
         'patterns: for pat in &rule.patterns {
@@ -261,14 +256,15 @@ pub fn prose_findings(common: &Common, prose: &[&Line], cells: &[Cell]) -> Vec<F
                     line.place_at(offsets.get(figure.start()).copied().unwrap_or(0));
                 if !readings.iter().any(|(_, x)| (n - x).abs() < 1e-9) {
                     // Each reading by the cells' own labels (`“（七）总计” / “总计”`).
-                    let named = |key: &str| {
-                        key.split('+')
+                    let named = |keys: &[CellKey]| {
+                        keys.iter()
                             .map(|k| {
-                                let p: Vec<&str> = k.trim().split('.').collect();
                                 cells
                                     .iter()
-                                    .find(|c| p == [c.table.as_str(), &c.row, &c.column])
-                                    .map_or(k.trim().to_string(), |c| {
+                                    .find(|c| {
+                                        c.table == k.table && c.row == k.row && c.column == k.column
+                                    })
+                                    .map_or(k.to_string(), |c| {
                                         if c.row_label.is_empty() {
                                             format!("“{}”", c.column_label)
                                         } else {

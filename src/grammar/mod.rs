@@ -391,6 +391,40 @@ pub struct ProseRule {
     /// Readings of the figure: `table.row.column` keys, or sums of them joined by `+`.
     pub cells: Vec<String>,
     pub patterns: Vec<String>,
+    /// `cells` parsed at load: each reading is the sum of one or more cells (one
+    /// cell: the figure restates it; several: it may be their sum).
+    #[serde(skip)]
+    pub readings: Vec<Vec<CellKey>>,
+}
+
+/// One cell named in a grammar: `table.row.column`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CellKey {
+    pub table: String,
+    pub row: String,
+    pub column: String,
+}
+
+impl CellKey {
+    /// Parses `table.row.column` (surrounding spaces ignored); `None` unless it
+    /// has exactly three non-empty parts.
+    pub fn parse(key: &str) -> Option<Self> {
+        let parts: Vec<&str> = key.trim().split('.').collect();
+        match parts.as_slice() {
+            [t, r, c] if !t.is_empty() && !r.is_empty() && !c.is_empty() => Some(CellKey {
+                table: t.to_string(),
+                row: r.to_string(),
+                column: c.to_string(),
+            }),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for CellKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}.{}", self.table, self.row, self.column)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -603,6 +637,24 @@ fn validate_format(f: &mut Format) -> Result<(), Problem> {
 /// Compiles every regex of `common.toml` once, so an invalid pattern is an error
 /// at load rather than a rule silently skipped.
 fn validate_common(c: &mut Common) -> Result<(), Problem> {
+    for rule in &mut c.prose {
+        rule.readings = rule
+            .cells
+            .iter()
+            .map(|expr| {
+                expr.split('+')
+                    .map(CellKey::parse)
+                    .collect::<Option<Vec<_>>>()
+                    .ok_or_else(|| {
+                        (
+                            format!("prose `{}` cells", rule.id),
+                            format!("\"{expr}\""),
+                            format!("`{expr}` is not `table.row.column` keys joined by `+`"),
+                        )
+                    })
+            })
+            .collect::<Result<_, _>>()?;
+    }
     let title = &mut c.title;
     match regex::Regex::new(&title.pattern) {
         Ok(re)
@@ -920,6 +972,52 @@ mod tests {
         );
         let line = line_with("common.toml", "上年结转(?:");
         assert!(e.contains(&format!("line {line}")), "{e}");
+    }
+
+    #[test]
+    fn malformed_prose_cells_are_an_error() {
+        let e = broken("common.toml", |t| {
+            t.replacen(
+                "cells = [\"applications.carried_over.total\"]",
+                "cells = [\"applications.carried_over\"]",
+                1,
+            )
+        });
+        assert!(
+            e.contains("carried_over_total") && e.contains("applications.carried_over`"),
+            "{e}"
+        );
+        let line = line_with(
+            "common.toml",
+            "cells = [\"applications.carried_over.total\"]",
+        );
+        assert!(e.contains(&format!("line {line}")), "{e}");
+    }
+
+    #[test]
+    fn prose_cells_are_parsed_once_at_load() {
+        let g = Grammars::embedded().unwrap();
+        let rule = g
+            .common
+            .prose
+            .iter()
+            .find(|r| r.id == "new_received_total")
+            .unwrap();
+        let keys: Vec<Vec<String>> = rule
+            .readings
+            .iter()
+            .map(|r| r.iter().map(|k| k.to_string()).collect())
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                vec!["applications.new_received.total"],
+                vec![
+                    "applications.new_received.total",
+                    "applications.carried_over.total"
+                ],
+            ]
+        );
     }
 
     #[test]

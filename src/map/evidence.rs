@@ -8,7 +8,7 @@
 //! a reading is taken only when exactly one reading agrees with every figure
 //! stated for the row.
 
-use crate::grammar::Common;
+use crate::grammar::{CellKey, Common};
 use crate::model::Line;
 use crate::text::compact_mapped;
 
@@ -33,17 +33,10 @@ pub fn prose_figures(common: &Common, lines: &[Line]) -> Vec<Figure> {
     for rule in &common.prose {
         // A rule whose figure may be a sum (收到…申请 N件 = new, or new plus
         // carried over) says nothing certain about one cell: not evidence.
-        if rule.cells.iter().any(|k| k.contains('+')) {
+        if rule.readings.iter().any(|r| r.len() > 1) {
             continue;
         }
-        let keys: Vec<[&str; 3]> = rule
-            .cells
-            .iter()
-            .filter_map(|k| {
-                let p: Vec<&str> = k.split('.').collect();
-                <[&str; 3]>::try_from(p.as_slice()).ok()
-            })
-            .collect();
+        let keys: Vec<&CellKey> = rule.readings.iter().flatten().collect();
         if keys.is_empty() {
             continue;
         }
@@ -58,11 +51,11 @@ pub fn prose_figures(common: &Common, lines: &[Line]) -> Vec<Figure> {
                     let value = fig.as_str().trim_start_matches('0');
                     let value = if value.is_empty() { "0" } else { value };
                     let (page, line) = l.place_at(offsets.get(fig.start()).copied().unwrap_or(0));
-                    for [t, r, c] in &keys {
+                    for k in &keys {
                         out.push(Figure {
-                            table: t.to_string(),
-                            row: r.to_string(),
-                            column: c.to_string(),
+                            table: k.table.clone(),
+                            row: k.row.clone(),
+                            column: k.column.clone(),
                             value: value.to_string(),
                             quote: m.get(0).map_or("", |g| g.as_str()).to_string(),
                             page,
