@@ -5,8 +5,12 @@
 //! all its readings or reported as ambiguous — never from a partial search.
 
 /// Work cap for enumerating the readings of one glued run: past it the run is
-/// reported as ambiguous rather than read from a partial enumeration.
-pub(super) const MAX_NODES: usize = 2_000_000;
+/// reported as ambiguous rather than read from a partial enumeration. One run
+/// may spend what a whole report may ([`crate::budget::NODES_PER_REPORT`], the
+/// one figure for both); the report's budget usually stops a hostile report
+/// first, and this cap still bounds a search when no budget is installed (a
+/// caller of [`digit_splits`] outside the pipeline).
+pub(super) const MAX_NODES: u64 = crate::budget::NODES_PER_REPORT;
 
 /// Readings kept for joint resolution and for the finding's candidate list.
 pub(super) const MAX_READINGS: usize = 500;
@@ -75,7 +79,7 @@ pub fn digit_splits(
         complete: true,
     };
     let mut acc = Vec::new();
-    let mut nodes = 0usize;
+    let mut nodes = 0u64;
     split_rec(&ps, 0, 0, k, check, &mut acc, &mut out, &mut nodes);
     out
 }
@@ -89,7 +93,7 @@ pub(super) fn split_rec(
     check: &dyn Fn(&[String]) -> bool,
     acc: &mut Vec<String>,
     out: &mut Splits,
-    nodes: &mut usize,
+    nodes: &mut u64,
 ) {
     *nodes += 1;
     if *nodes > MAX_NODES || out.readings.len() >= MAX_READINGS || !crate::budget::spend(1) {
