@@ -308,8 +308,9 @@ pub struct BodyMeta {
     /// An agency candidate holding one of these characters is prose, not a name.
     #[serde(default)]
     pub not_agency_chars: String,
-    /// Longest plausible agency name, in characters.
-    #[serde(default)]
+    /// Longest plausible agency name, in characters: `[title] max_agency_chars`,
+    /// copied here at load so the title and the body use one limit.
+    #[serde(skip)]
     pub max_agency_chars: usize,
 }
 
@@ -338,6 +339,11 @@ pub struct TitleRules {
     /// Labels of publication-date metadata at the top of saved web pages.
     #[serde(default)]
     pub date_labels: Vec<String>,
+    /// Longest plausible agency name, in characters, wherever it is read (title,
+    /// opening paragraph, signature); 0 for no limit. Longer is a sentence or
+    /// page chrome.
+    #[serde(default)]
+    pub max_agency_chars: usize,
     /// `pattern`, compiled at load.
     #[serde(skip)]
     compiled: Option<regex::Regex>,
@@ -637,6 +643,7 @@ fn validate_format(f: &mut Format) -> Result<(), Problem> {
 /// Compiles every regex of `common.toml` once, so an invalid pattern is an error
 /// at load rather than a rule silently skipped.
 fn validate_common(c: &mut Common) -> Result<(), Problem> {
+    c.body_meta.max_agency_chars = c.title.max_agency_chars;
     for rule in &mut c.prose {
         rule.readings = rule
             .cells

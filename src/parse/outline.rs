@@ -150,9 +150,6 @@ const DATE_METADATA_LINES: usize = 20;
 /// searched for a line that is only a date.
 const DATE_LINE_SEARCH: usize = 8;
 
-/// Longest plausible agency name; anything longer is a sentence or page chrome.
-const AGENCY_MAX_CHARS: usize = 30;
-
 /// Non-empty lines at the top searched for the title.
 const TITLE_SEARCH_LINES: usize = 15;
 
@@ -187,7 +184,7 @@ fn clean_agency(s: &str, rules: &TitleRules) -> String {
         .rsplit(rules.breadcrumb_separators.as_slice())
         .next()
         .unwrap_or(s);
-    if s.chars().count() > AGENCY_MAX_CHARS
+    if (rules.max_agency_chars > 0 && s.chars().count() > rules.max_agency_chars)
         || rules
             .not_agency_words
             .iter()
@@ -373,6 +370,27 @@ mod tests {
         ]);
         assert_eq!(tb.year, Some(2021));
         assert_eq!(tb.published.as_deref(), Some("2022-01-20"));
+    }
+
+    #[test]
+    fn agency_length_limit_is_the_grammars() {
+        let g = crate::grammar::Grammars::embedded().unwrap();
+        let title = [
+            line("安平县市场监督管理局2021年政府信息公开工作年度报告"),
+            line("正文。"),
+        ];
+        assert_eq!(
+            title_block(&title, &g.common.title).agency,
+            "安平县市场监督管理局"
+        );
+        let mut rules = g.common.title.clone();
+        rules.max_agency_chars = 9;
+        assert_eq!(title_block(&title, &rules).agency, "");
+        // One limit: the body's candidates are held to the title's.
+        assert_eq!(
+            g.common.body_meta.max_agency_chars,
+            g.common.title.max_agency_chars
+        );
     }
 
     #[test]
