@@ -608,4 +608,304 @@ mod tests {
         let out = missing_rows(f, &[found], &t4(["0", "0", "0", "0", "0"]), &[]);
         assert!(out.is_empty());
     }
+
+    /// A cell with the report's own labels and its place in the input.
+    fn placed(t: &str, r: &str, c: &str, v: &str, labels: (&str, &str), at: usize) -> Cell {
+        Cell {
+            row_label: labels.0.into(),
+            column_label: labels.1.into(),
+            page: Some(at),
+            line: Some(at * 10),
+            ..cell(t, r, c, v)
+        }
+    }
+
+    fn template_row<'a>(f: &'a Format, t: &str, r: &str) -> &'a str {
+        &f.rows(t).find(|x| x.id == r).unwrap().label
+    }
+
+    fn template_column<'a>(f: &'a Format, t: &str, c: &str) -> &'a str {
+        &f.columns(t).find(|x| x.id == c).unwrap().label
+    }
+
+    #[test]
+    fn a_per_column_failure_names_rows_as_printed_and_points_at_the_total() {
+        let g = Grammars::embedded().unwrap();
+        let f = g.format("f2021").unwrap();
+        let a = "applications";
+        let cells = vec![
+            // Decoys first: an empty label, a label of another column or row, a
+            // cell of another table with the same ids.
+            placed(a, "new_received", "natural_person", "0", ("", ""), 7),
+            placed(a, "carried_over", "natural_person", "0", ("", "自然人X"), 8),
+            placed(
+                "active_disclosure",
+                "new_received",
+                "total",
+                "0",
+                ("别表行", "别表列"),
+                9,
+            ),
+            placed(a, "new_received", "total", "6", ("", ""), 2),
+            placed(a, "new_received", "total", "6", ("本年新收", "合计"), 3),
+            placed(a, "carried_over", "total", "1", ("", ""), 4),
+            placed(a, "total_processed", "total", "4", ("", ""), 5),
+            placed(a, "carried_forward", "total", "2", ("", ""), 6),
+        ];
+        let out: Vec<Finding> = identity_findings(f, &cells)
+            .into_iter()
+            .filter(|x| x.check == "t3_balance")
+            .collect();
+        assert_eq!(checks(&out), [("t3_balance", "", "total")]);
+        let m = &out[0].message;
+        let expected = format!(
+            "column “合计”: “本年新收” + “{}” is 7 but “{}” + “{}” add up to 6 (off by 1)",
+            template_row(f, a, "carried_over"),
+            template_row(f, a, "total_processed"),
+            template_row(f, a, "carried_forward"),
+        );
+        assert!(m.starts_with(&expected), "{m}");
+        // The first cell of the printed left-hand side, this column.
+        assert_eq!((out[0].page, out[0].line), (Some(2), Some(20)));
+        assert_eq!(
+            (out[0].expected.as_str(), out[0].actual.as_str()),
+            ("6", "7")
+        );
+    }
+
+    #[test]
+    fn a_single_failure_names_its_table_and_columns_by_the_template() {
+        let g = Grammars::embedded().unwrap();
+        let f = g.format("f2019").unwrap();
+        let t = "review_litigation";
+        let out = identity_findings(f, &t4(["1", "2", "0", "0", "4"]));
+        let col = |c: &str| format!("“{}”", template_column(f, t, c));
+        let expected = format!(
+            "table “{}”: {} is 4 but {} + {} + {} + {} add up to 3 (off by 1)",
+            f.section_label(t),
+            col("review_total"),
+            col("review_maintained"),
+            col("review_corrected"),
+            col("review_other"),
+            col("review_pending"),
+        );
+        assert!(out[0].message.starts_with(&expected), "{}", out[0].message);
+        // No cell carries a place: none is invented.
+        assert_eq!((out[0].page, out[0].line), (None, None));
+    }
+
+    #[test]
+    fn a_per_row_failure_names_its_row_and_a_long_side_by_its_ends() {
+        let g = Grammars::embedded().unwrap();
+        let f = g.format("f2021").unwrap();
+        let a = "applications";
+        let row = |r: &str, total: &str, first: &str| {
+            let mut cells: Vec<Cell> = f.columns(a).map(|c| cell(a, r, &c.id, "0")).collect();
+            for c in cells.iter_mut() {
+                if c.column == "total" {
+                    c.value = total.into();
+                    c.page = Some(4);
+                    c.line = Some(40);
+                } else if c.column == "natural_person" {
+                    c.value = first.into();
+                }
+            }
+            cells
+        };
+        assert!(identity_findings(f, &row("granted", "3", "3")).is_empty());
+        let out = identity_findings(f, &row("granted", "3", "1"));
+        assert_eq!(checks(&out), [("t3_col_total", "granted", "")]);
+        let m = &out[0].message;
+        assert!(
+            m.starts_with(&format!(
+                "row “{}”: “{}” is 3 but the 6 cells “{}” … “{}” add up to 1 (off by 2);",
+                template_row(f, a, "granted"),
+                template_column(f, a, "total"),
+                template_column(f, a, "natural_person"),
+                template_column(f, a, "other_org"),
+            )),
+            "{m}"
+        );
+        assert_eq!((out[0].page, out[0].line), (Some(4), Some(40)));
+    }
+
+    #[test]
+    fn operands_are_listed_by_count() {
+        let name = |n: &str| format!("<{n}>");
+        assert_eq!(terms(&[], &name), "");
+        assert_eq!(terms(&["a"], &name), "<a>");
+        assert_eq!(terms(&["a", "b", "c", "d"], &name), "<a> + <b> + <c> + <d>");
+        assert_eq!(
+            terms(&["a", "b", "c", "d", "e"], &name),
+            "the 5 cells <a> … <e>"
+        );
+    }
+
+    #[test]
+    fn a_comparison_and_a_subtotal_point_at_their_cells() {
+        let g = Grammars::embedded().unwrap();
+        let f = g.format("f2019").unwrap();
+        let t = "active_disclosure";
+        let cells = vec![
+            placed(t, "regulations", "new_published", "5", ("", ""), 2),
+            placed(t, "regulations", "public_total", "4", ("规章", ""), 3),
+        ];
+        let out = identity_findings(f, &cells);
+        let m = &out[0].message;
+        assert!(
+            m.starts_with(&format!(
+                "row “规章”: “{}” 4 is less than “{}” 5,",
+                template_column(f, t, "public_total"),
+                template_column(f, t, "new_published"),
+            )),
+            "{m}"
+        );
+        assert_eq!((out[0].page, out[0].line), (Some(3), Some(30)));
+
+        let a = "applications";
+        let mut cells: Vec<Cell> = f
+            .tables
+            .applications
+            .rows
+            .iter()
+            .filter(|r| r.parent == "unable")
+            .map(|r| cell(a, &r.id, "total", "1"))
+            .collect();
+        cells.push(placed(
+            a,
+            "unable",
+            "total",
+            "2",
+            ("（四）无法提供", "总计"),
+            5,
+        ));
+        let out = identity_findings(f, &cells);
+        assert_eq!(checks(&out), [("t3_group_subtotals", "unable", "total")]);
+        assert!(out[0]
+            .message
+            .starts_with("row “（四）无法提供”, column “总计”: the printed subtotal 2 differs from the sum of its sub-rows 3;"));
+        assert_eq!((out[0].page, out[0].line), (Some(5), Some(50)));
+    }
+
+    #[test]
+    fn a_prose_figure_may_restate_a_sum_of_cells() {
+        let g = Grammars::embedded().unwrap();
+        let a = "applications";
+        let cells = vec![
+            placed(
+                a,
+                "new_received",
+                "natural_person",
+                "9",
+                ("别行", "别列"),
+                1,
+            ),
+            placed(a, "new_received", "total", "30", ("本年新收", "总计"), 1),
+            placed(a, "carried_over", "total", "5", ("", "总计"), 1),
+        ];
+        let says = |n: usize| Line::new(format!("2020年，共收到政府信息公开申请{n}件。"), 2, 7);
+        // New applications, or new plus carried over: both readings hold.
+        for n in [30, 35] {
+            assert!(prose_findings(&g.common, &[&says(n)], &cells).is_empty());
+        }
+        let out = prose_findings(&g.common, &[&says(36)], &cells);
+        assert_eq!(
+            checks(&out),
+            [("text_table_mismatch", "new_received", "total")]
+        );
+        assert_eq!((out[0].page, out[0].line), (Some(2), Some(7)));
+        assert_eq!(
+            (out[0].expected.as_str(), out[0].actual.as_str()),
+            ("30", "36")
+        );
+        assert!(
+            out[0].message.contains(
+                "but the table has “本年新收” / “总计” = 30 / “本年新收” / “总计” + “总计” = 35;"
+            ),
+            "{}",
+            out[0].message
+        );
+        // A reading whose cell is absent is no reading: nothing to compare.
+        assert!(prose_findings(&g.common, &[&says(36)], &cells[2..]).is_empty());
+    }
+
+    #[test]
+    fn a_blank_an_identity_needed_is_a_warning_naming_it() {
+        let g = Grammars::embedded().unwrap();
+        let f = g.format("f2019").unwrap();
+        let mut cells = t4(["1", "", "0", "0", "3"]);
+        cells[1].page = Some(6);
+        cells[1].line = Some(60);
+        let out = blank_cells(f, &cells);
+        assert_eq!(checks(&out), [("blank_cell", "cases", "review_corrected")]);
+        assert_eq!(out[0].severity, Severity::Warning);
+        assert!(
+            out[0]
+                .message
+                .contains("is printed blank, not a number: t4_review_total could not be checked"),
+            "{}",
+            out[0].message
+        );
+        assert_eq!((out[0].page, out[0].line), (Some(6), Some(60)));
+        assert_eq!(out[0].actual, "");
+    }
+
+    #[test]
+    fn a_group_printed_as_one_row_has_no_missing_sub_rows() {
+        let g = Grammars::embedded().unwrap();
+        let f = g.format("f2019").unwrap();
+        let a = "applications";
+        let table = ParsedTable {
+            table: a.into(),
+            found: true,
+            ..Default::default()
+        };
+        let sub_rows: Vec<&str> = f
+            .tables
+            .applications
+            .rows
+            .iter()
+            .filter(|r| r.parent == "not_processed")
+            .map(|r| r.id.as_str())
+            .collect();
+        let missing = |cells: &[Cell], findings: &[Finding]| -> Vec<String> {
+            missing_rows(f, std::slice::from_ref(&table), cells, findings)
+                .into_iter()
+                .map(|x| x.row)
+                .collect()
+        };
+        // Every data row but the group's sub-rows has cells.
+        let mut cells: Vec<Cell> = f
+            .data_row_ids(a)
+            .iter()
+            .filter(|r| !sub_rows.contains(&r.as_str()))
+            .map(|r| cell(a, r, "total", "0"))
+            .collect();
+        assert_eq!(missing(&cells, &[]), sub_rows);
+        cells.push(cell(a, "not_processed", "total", "0"));
+        assert!(missing(&cells, &[]).is_empty());
+        // One sub-row printed: the group was not printed as one row.
+        cells.push(cell(a, sub_rows[0], "total", "0"));
+        assert_eq!(missing(&cells, &[]), &sub_rows[1..]);
+        // Another table's cells do not count for this one.
+        cells.pop();
+        cells.pop();
+        cells.push(cell("review_litigation", "not_processed", "total", "0"));
+        assert_eq!(missing(&cells, &[]), sub_rows);
+        // A row an error already explains is not reported again; a warning does not
+        // explain it, nor an error about another table.
+        let at = |t: &str, severity| Finding::new("x", severity, "").at(t, sub_rows[0], "");
+        assert_eq!(missing(&cells, &[at(a, Severity::Error)]), &sub_rows[1..]);
+        assert_eq!(missing(&cells, &[at(a, Severity::Warning)]), sub_rows);
+        assert_eq!(
+            missing(&cells, &[at("review_litigation", Severity::Error)]),
+            sub_rows
+        );
+        let out = missing_rows(f, std::slice::from_ref(&table), &cells, &[]);
+        assert!(out[0].message.starts_with(&format!(
+            "row “{}” of table “{}” was not found",
+            template_row(f, a, sub_rows[0]),
+            f.section_label(a)
+        )));
+    }
 }
