@@ -606,4 +606,223 @@ mod tests {
         assert_eq!(c.repairs.len(), 4);
         assert!(c.findings.is_empty());
     }
+
+    /// A prose line of `n` characters with a clause, stopping mid-sentence on a
+    /// CJK character.
+    fn prose(n: usize) -> String {
+        format!("我局，{}", "办".repeat(n - 3))
+    }
+
+    #[test]
+    fn table_lines_are_separated_by_tabs_bars_or_double_spaces() {
+        assert!(is_table_line("规章\t5"));
+        assert!(is_table_line("规章|5"));
+        assert!(is_table_line("规章  5"));
+        assert!(!is_table_line("规章 5"));
+    }
+
+    #[test]
+    fn prose_is_neither_a_table_row_nor_a_short_heading() {
+        assert!(is_prose("我局认真贯彻落实"));
+        assert!(!is_prose("  "));
+        assert!(!is_prose("规章\t5"));
+        assert!(!is_prose("一、总体情况"));
+        // A run-in heading counts as prose only past its length limit.
+        let run_in = |n: usize| format!("3.做好公开。{}", "及".repeat(n - 7));
+        assert!(!is_prose(&run_in(RUN_IN_HEADING_MIN_CHARS)));
+        assert!(is_prose(&run_in(RUN_IN_HEADING_MIN_CHARS + 1)));
+    }
+
+    #[test]
+    fn clauses_are_marked_by_sentence_punctuation() {
+        for t in ["甲，乙", "甲。乙", "甲；乙", "甲,乙"] {
+            assert!(has_clause(t), "{t}");
+        }
+        assert!(!has_clause("政府信息公开工作年度报告"));
+    }
+
+    #[test]
+    fn a_continuation_starts_like_the_middle_of_a_sentence() {
+        for b in ["条，重要部署", "16条", "１６条", "，以及", "）等", "  条"] {
+            assert!(starts_like_continuation(b), "{b}");
+        }
+        for b in [
+            "",
+            "   ",
+            "abc",
+            "二、主动公开",
+            "（一）规章",
+            "条\t5",
+            "# 标题",
+        ] {
+            assert!(!starts_like_continuation(b), "{b}");
+        }
+    }
+
+    #[test]
+    fn a_join_needs_a_long_unfinished_prose_line() {
+        assert!(continues(&prose(MIN_BROKEN_LINE), "条，以及"));
+        assert!(!continues(&prose(MIN_BROKEN_LINE - 1), "条，以及"));
+        // Finished, without a clause, a heading or a table row: never.
+        assert!(!continues(&format!("{}。", prose(MIN_BROKEN_LINE)), "条"));
+        assert!(!continues(&"办".repeat(MIN_BROKEN_LINE), "条"));
+        assert!(!continues(&format!("一、{}", prose(MIN_BROKEN_LINE)), "条"));
+        assert!(!continues(&format!("{}\t5", prose(MIN_BROKEN_LINE)), "条"));
+        assert!(!continues(&prose(MIN_BROKEN_LINE), "二、主动公开"));
+    }
+
+    #[test]
+    fn across_a_page_a_short_unfinished_line_is_enough() {
+        let a = "办".repeat(MIN_CROSS_PAGE_LINE);
+        assert!(continues_across_page(&a, "条"));
+        assert!(!continues_across_page(&a[3..], "条"));
+        assert!(!continues_across_page(&format!("{a}。"), "条"));
+        assert!(!continues_across_page(&a, "二、主动公开"));
+        assert!(!continues_across_page(&format!("一、{a}"), "条"));
+        for end in ["16", "“", "（", "，", "、"] {
+            assert!(continues_across_page(&format!("{a}{end}"), "条"), "{end}");
+        }
+        assert!(!continues_across_page(&format!("{a}x"), "条"));
+    }
+
+    #[test]
+    fn a_shorter_unfinished_line_may_continue() {
+        let lo = MIN_MAYBE_BROKEN_LINE;
+        assert!(maybe_continues(&prose(lo), "条"));
+        assert!(maybe_continues(&prose(MIN_BROKEN_LINE - 1), "条"));
+        assert!(!maybe_continues(&prose(lo - 1), "条"));
+        assert!(!maybe_continues(&prose(MIN_BROKEN_LINE), "条"));
+        assert!(!maybe_continues(&format!("{}16", prose(lo)), "条"));
+        assert!(!maybe_continues(&"办".repeat(lo), "条"));
+        assert!(!maybe_continues(&format!("{}。", prose(lo)), "条"));
+        assert!(!maybe_continues(&prose(lo), "二、主动公开"));
+        assert!(!maybe_continues(&format!("一、{}", prose(lo)), "条"));
+    }
+
+    #[test]
+    fn blank_lines_between_the_parts_of_a_sentence() {
+        let long = prose(MIN_BROKEN_LINE);
+        let joined = |lines: &[&str]| clean(&[page(1, lines)], &furniture()).repairs.len();
+        assert_eq!(joined(&[&long, "条。"]), 0, "adjacent lines are not joined");
+        assert_eq!(joined(&[&long, "", "条。"]), 1);
+        assert_eq!(joined(&[&long, "", "", "条。"]), 1);
+        assert_eq!(joined(&[&long, "", "", "", "条。"]), 0);
+        assert_eq!(joined(&[&long, "", ""]), 0);
+        // Two cuts on one page: both joined, into one line.
+        let c = clean(
+            &[page(1, &["一、总体情况", "", &long, "", &long, "", "条。"])],
+            &furniture(),
+        );
+        assert_eq!(c.repairs.len(), 2);
+        assert_eq!(c.lines[2].text, format!("{long}{long}条。"));
+        assert_eq!(
+            c.repairs[1].after,
+            format!("{}{}", &"办".repeat(12), "条。")
+        );
+    }
+
+    #[test]
+    fn a_possibly_cut_sentence_is_reported_not_joined() {
+        let short = prose(MIN_MAYBE_BROKEN_LINE);
+        let c = clean(
+            &[page(1, &["一、总体情况", &short, "", "条，以及其他。"])],
+            &furniture(),
+        );
+        assert!(c.repairs.is_empty());
+        assert_eq!(c.findings.len(), 1);
+        let f = &c.findings[0];
+        assert_eq!(f.check, "possible_broken_sentence");
+        assert_eq!((f.page, f.line), (Some(1), Some(2)));
+        assert!(
+            f.message.starts_with(
+                "“办办办办办办办办办办办办” stops mid-sentence before “条，以及其他。” (line 4)"
+            ),
+            "{}",
+            f.message
+        );
+    }
+
+    #[test]
+    fn a_bare_number_is_page_furniture_only_at_the_edge_of_one_of_several_pages() {
+        let removed = |pages: &[Page]| -> Vec<(usize, usize)> {
+            clean(pages, &furniture())
+                .repairs
+                .iter()
+                .map(|r| (r.page.unwrap(), r.line.unwrap()))
+                .collect()
+        };
+        // One page: a bare number may be content.
+        assert!(removed(&[page(1, &["正文。", "3"])]).is_empty());
+        // Several: at the bottom edge (blank lines aside), not in the middle.
+        let body = [
+            "正文。",
+            "正文。",
+            "12",
+            "正文。",
+            "正文。",
+            "正文。",
+            "1",
+            "",
+            "",
+        ];
+        assert_eq!(removed(&[page(1, &body), page(2, &["正文。"])]), [(1, 7)]);
+        // A dashed page number is safe anywhere.
+        assert_eq!(
+            removed(&[page(1, &["正文。", "— 3 —", "正文。"])]),
+            [(1, 2)]
+        );
+    }
+
+    #[test]
+    fn running_headers_need_enough_pages_and_characters() {
+        // Every other line differs from page to page.
+        let pages = |n: usize, with: usize, header: &str| -> Vec<Page> {
+            (1..=n)
+                .map(|i| {
+                    let own =
+                        |s: &str| format!("{s}{}", "甲乙丙丁戊己庚辛".chars().nth(i - 1).unwrap());
+                    let top = if i <= with {
+                        header.to_string()
+                    } else {
+                        own("正文开始")
+                    };
+                    let lines = [
+                        top,
+                        own("正文一"),
+                        own("正文二"),
+                        own("正文三"),
+                        own("正文四"),
+                    ];
+                    page(i, &lines.iter().map(String::as_str).collect::<Vec<_>>())
+                })
+                .collect()
+        };
+        let headers = |p: &[Page]| running_lines(p).into_keys().collect::<Vec<_>>();
+        assert_eq!(headers(&pages(4, 3, "某县公报")), ["某县公报"]);
+        assert!(headers(&pages(4, 2, "某县公报")).is_empty());
+        // Half of the pages at least.
+        assert!(headers(&pages(8, 3, "某县公报")).is_empty());
+        assert_eq!(headers(&pages(8, 4, "某县公报")), ["某县公报"]);
+        // Digits stand for a page number; a short line is no header.
+        assert_eq!(headers(&pages(4, 4, "第12页 公报")), ["第##页公报"]);
+        assert!(headers(&pages(4, 4, "县公报")).is_empty());
+        // A finished sentence is content.
+        assert!(headers(&pages(4, 4, "某县公报。")).is_empty());
+        // Counted once per page even when it is at both edges.
+        let two_lines: Vec<Page> = (1..=4)
+            .map(|i| page(i, &["某县公报", if i < 3 { "某县公报" } else { "正文" }]))
+            .collect();
+        assert_eq!(running_lines(&two_lines).get("某县公报"), Some(&4));
+    }
+
+    #[test]
+    fn excerpts_for_messages() {
+        assert_eq!(furniture_key(" 第 12 页\t共 3 页 "), "第##页共#页");
+        let s = "一二三四五六七八九十甲乙丙丁戊";
+        assert_eq!(tail(&format!("{s}  ")), "四五六七八九十甲乙丙丁戊");
+        assert_eq!(tail("甲乙"), "甲乙");
+        assert_eq!(head(&format!("  {s}")), "一二三四五六七八九十甲乙");
+        assert_eq!(around(s, 13), "二三四五六七八九十甲乙丙丁戊");
+        assert_eq!(around(s, 1), "一二三四五六七八九十甲乙丙");
+    }
 }
