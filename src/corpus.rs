@@ -5,8 +5,8 @@ use crate::grammar::Grammars;
 use crate::ingest::IngestOptions;
 use crate::model::{Report, Status};
 use crate::pipeline::extract_bytes;
-use crate::write::Writers;
-use std::collections::BTreeMap;
+use crate::sink::ReportSink;
+use std::collections::BTreeSet;
 use std::io::Read;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -74,16 +74,10 @@ pub fn id_component_bytes(id: &str) -> Vec<u8> {
     out
 }
 
-fn path_id(p: &Path) -> String {
-    p.components()
-        .map(|c| id_component(c.as_os_str()))
-        .collect::<Vec<_>>()
-        .join("/")
-}
-
 /// A path as a report id made of its named components only: no leading `/` (an
-/// absolute path would give `//…` ids), no `.` or `..`.
-fn clean_path_id(p: &Path) -> String {
+/// absolute path would give `//…` ids), no `.` or `..`. A path below a walked
+/// folder has only named components, so there it is the whole relative path.
+fn path_id(p: &Path) -> String {
     p.components()
         .filter(|c| matches!(c, std::path::Component::Normal(_)))
         .map(|c| id_component(c.as_os_str()))
@@ -250,13 +244,13 @@ pub fn discover_counted(args: &[PathBuf]) -> std::io::Result<(Vec<Input>, usize)
     // By the path as given (`corpus/r.txt`, `shared/corpus/r.txt`), or resolved
     // when it climbs (`../x`: dropping `..` would name a folder that is not there);
     // what still collides (`/a/r.txt` and a relative `a/r.txt`), by the resolved path.
-    let resolved = |p: &Path| std::fs::canonicalize(p).ok().map(|c| clean_path_id(&c));
+    let resolved = |p: &Path| std::fs::canonicalize(p).ok().map(|c| path_id(&c));
     disambiguate(&mut out, |p| {
         let climbs = p.components().any(|c| c == std::path::Component::ParentDir);
         if climbs {
-            resolved(p).or_else(|| Some(clean_path_id(p)))
+            resolved(p).or_else(|| Some(path_id(p)))
         } else {
-            Some(clean_path_id(p))
+            Some(path_id(p))
         }
     });
     disambiguate(&mut out, resolved);
@@ -365,10 +359,10 @@ impl Summary {
     }
 }
 
-/// How far (in reports) workers may run ahead of the writer, at least. Reports
-/// finish out of order but are written in input order; this bounds how many wait
-/// in memory, while a slow file (a large PDF) does not stall the other workers the
-/// way fixed batches would.
+/// How far (in reports) workers may run ahead of the lowest unfinished input, at
+/// least. Reports finish out of order but a sink writes them in input order; this
+/// bounds how many wait in its memory, while a slow file (a large PDF) does not
+/// stall the other workers the way fixed batches would.
 const WINDOW: usize = 64;
 
 /// Lets workers run at most `window` reports ahead of the writer.
@@ -401,23 +395,22 @@ impl Gate {
     }
 }
 
-/// Extracts every input in parallel and streams the reports, in input order, to
-/// `writers`: the output is the same whatever the thread count. It runs as many
-/// workers as the rayon global pool has threads (`-j`), as plain scoped threads so
-/// the writer can block on them without tying up the pool.
-/// `on_done` is called once per finished report, from a worker thread (progress
-/// display). The first write error stops the run and is returned.
+/// Extracts every input in parallel and pushes each finished report into `sink`
+/// (see [`ReportSink`] for the contract: every input once, `seq` its position in
+/// `inputs`, any order), then finishes the sink. It runs as many workers as the
+/// rayon global pool has threads (`-j`), as plain scoped threads so this thread
+/// can block on them without tying up the pool. The first sink error stops the run
+/// and is returned; the sink is then not finished.
 pub fn run(
     inputs: &[Input],
     grammars: &Grammars,
     opts: &IngestOptions,
-    writers: &mut Writers,
-    on_done: &(dyn Fn(&Report) + Sync),
+    sink: &mut dyn ReportSink,
 ) -> std::io::Result<Summary> {
     let in_process = || -> Box<dyn FnMut(&Input) -> Report> {
         Box::new(move |input: &Input| run_one(input, grammars, opts))
     };
-    run_with(inputs, &in_process, writers, on_done)
+    run_with(inputs, &in_process, sink)
 }
 
 /// Makes one extractor per thread of [`run_with`].
@@ -429,8 +422,7 @@ pub type MakeExtractor<'a> = dyn Fn() -> Box<dyn FnMut(&Input) -> Report + 'a> +
 pub fn run_with(
     inputs: &[Input],
     make: &MakeExtractor<'_>,
-    writers: &mut Writers,
-    on_done: &(dyn Fn(&Report) + Sync),
+    sink: &mut dyn ReportSink,
 ) -> std::io::Result<Summary> {
     let threads = rayon::current_num_threads().max(1);
     let gate = Gate {
@@ -455,14 +447,10 @@ pub fn run_with(
                     if !gate.admit(i) {
                         break;
                     }
-                    let report = catch_unwind(AssertUnwindSafe(|| {
-                        let r = extract(input);
-                        on_done(&r);
-                        r
-                    }))
-                    .unwrap_or_else(|_| {
-                        Report::failed(&input.id, "", "internal error: worker panicked")
-                    });
+                    let report =
+                        catch_unwind(AssertUnwindSafe(|| extract(input))).unwrap_or_else(|_| {
+                            Report::failed(&input.id, "", "internal error: worker panicked")
+                        });
                     if tx.send((i, report)).is_err() {
                         break;
                     }
@@ -481,30 +469,89 @@ pub fn run_with(
             }
         }
         drop(tx);
-        // This thread writes, in input order, while the pool extracts.
-        let mut waiting: BTreeMap<usize, Report> = BTreeMap::new();
-        let mut written = 0;
+        // This thread hands reports to the sink as they finish, and lets the
+        // workers run ahead of the lowest unfinished input by at most the window.
+        let mut finished: BTreeSet<usize> = BTreeSet::new();
+        let mut done = 0;
         for (i, report) in rx {
-            waiting.insert(i, report);
-            while let Some(r) = waiting.remove(&written) {
-                written += 1;
-                if result.is_ok() {
-                    summary.add(&r);
-                    if let Err(e) = writers.write(&r) {
-                        result = Err(e);
-                        gate.abort();
-                    }
+            if result.is_ok() {
+                summary.add(&report);
+                if let Err(e) = sink.report(i, report) {
+                    result = Err(e);
+                    gate.abort();
                 }
-                gate.advance(written);
             }
+            finished.insert(i);
+            while finished.remove(&done) {
+                done += 1;
+            }
+            gate.advance(done);
         }
     });
-    result.map(|()| summary)
+    result?;
+    sink.finish()?;
+    Ok(summary)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sink::Collect;
+
+    #[test]
+    fn every_input_reaches_the_sink_once_in_any_thread_count() {
+        let inputs: Vec<Input> = (0..300)
+            .map(|i| Input {
+                id: format!("{i:04}.txt"),
+                path: None,
+            })
+            .collect();
+        // Reports finish out of order: some take longer than others.
+        let make = || -> Box<dyn FnMut(&Input) -> Report> {
+            Box::new(|input: &Input| {
+                if stable_hash(&input.id).is_multiple_of(7) {
+                    std::thread::sleep(std::time::Duration::from_millis(2));
+                }
+                Report::empty(&input.id)
+            })
+        };
+        let mut sink = Collect::new();
+        let summary = run_with(&inputs, &make, &mut sink).unwrap();
+        assert_eq!(summary.reports, inputs.len());
+        let ids: Vec<&str> = sink.reports().map(|r| r.id.as_str()).collect();
+        let want: Vec<&str> = inputs.iter().map(|i| i.id.as_str()).collect();
+        assert_eq!(ids, want);
+    }
+
+    /// A sink that fails on its third report.
+    struct Failing(usize);
+    impl ReportSink for Failing {
+        fn report(&mut self, _: usize, _: Report) -> std::io::Result<()> {
+            self.0 += 1;
+            if self.0 == 3 {
+                return Err(std::io::Error::other("disk full"));
+            }
+            Ok(())
+        }
+        fn finish(&mut self) -> std::io::Result<()> {
+            panic!("finish after an error")
+        }
+    }
+
+    #[test]
+    fn a_sink_error_stops_the_run_without_finishing() {
+        let inputs: Vec<Input> = (0..50)
+            .map(|i| Input {
+                id: format!("{i}"),
+                path: None,
+            })
+            .collect();
+        let make = || -> Box<dyn FnMut(&Input) -> Report> {
+            Box::new(|input: &Input| Report::empty(&input.id))
+        };
+        let e = run_with(&inputs, &make, &mut Failing(0)).unwrap_err();
+        assert_eq!(e.to_string(), "disk full");
+    }
 
     #[test]
     fn folder_walk_reports_unreadable_types_and_counts_the_rest() {

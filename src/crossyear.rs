@@ -15,7 +15,7 @@
 //! cross-year findings each shard computed on its own (they miss pairs that span
 //! shards). Both paths therefore end with byte-identical files.
 
-use crate::csvfile::{close_csv, create_csv, open_csv, CsvReader, CsvWriter};
+use crate::csvfile::{CsvRow, FindingRow, ReportRow, RowReader, RowWriter};
 use crate::grammar::identity::{fmt_num, Term as ExprTerm};
 use crate::grammar::{Apply, Expr, Format, Grammars, Identity, Status};
 use crate::model::{Finding, Severity};
@@ -341,6 +341,21 @@ impl CrossYear {
     }
 }
 
+/// The facts sink: keeps what the cross-year identities read from every report
+/// ([`CrossYear::add`]; order does not matter, the facts are keyed by report id),
+/// so [`CrossYear::findings`] can be asked once all have arrived. The CSV sink
+/// feeds one; a caller that wants only the findings can use it alone.
+impl crate::sink::ReportSink for CrossYear {
+    fn report(&mut self, _seq: usize, report: crate::model::Report) -> io::Result<()> {
+        self.add(&report);
+        Ok(())
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 /// Streams `path` into a sibling temporary file, inserting each report's new
 /// findings after its existing rows (rows are grouped by report id in sorted order)
 /// and optionally dropping stale rows; then renames it over `path`. Returns the
@@ -350,28 +365,20 @@ fn rewrite_findings(
     new: &BTreeMap<String, Vec<Finding>>,
     stale: Option<&BTreeSet<String>>,
 ) -> io::Result<BTreeMap<String, i64>> {
-    rewrite(path, |rd, wr| {
+    rewrite(path, |rd: &mut RowReader<FindingRow<'static>>, wr| {
         let mut delta: BTreeMap<String, i64> = new
             .iter()
             .map(|(k, v)| (k.clone(), v.len() as i64))
             .collect();
         let mut pending = new.iter().peekable();
-        let mut rec = csv::StringRecord::new();
-        let mut first = true;
-        while rd.read_record(&mut rec)? {
-            if first {
-                first = false;
-                wr.write_record(&rec)?;
-                continue;
-            }
-            let id = rec.get(0).unwrap_or("");
+        while let Some(row) = rd.next_row()? {
             // Everything pending for ids before this one belongs after their rows.
-            write_pending(wr, &mut pending, Some(id))?;
-            if stale.is_some_and(|d| d.contains(rec.get(1).unwrap_or(""))) {
-                *delta.entry(id.to_string()).or_default() -= 1;
+            write_pending(wr, &mut pending, Some(&row.report))?;
+            if stale.is_some_and(|d| d.contains(row.check.as_ref())) {
+                *delta.entry(row.report.to_string()).or_default() -= 1;
                 continue;
             }
-            wr.write_record(&rec)?;
+            wr.write(&row)?;
         }
         write_pending(wr, &mut pending, None)?;
         delta.retain(|_, d| *d != 0);
@@ -382,8 +389,8 @@ fn rewrite_findings(
 type Pending<'a> = std::iter::Peekable<std::collections::btree_map::Iter<'a, String, Vec<Finding>>>;
 
 /// Writes the pending findings of every report id before `bound` (all when `None`).
-fn write_pending<W: io::Write>(
-    wr: &mut csv::Writer<W>,
+fn write_pending(
+    wr: &mut RowWriter<FindingRow<'static>>,
     pending: &mut Pending,
     bound: Option<&str>,
 ) -> io::Result<()> {
@@ -392,7 +399,7 @@ fn write_pending<W: io::Write>(
             break;
         }
         for f in fs.iter() {
-            wr.write_record(crate::csvfile::finding_record(id, f))?;
+            wr.write(&FindingRow::of(id, f))?;
         }
         pending.next();
     }
@@ -401,46 +408,28 @@ fn write_pending<W: io::Write>(
 
 /// Streams `reports.csv`, adding `delta` to the `findings` column.
 fn rewrite_counts(path: &Path, delta: &BTreeMap<String, i64>) -> io::Result<()> {
-    rewrite(path, |rd, wr| {
-        let mut rec = csv::StringRecord::new();
-        let mut col = None;
-        while rd.read_record(&mut rec)? {
-            let Some(c) = col else {
-                col = Some(rec.iter().position(|h| h == "findings").ok_or_else(|| {
-                    io::Error::other(format!("{}: no findings column", path.display()))
-                })?);
-                wr.write_record(&rec)?;
-                continue;
-            };
-            match delta.get(rec.get(0).unwrap_or("")) {
-                Some(d) => {
-                    let n: i64 = rec.get(c).unwrap_or("0").parse().unwrap_or(0) + d;
-                    let n = n.to_string();
-                    let out: Vec<&str> = rec
-                        .iter()
-                        .enumerate()
-                        .map(|(i, f)| if i == c { n.as_str() } else { f })
-                        .collect();
-                    wr.write_record(out)?;
-                }
-                None => wr.write_record(&rec)?,
+    rewrite(path, |rd: &mut RowReader<ReportRow<'static>>, wr| {
+        while let Some(mut row) = rd.next_row()? {
+            if let Some(d) = delta.get(row.report.as_ref()) {
+                row.findings = usize::try_from(row.findings as i64 + d).unwrap_or(0);
             }
+            wr.write(&row)?;
         }
         Ok(())
     })
 }
 
-/// Streams `path` through `body` into a sibling temporary file (keeping its
-/// byte-order mark), then renames that over `path`; on error removes it instead.
-fn rewrite<T>(
+/// Streams the rows of `path` through `body` into a sibling temporary file (keeping
+/// its byte-order mark), then renames that over `path`; on error removes it instead.
+fn rewrite<R: CsvRow, T>(
     path: &Path,
-    body: impl FnOnce(&mut CsvReader, &mut CsvWriter) -> io::Result<T>,
+    body: impl FnOnce(&mut RowReader<R>, &mut RowWriter<R>) -> io::Result<T>,
 ) -> io::Result<T> {
-    let (mut rd, bom) = open_csv(path)?;
+    let mut rd = RowReader::<R>::open(path)?;
     let tmp = sibling(path);
-    let result = create_csv(&tmp, bom).and_then(|mut wr| {
+    let result = RowWriter::<R>::create(&tmp, rd.bom()).and_then(|mut wr| {
         let t = body(&mut rd, &mut wr)?;
-        close_csv(wr)?;
+        wr.close()?;
         Ok(t)
     });
     match result.and_then(|t| std::fs::rename(&tmp, path).map(|()| t)) {
@@ -534,7 +523,16 @@ mod tests {
             dir.path().join("reports.csv"),
         );
         std::fs::write(&fp, "\u{feff}report,check,severity,table,row,column,expected,actual,page,line,message\na,x,info,,,,,,,,m\nc,x,info,,,,,,,,m\nc,old_cross,warning,,,,,,,,stale\n").unwrap();
-        std::fs::write(&rp, "\u{feff}report,findings\na,1\nb,0\nc,2\nd,0\n").unwrap();
+        let header = ReportRow::header().join(",");
+        let reports = |counts: [usize; 4]| {
+            let rows: String = ["a", "b", "c", "d"]
+                .iter()
+                .zip(counts)
+                .map(|(id, n)| format!("{id},text:utf-8,f2019,,,,1,ok,,0,0,{n}\n"))
+                .collect();
+            format!("\u{feff}{header}\n{rows}")
+        };
+        std::fs::write(&rp, reports([1, 0, 2, 0])).unwrap();
         let new: BTreeMap<String, Vec<Finding>> = ["b", "c", "d"]
             .iter()
             .map(|id| {
@@ -556,6 +554,6 @@ mod tests {
         assert_eq!(ids, ["a", "b", "c", "c", "d"]);
         assert!(f.starts_with('\u{feff}') && !f.contains("stale"));
         let r = std::fs::read_to_string(&rp).unwrap();
-        assert_eq!(r, "\u{feff}report,findings\na,1\nb,1\nc,2\nd,1\n");
+        assert_eq!(r, reports([1, 1, 2, 1]));
     }
 }

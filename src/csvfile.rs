@@ -1,57 +1,317 @@
-//! The output contract's files as CSV: their names and headers, and the few helpers
-//! every reader and writer of them shares (`write`, `crossyear`, `merge`, `eval`,
-//! `xlsx`). It sits below all of them, so none has to import another to read a file.
+//! The output contract's files as CSV, defined once: one serde row struct per file
+//! (its fields, in order, are the file's columns; the header is read from the
+//! struct, never kept as a second list), the files' names, and the typed reader and
+//! writer every user of them shares (`write`, `crossyear`, `merge`, `eval`, `xlsx`,
+//! `audit`). It sits below all of them, so none has to import another to read a
+//! file, and none reads a field by its position.
+//!
+//! Rows borrow (`Cow<str>`) when written from a [`Report`] and own their text when
+//! read back, so writing copies nothing and reading needs no lifetimes.
 
+use crate::model::{Cell, Finding, Heading, Repair, Report};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+/// One row of an output file: the file's name, and (from the struct's fields, in
+/// order) its header.
+pub trait CsvRow: Serialize + DeserializeOwned {
+    /// The file name in an output folder.
+    const FILE: &'static str;
+    /// The same row borrowing its text (what a writer takes).
+    type Of<'a>: Serialize;
+    /// The file's columns: the struct's field names in order.
+    fn header() -> &'static [&'static str] {
+        field_names::<Self>()
+    }
+}
+
+/// A row of `reports.csv`: one per input.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReportRow<'a> {
+    pub report: Cow<'a, str>,
+    pub source: Cow<'a, str>,
+    pub format: Cow<'a, str>,
+    pub agency: Cow<'a, str>,
+    pub year: Option<i32>,
+    /// `YYYY-MM-DD`, or empty.
+    pub published: Cow<'a, str>,
+    pub pages: usize,
+    pub status: Cow<'a, str>,
+    pub error: Cow<'a, str>,
+    /// Cells with a value.
+    pub cells: usize,
+    pub repairs: usize,
+    pub findings: usize,
+}
+
+/// A row of `cells.csv`: one per extracted cell.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CellRow<'a> {
+    pub report: Cow<'a, str>,
+    pub table: Cow<'a, str>,
+    pub row: Cow<'a, str>,
+    pub column: Cow<'a, str>,
+    pub value: Cow<'a, str>,
+    pub raw: Cow<'a, str>,
+    pub unit: Cow<'a, str>,
+    pub row_label: Cow<'a, str>,
+    pub column_label: Cow<'a, str>,
+    pub page: Option<usize>,
+    pub line: Option<usize>,
+}
+
+/// The leading columns of `wide.csv`; one column per cell key follows.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct WideRow<'a> {
+    pub report: Cow<'a, str>,
+    pub agency: Cow<'a, str>,
+    pub year: Option<i32>,
+    pub format: Cow<'a, str>,
+}
+
+/// A row of `sections.csv`: one per heading.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SectionRow<'a> {
+    pub report: Cow<'a, str>,
+    pub level: u8,
+    pub number: Cow<'a, str>,
+    pub title: Cow<'a, str>,
+    pub section: Cow<'a, str>,
+    pub page: usize,
+    pub line: usize,
+}
+
+/// A row of `repairs.csv`: one per change made to the text.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RepairRow<'a> {
+    pub report: Cow<'a, str>,
+    pub kind: Cow<'a, str>,
+    pub page: Option<usize>,
+    pub line: Option<usize>,
+    pub before: Cow<'a, str>,
+    pub after: Cow<'a, str>,
+    pub rule: Cow<'a, str>,
+}
+
+/// A row of `findings.csv`: one per failed check or anomaly.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FindingRow<'a> {
+    pub report: Cow<'a, str>,
+    pub check: Cow<'a, str>,
+    /// `error`, `warning` or `info`.
+    pub severity: Cow<'a, str>,
+    pub table: Cow<'a, str>,
+    pub row: Cow<'a, str>,
+    pub column: Cow<'a, str>,
+    pub expected: Cow<'a, str>,
+    pub actual: Cow<'a, str>,
+    pub page: Option<usize>,
+    pub line: Option<usize>,
+    pub message: Cow<'a, str>,
+}
+
+/// The row of `shard.csv`, which says which shard of a split a folder holds.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ShardRow {
+    pub shard: usize,
+    pub of: usize,
+}
+
+/// A row of `inputs.csv`: where a report's input file is (empty for standard input).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct InputRow<'a> {
+    pub report: Cow<'a, str>,
+    pub path: Cow<'a, str>,
+}
+
+impl CsvRow for ReportRow<'static> {
+    type Of<'a> = ReportRow<'a>;
+    const FILE: &'static str = "reports.csv";
+}
+impl CsvRow for CellRow<'static> {
+    type Of<'a> = CellRow<'a>;
+    const FILE: &'static str = "cells.csv";
+}
+impl CsvRow for WideRow<'static> {
+    type Of<'a> = WideRow<'a>;
+    const FILE: &'static str = "wide.csv";
+}
+impl CsvRow for SectionRow<'static> {
+    type Of<'a> = SectionRow<'a>;
+    const FILE: &'static str = "sections.csv";
+}
+impl CsvRow for RepairRow<'static> {
+    type Of<'a> = RepairRow<'a>;
+    const FILE: &'static str = "repairs.csv";
+}
+impl CsvRow for FindingRow<'static> {
+    type Of<'a> = FindingRow<'a>;
+    const FILE: &'static str = "findings.csv";
+}
+impl CsvRow for ShardRow {
+    type Of<'a> = ShardRow;
+    const FILE: &'static str = "shard.csv";
+}
+impl CsvRow for InputRow<'static> {
+    type Of<'a> = InputRow<'a>;
+    const FILE: &'static str = "inputs.csv";
+}
+
+/// A row that belongs to one report (every output file but `shard.csv`).
+pub trait PerReport {
+    /// The report id of the row.
+    fn report(&self) -> &str;
+}
+
+macro_rules! per_report {
+    ($($t:ident),*) => {
+        $(impl PerReport for $t<'_> {
+            fn report(&self) -> &str {
+                &self.report
+            }
+        })*
+    };
+}
+per_report!(ReportRow, CellRow, WideRow, SectionRow, RepairRow, FindingRow, InputRow);
+
+/// The six files of an output folder, in the order they are written and published.
 pub const FILES: [&str; 6] = [
-    "reports.csv",
-    "cells.csv",
-    "wide.csv",
-    "sections.csv",
-    "repairs.csv",
-    "findings.csv",
+    ReportRow::FILE,
+    CellRow::FILE,
+    WideRow::FILE,
+    SectionRow::FILE,
+    RepairRow::FILE,
+    FindingRow::FILE,
 ];
 
-pub const REPORTS_HEADER: [&str; 12] = [
-    "report",
-    "source",
-    "format",
-    "agency",
-    "year",
-    "published",
-    "pages",
-    "status",
-    "error",
-    "cells",
-    "repairs",
-    "findings",
-];
-pub const CELLS_HEADER: [&str; 11] = [
-    "report",
-    "table",
-    "row",
-    "column",
-    "value",
-    "raw",
-    "unit",
-    "row_label",
-    "column_label",
-    "page",
-    "line",
-];
-pub const SECTIONS_HEADER: [&str; 7] = [
-    "report", "level", "number", "title", "section", "page", "line",
-];
-pub const REPAIRS_HEADER: [&str; 7] = ["report", "kind", "page", "line", "before", "after", "rule"];
-pub const FINDINGS_HEADER: [&str; 11] = [
-    "report", "check", "severity", "table", "row", "column", "expected", "actual", "page", "line",
-    "message",
-];
-/// The columns of `wide.csv` before the cell keys.
-pub const WIDE_PREFIX: [&str; 4] = ["report", "agency", "year", "format"];
+impl<'a> ReportRow<'a> {
+    /// The row of a report; the counts are of its cells with a value, its repairs
+    /// and its findings.
+    pub fn of(r: &'a Report) -> Self {
+        ReportRow {
+            report: Cow::Borrowed(&r.id),
+            source: Cow::Borrowed(&r.source),
+            format: Cow::Borrowed(&r.format),
+            agency: Cow::Borrowed(&r.agency),
+            year: r.year,
+            published: Cow::Borrowed(r.published.as_deref().unwrap_or("")),
+            pages: r.pages,
+            status: Cow::Owned(r.status.to_string()),
+            error: Cow::Borrowed(&r.error),
+            cells: r.cells.iter().filter(|c| !c.value.is_empty()).count(),
+            repairs: r.repairs.len(),
+            findings: r.findings.len(),
+        }
+    }
+}
+
+impl ReportRow<'_> {
+    /// Every column with its field as written, for comparing fields by name
+    /// (the meta fields `eval` scores).
+    pub fn fields(&self) -> io::Result<Vec<(&'static str, String)>> {
+        let mut w = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(Vec::new());
+        w.serialize(self)?;
+        let bytes = w
+            .into_inner()
+            .map_err(|e| io::Error::other(e.to_string()))?;
+        let mut r = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(bytes.as_slice());
+        let mut rec = csv::StringRecord::new();
+        r.read_record(&mut rec)?;
+        Ok(ReportRow::header()
+            .iter()
+            .copied()
+            .zip(rec.iter().map(str::to_string))
+            .collect())
+    }
+}
+
+impl<'a> CellRow<'a> {
+    pub fn of(report: &'a str, c: &'a Cell) -> Self {
+        CellRow {
+            report: Cow::Borrowed(report),
+            table: Cow::Borrowed(&c.table),
+            row: Cow::Borrowed(&c.row),
+            column: Cow::Borrowed(&c.column),
+            value: Cow::Borrowed(&c.value),
+            raw: Cow::Borrowed(&c.raw),
+            unit: Cow::Borrowed(&c.unit),
+            row_label: Cow::Borrowed(&c.row_label),
+            column_label: Cow::Borrowed(&c.column_label),
+            page: c.page,
+            line: c.line,
+        }
+    }
+
+    /// The cell's key as a `wide.csv` column: `table.row.column`.
+    pub fn key(&self) -> String {
+        format!("{}.{}.{}", self.table, self.row, self.column)
+    }
+}
+
+impl<'a> WideRow<'a> {
+    pub fn of(r: &'a Report) -> Self {
+        WideRow {
+            report: Cow::Borrowed(&r.id),
+            agency: Cow::Borrowed(&r.agency),
+            year: r.year,
+            format: Cow::Borrowed(&r.format),
+        }
+    }
+}
+
+impl<'a> SectionRow<'a> {
+    pub fn of(report: &'a str, h: &'a Heading) -> Self {
+        SectionRow {
+            report: Cow::Borrowed(report),
+            level: h.level,
+            number: Cow::Borrowed(&h.number),
+            title: Cow::Borrowed(&h.title),
+            section: Cow::Borrowed(&h.section),
+            page: h.page,
+            line: h.line,
+        }
+    }
+}
+
+impl<'a> RepairRow<'a> {
+    pub fn of(report: &'a str, x: &'a Repair) -> Self {
+        RepairRow {
+            report: Cow::Borrowed(report),
+            kind: Cow::Borrowed(&x.kind),
+            page: x.page,
+            line: x.line,
+            before: Cow::Borrowed(&x.before),
+            after: Cow::Borrowed(&x.after),
+            rule: Cow::Borrowed(&x.rule),
+        }
+    }
+}
+
+impl<'a> FindingRow<'a> {
+    pub fn of(report: &'a str, f: &'a Finding) -> Self {
+        FindingRow {
+            report: Cow::Borrowed(report),
+            check: Cow::Borrowed(&f.check),
+            severity: Cow::Owned(f.severity.to_string()),
+            table: Cow::Borrowed(&f.table),
+            row: Cow::Borrowed(&f.row),
+            column: Cow::Borrowed(&f.column),
+            expected: Cow::Borrowed(&f.expected),
+            actual: Cow::Borrowed(&f.actual),
+            page: f.page,
+            line: f.line,
+            message: Cow::Borrowed(&f.message),
+        }
+    }
+}
 
 /// The UTF-8 byte-order mark `--excel` writes first.
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -64,13 +324,14 @@ pub fn tmp_path(dir: &Path, name: &str) -> PathBuf {
     dir.join(format!(".{name}.tmp{}", std::process::id()))
 }
 
-/// Creates a CSV file, with a UTF-8 byte-order mark first when `bom`.
+/// Creates a CSV file, with a UTF-8 byte-order mark first when `bom`. Nothing is
+/// written yet, not even a header (see [`RowWriter`] for a typed file).
 pub fn create_csv(path: &Path, bom: bool) -> io::Result<CsvWriter> {
     let mut f = BufWriter::new(File::create(path)?);
     if bom {
         f.write_all(BOM)?;
     }
-    Ok(csv::WriterBuilder::new().from_writer(f))
+    Ok(csv::WriterBuilder::new().has_headers(false).from_writer(f))
 }
 
 /// Opens a CSV file for reading, record by record, header included as the first
@@ -96,24 +357,268 @@ pub fn close_csv<W: Write>(wr: csv::Writer<W>) -> io::Result<()> {
     inner.flush()
 }
 
-/// The `findings.csv` record of one finding (columns of [`FINDINGS_HEADER`]).
-pub fn finding_record(report: &str, f: &crate::model::Finding) -> [String; 11] {
-    [
-        report.to_string(),
-        f.check.clone(),
-        f.severity.to_string(),
-        f.table.clone(),
-        f.row.clone(),
-        f.column.clone(),
-        f.expected.clone(),
-        f.actual.clone(),
-        opt(f.page),
-        opt(f.line),
-        f.message.clone(),
-    ]
+/// A typed output file being written: the header of `T` first, then rows.
+pub struct RowWriter<T> {
+    csv: CsvWriter,
+    row: std::marker::PhantomData<fn(T)>,
 }
 
-/// An optional number as a CSV field: empty when absent.
-pub fn opt(n: Option<usize>) -> String {
-    n.map(|v| v.to_string()).unwrap_or_default()
+impl<T: CsvRow> RowWriter<T> {
+    /// Creates `path` (a byte-order mark first when `bom`) and writes `T`'s header.
+    pub fn create(path: &Path, bom: bool) -> io::Result<Self> {
+        Self::create_with(path, bom, &[])
+    }
+
+    /// Like [`RowWriter::create`], with `extra` columns after `T`'s (the cell keys
+    /// of `wide.csv`).
+    pub fn create_with(path: &Path, bom: bool, extra: &[String]) -> io::Result<Self> {
+        let mut csv = create_csv(path, bom)?;
+        let mut header: Vec<&str> = T::header().to_vec();
+        header.extend(extra.iter().map(String::as_str));
+        csv.write_record(&header)?;
+        Ok(RowWriter {
+            csv,
+            row: std::marker::PhantomData,
+        })
+    }
+
+    /// Writes one row.
+    pub fn write(&mut self, row: &T::Of<'_>) -> io::Result<()> {
+        self.csv.serialize(row).map_err(io::Error::from)
+    }
+
+    /// Writes one row followed by `extra` fields (see [`RowWriter::create_with`]).
+    pub fn write_with(&mut self, row: &T::Of<'_>, extra: &[&str]) -> io::Result<()> {
+        self.csv.serialize((row, extra)).map_err(io::Error::from)
+    }
+
+    /// Flushes the file (see [`close_csv`]).
+    pub fn close(self) -> io::Result<()> {
+        close_csv(self.csv)
+    }
+}
+
+/// A column `T` needs that a file's header lacks. Carried inside the
+/// [`io::Error`] of [`RowReader::open`], so a caller can name it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}: missing column `{column}`", path.display())]
+pub struct MissingColumn {
+    pub path: PathBuf,
+    pub column: String,
+}
+
+/// A typed output file being read: columns by their names in the header (so a
+/// file with more columns, or in another order, is read the same), a byte-order
+/// mark skipped. A column `T` needs that the header lacks is an error before any
+/// row is read.
+pub struct RowReader<T> {
+    path: PathBuf,
+    csv: CsvReader,
+    header: csv::StringRecord,
+    /// The header's columns beyond `T`'s, by position (`wide.csv`'s cell keys).
+    extra: Vec<(usize, String)>,
+    bom: bool,
+    record: csv::StringRecord,
+    row: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T: CsvRow> RowReader<T> {
+    /// Opens `dir/T::FILE`.
+    pub fn open_in(dir: &Path) -> io::Result<Self> {
+        Self::open(&dir.join(T::FILE))
+    }
+
+    /// Opens `path`; an error names the file.
+    pub fn open(path: &Path) -> io::Result<Self> {
+        let named = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", path.display()));
+        let (mut csv, bom) = open_csv(path).map_err(named)?;
+        let mut header = csv::StringRecord::new();
+        if !csv.read_record(&mut header).map_err(|e| named(e.into()))? {
+            return Err(named(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "empty file, no header",
+            )));
+        }
+        let columns = T::header();
+        if let Some(c) = columns.iter().find(|c| !header.iter().any(|h| h == **c)) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                MissingColumn {
+                    path: path.to_path_buf(),
+                    column: c.to_string(),
+                },
+            ));
+        }
+        let extra = header
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| !columns.contains(h))
+            .map(|(i, h)| (i, h.to_string()))
+            .collect();
+        Ok(RowReader {
+            path: path.to_path_buf(),
+            csv,
+            header,
+            extra,
+            bom,
+            record: csv::StringRecord::new(),
+            row: std::marker::PhantomData,
+        })
+    }
+
+    /// Whether the file starts with a byte-order mark, so a rewrite can keep it.
+    pub fn bom(&self) -> bool {
+        self.bom
+    }
+
+    /// The header's columns that are not `T`'s, in file order.
+    pub fn extra_columns(&self) -> impl Iterator<Item = &str> {
+        self.extra.iter().map(|(_, h)| h.as_str())
+    }
+
+    /// The next row, or `None` at the end of the file.
+    pub fn next_row(&mut self) -> io::Result<Option<T>> {
+        if !self
+            .csv
+            .read_record(&mut self.record)
+            .map_err(|e| self.error(e))?
+        {
+            return Ok(None);
+        }
+        self.record
+            .deserialize(Some(&self.header))
+            .map(Some)
+            .map_err(|e| self.error(e))
+    }
+
+    /// The fields of the current row (the last one [`RowReader::next_row`]
+    /// returned) under the columns that are not `T`'s, in file order.
+    pub fn extra_fields(&self) -> impl Iterator<Item = &str> {
+        self.extra
+            .iter()
+            .map(|(i, _)| self.record.get(*i).unwrap_or(""))
+    }
+
+    fn error(&self, e: csv::Error) -> io::Error {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("{}: {e}", self.path.display()),
+        )
+    }
+}
+
+impl<T: CsvRow> Iterator for RowReader<T> {
+    type Item = io::Result<T>;
+    fn next(&mut self) -> Option<io::Result<T>> {
+        self.next_row().transpose()
+    }
+}
+
+/// The field names of a struct, in order, as serde's derive sees them: read by
+/// asking `T` to deserialize itself from a deserializer that only records the
+/// names it is offered. That is what ties a file's header to its row struct.
+pub fn field_names<T: DeserializeOwned>() -> &'static [&'static str] {
+    struct Names(Option<&'static [&'static str]>);
+    #[derive(Debug)]
+    struct Stop;
+    impl std::fmt::Display for Stop {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("field names read")
+        }
+    }
+    impl std::error::Error for Stop {}
+    impl serde::de::Error for Stop {
+        fn custom<M: std::fmt::Display>(_: M) -> Self {
+            Stop
+        }
+    }
+    impl<'de> serde::Deserializer<'de> for &mut Names {
+        type Error = Stop;
+        fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
+            Err(Stop)
+        }
+        fn deserialize_struct<V: serde::de::Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Stop> {
+            self.0 = Some(fields);
+            Err(Stop)
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+            bytes byte_buf option unit unit_struct newtype_struct seq tuple
+            tuple_struct map enum identifier ignored_any
+        }
+    }
+    let mut names = Names(None);
+    let _ = T::deserialize(&mut names);
+    names.0.unwrap_or(&[])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_are_the_contract_columns() {
+        // The spec's columns, in its order (../shared/spec/README.md).
+        assert_eq!(
+            ReportRow::header().join(","),
+            "report,source,format,agency,year,published,pages,status,error,cells,repairs,findings"
+        );
+        assert_eq!(
+            CellRow::header().join(","),
+            "report,table,row,column,value,raw,unit,row_label,column_label,page,line"
+        );
+        assert_eq!(WideRow::header().join(","), "report,agency,year,format");
+        assert_eq!(
+            SectionRow::header().join(","),
+            "report,level,number,title,section,page,line"
+        );
+        assert_eq!(
+            RepairRow::header().join(","),
+            "report,kind,page,line,before,after,rule"
+        );
+        assert_eq!(
+            FindingRow::header().join(","),
+            "report,check,severity,table,row,column,expected,actual,page,line,message"
+        );
+    }
+
+    #[test]
+    fn rows_round_trip_and_columns_are_read_by_name() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join(CellRow::FILE);
+        let mut w = RowWriter::<CellRow>::create(&p, true).unwrap();
+        let cell = Cell {
+            table: "applications".into(),
+            value: "7".into(),
+            raw: "7,\"x\"".into(),
+            page: Some(2),
+            ..Default::default()
+        };
+        w.write(&CellRow::of("a/b.txt", &cell)).unwrap();
+        w.close().unwrap();
+        let mut r = RowReader::<CellRow>::open(&p).unwrap();
+        assert!(r.bom());
+        let row = r.next_row().unwrap().unwrap();
+        assert_eq!(row, CellRow::of("a/b.txt", &cell));
+        assert!(r.next_row().unwrap().is_none());
+        // Another column order and an extra column read the same.
+        std::fs::write(&p, "x,value,report,table,row,column,raw,unit,row_label,column_label,page,line\n1,7,r,t,,,,,,,,3\n").unwrap();
+        let mut r = RowReader::<CellRow>::open(&p).unwrap();
+        let row = r.next_row().unwrap().unwrap();
+        assert_eq!(
+            (row.value.as_ref(), row.line, row.page),
+            ("7", Some(3), None)
+        );
+        assert_eq!(r.extra_fields().collect::<Vec<_>>(), ["1"]);
+        // A missing column is named before any row.
+        std::fs::write(&p, "report,table\nr,t\n").unwrap();
+        let e = RowReader::<CellRow>::open(&p).err().unwrap();
+        let missing = e.get_ref().and_then(|x| x.downcast_ref::<MissingColumn>());
+        assert_eq!(missing.map(|m| m.column.as_str()), Some("row"));
+    }
 }

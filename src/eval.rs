@@ -18,6 +18,10 @@ use std::path::{Path, PathBuf};
 
 use unicode_width::UnicodeWidthStr;
 
+use crate::csvfile::{
+    field_names, CellRow, CsvRow, FindingRow, MissingColumn, RepairRow, ReportRow, RowReader, BOM,
+};
+
 /// Suffix that marks a file of expected values.
 const EXPECTED_SUFFIX: &str = ".expected.csv";
 
@@ -371,7 +375,7 @@ type Key = (String, String, String);
 
 /// One row of `reports.csv`, reduced to what evaluation needs.
 #[derive(Debug, Clone)]
-struct ReportRow {
+struct ReportInfo {
     id: String,
     status: String,
     error: String,
@@ -418,7 +422,7 @@ struct FindingScope {
 
 /// Compares one report's extracted cells with its expected file.
 fn score_report(
-    report: &ReportRow,
+    report: &ReportInfo,
     expected: &Expected,
     cells: &[(Key, Extracted)],
     findings: &[FindingScope],
@@ -600,7 +604,7 @@ fn slash_path(path: &Path) -> String {
 /// made from a subdirectory can still be scored against the whole corpus.
 fn match_expected(
     expected: &[(String, PathBuf)],
-    reports: &[ReportRow],
+    reports: &[ReportInfo],
 ) -> (HashMap<String, String>, Vec<String>) {
     let mut by_path: HashMap<String, Vec<&str>> = HashMap::new();
     let mut by_stem: HashMap<String, Vec<&str>> = HashMap::new();
@@ -655,119 +659,59 @@ fn stem(key: &str) -> &str {
     key.rsplit('/').next().unwrap_or(key)
 }
 
-/// Opens a CSV file, skipping a UTF-8 BOM if present.
-fn open_csv(path: &Path) -> Result<csv::Reader<Box<dyn Read>>, EvalError> {
-    let io_err = |source| EvalError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let mut reader = BufReader::new(File::open(path).map_err(io_err)?);
-    let starts_with_bom = reader
-        .fill_buf()
-        .map_err(io_err)?
-        .starts_with(b"\xEF\xBB\xBF");
-    if starts_with_bom {
-        reader.consume(3);
-    }
-    Ok(csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(Box::new(reader) as Box<dyn Read>))
+/// Opens an output file through its row struct (columns by name), for `evaluate`.
+fn open_rows<T: CsvRow>(path: &Path) -> Result<RowReader<T>, EvalError> {
+    RowReader::open(path).map_err(|e| row_error(path, e))
 }
 
-/// Column positions of a CSV file, looked up by name.
-struct Columns {
-    path: PathBuf,
-    index: HashMap<String, usize>,
-}
-
-impl Columns {
-    fn read(path: &Path, rdr: &mut csv::Reader<Box<dyn Read>>) -> Result<Self, EvalError> {
-        let headers = rdr.headers().map_err(|source| EvalError::Csv {
+/// An error of the shared reader as an [`EvalError`]: a missing column by name.
+fn row_error(path: &Path, source: io::Error) -> EvalError {
+    match source
+        .get_ref()
+        .and_then(|e| e.downcast_ref::<MissingColumn>())
+    {
+        Some(m) => EvalError::MissingColumn {
+            path: path.to_path_buf(),
+            column: m.column.clone(),
+        },
+        None => EvalError::Io {
             path: path.to_path_buf(),
             source,
-        })?;
-        let index = headers
-            .iter()
-            .enumerate()
-            .map(|(i, name)| (name.trim().to_string(), i))
-            .collect();
-        Ok(Columns {
-            path: path.to_path_buf(),
-            index,
-        })
-    }
-
-    /// The position of a column the file must have.
-    fn require(&self, name: &str) -> Result<usize, EvalError> {
-        self.index
-            .get(name)
-            .copied()
-            .ok_or_else(|| EvalError::MissingColumn {
-                path: self.path.clone(),
-                column: name.to_string(),
-            })
-    }
-
-    fn optional(&self, name: &str) -> Option<usize> {
-        self.index.get(name).copied()
+        },
     }
 }
 
-/// Reads every record of a CSV file, calling `each` with the column lookup and
-/// the record; the file's rows are streamed, never held in memory at once.
-/// The `required` columns are checked up front, so a bad header is an error even
-/// when the file has no rows.
-fn for_each_record(
+/// Streams every row of an output file into `each`; rows are never held at once.
+fn for_each_row<T: CsvRow>(
     path: &Path,
-    required: &[&str],
-    mut each: impl FnMut(&Columns, &csv::StringRecord) -> Result<(), EvalError>,
+    mut each: impl FnMut(T) -> Result<(), EvalError>,
 ) -> Result<(), EvalError> {
-    let mut rdr = open_csv(path)?;
-    let columns = Columns::read(path, &mut rdr)?;
-    for name in required {
-        columns.require(name)?;
+    let mut rows = open_rows::<T>(path)?;
+    while let Some(row) = rows.next_row().map_err(|e| row_error(path, e))? {
+        each(row)?;
     }
-    let mut record = csv::StringRecord::new();
-    loop {
-        let more = rdr
-            .read_record(&mut record)
-            .map_err(|source| EvalError::Csv {
+    Ok(())
+}
+
+fn read_reports(path: &Path) -> Result<Vec<ReportInfo>, EvalError> {
+    let mut reports = Vec::new();
+    for_each_row(path, |r: ReportRow| {
+        let fields = r
+            .fields()
+            .map_err(|source| EvalError::Io {
                 path: path.to_path_buf(),
                 source,
-            })?;
-        if !more {
-            return Ok(());
-        }
-        each(&columns, &record)?;
-    }
-}
-
-/// A field by position, trimmed; empty when the row is short.
-fn field(record: &csv::StringRecord, index: usize) -> &str {
-    record.get(index).unwrap_or("").trim()
-}
-
-fn optional_field(record: &csv::StringRecord, index: Option<usize>) -> &str {
-    index.map_or("", |i| field(record, i))
-}
-
-fn read_reports(path: &Path) -> Result<Vec<ReportRow>, EvalError> {
-    let mut reports = Vec::new();
-    for_each_record(path, &["report"], |columns, record| {
-        let id = field(record, columns.require("report")?).to_string();
-        let fields = columns
-            .index
-            .iter()
-            .map(|(name, &i)| (name.clone(), field(record, i).to_string()))
+            })?
+            .into_iter()
+            .map(|(name, value)| (name.to_string(), value))
             .collect();
-        let count = |name| optional_field(record, columns.optional(name)).parse().ok();
-        reports.push(ReportRow {
-            id,
-            status: optional_field(record, columns.optional("status")).to_string(),
-            error: optional_field(record, columns.optional("error")).to_string(),
+        reports.push(ReportInfo {
+            id: r.report.into_owned(),
+            status: r.status.into_owned(),
+            error: r.error.into_owned(),
             fields,
-            findings: count("findings"),
-            repairs: count("repairs"),
+            findings: Some(r.findings),
+            repairs: Some(r.repairs),
         });
         Ok(())
     })?;
@@ -780,24 +724,23 @@ fn read_cells(
     wanted: &HashSet<&str>,
 ) -> Result<HashMap<String, Vec<(Key, Extracted)>>, EvalError> {
     let mut cells: HashMap<String, Vec<(Key, Extracted)>> = HashMap::new();
-    let required = ["report", "table", "row", "column", "value"];
-    for_each_record(path, &required, |columns, record| {
-        let report = field(record, columns.require("report")?);
-        if !wanted.contains(report) {
+    for_each_row(path, |c: CellRow| {
+        if !wanted.contains(c.report.as_ref()) {
             return Ok(());
         }
-        let key = (
-            field(record, columns.require("table")?).to_string(),
-            field(record, columns.require("row")?).to_string(),
-            field(record, columns.require("column")?).to_string(),
-        );
+        let place = |n: Option<usize>| n.map(|v| v.to_string()).unwrap_or_default();
         let cell = Extracted {
-            value: field(record, columns.require("value")?).to_string(),
-            page: optional_field(record, columns.optional("page")).to_string(),
-            line: optional_field(record, columns.optional("line")).to_string(),
+            value: c.value.trim().to_string(),
+            page: place(c.page),
+            line: place(c.line),
         };
+        let key = (
+            c.table.into_owned(),
+            c.row.into_owned(),
+            c.column.into_owned(),
+        );
         cells
-            .entry(report.to_string())
+            .entry(c.report.into_owned())
             .or_default()
             .push((key, cell));
         Ok(())
@@ -814,16 +757,17 @@ fn read_findings(
     if !path.exists() {
         return Ok(findings);
     }
-    for_each_record(path, &["report", "table", "row"], |columns, record| {
-        let report = field(record, columns.require("report")?);
-        if !wanted.contains(report) {
-            return Ok(());
+    for_each_row(path, |f: FindingRow| {
+        if wanted.contains(f.report.as_ref()) {
+            let scope = FindingScope {
+                table: f.table.into_owned(),
+                row: f.row.into_owned(),
+            };
+            findings
+                .entry(f.report.into_owned())
+                .or_default()
+                .push(scope);
         }
-        let scope = FindingScope {
-            table: field(record, columns.require("table")?).to_string(),
-            row: field(record, columns.require("row")?).to_string(),
-        };
-        findings.entry(report.to_string()).or_default().push(scope);
         Ok(())
     })?;
     Ok(findings)
@@ -838,14 +782,41 @@ fn count_repairs(
         return Ok(None);
     }
     let mut counts: HashMap<String, usize> = HashMap::new();
-    for_each_record(path, &["report"], |columns, record| {
-        let report = field(record, columns.require("report")?);
-        if wanted.contains(report) {
-            *counts.entry(report.to_string()).or_default() += 1;
+    for_each_row(path, |x: RepairRow| {
+        if wanted.contains(x.report.as_ref()) {
+            *counts.entry(x.report.into_owned()).or_default() += 1;
         }
         Ok(())
     })?;
     Ok(Some(counts))
+}
+
+/// Opens an expected file (hand-written: fields trimmed, a UTF-8 BOM skipped).
+fn open_expected(path: &Path) -> Result<csv::Reader<Box<dyn Read>>, EvalError> {
+    let io_err = |source| EvalError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut reader = BufReader::new(File::open(path).map_err(io_err)?);
+    let starts_with_bom = reader.fill_buf().map_err(io_err)?.starts_with(BOM);
+    if starts_with_bom {
+        reader.consume(BOM.len());
+    }
+    Ok(csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(Box::new(reader) as Box<dyn Read>))
+}
+
+/// A row of an expected file (`table,row,column,value`; see the spec's "Expected
+/// values"). Hand-written, so a short row reads its missing fields as empty.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct ExpectedRow {
+    table: String,
+    row: String,
+    column: String,
+    value: String,
 }
 
 /// Reads one expected file. A key listed twice is an error: the file is
@@ -853,22 +824,26 @@ fn count_repairs(
 fn read_expected(path: &Path) -> Result<Expected, EvalError> {
     let mut expected = Expected::default();
     let mut seen = HashSet::new();
-    let mut rdr = open_csv(path)?;
-    let columns = Columns::read(path, &mut rdr)?;
-    let [table, row, column, value] =
-        ["table", "row", "column", "value"].map(|c| columns.require(c));
-    let (table, row, column, value) = (table?, row?, column?, value?);
-    for result in rdr.records() {
-        let record = result.map_err(|source| EvalError::Csv {
+    let mut rdr = open_expected(path)?;
+    let csv_err = |source| EvalError::Csv {
+        path: path.to_path_buf(),
+        source,
+    };
+    let headers = rdr.headers().map_err(csv_err)?.clone();
+    if let Some(c) = field_names::<ExpectedRow>()
+        .iter()
+        .find(|c| !headers.iter().any(|h| h == **c))
+    {
+        return Err(EvalError::MissingColumn {
             path: path.to_path_buf(),
-            source,
-        })?;
+            column: c.to_string(),
+        });
+    }
+    let mut record = csv::StringRecord::new();
+    while rdr.read_record(&mut record).map_err(csv_err)? {
         let line = record.position().map_or(0, |p| p.line());
-        let key = (
-            field(&record, table).to_string(),
-            field(&record, row).to_string(),
-            field(&record, column).to_string(),
-        );
+        let r: ExpectedRow = record.deserialize(Some(&headers)).map_err(csv_err)?;
+        let key = (r.table, r.row, r.column);
         if key.0.is_empty() && key.1.is_empty() && key.2.is_empty() {
             continue;
         }
@@ -879,11 +854,10 @@ fn read_expected(path: &Path) -> Result<Expected, EvalError> {
                 message: format!("duplicate key {}.{}.{}", key.0, key.1, key.2),
             });
         }
-        let value = field(&record, value).to_string();
         if key.0 == "meta" {
-            expected.meta.push((key.2, value));
+            expected.meta.push((key.2, r.value));
         } else {
-            expected.cells.push((key, value));
+            expected.cells.push((key, r.value));
         }
     }
     Ok(expected)
@@ -1015,9 +989,9 @@ mod tests {
                         applications,carried_over,total,1\n\
                         active_disclosure,regulations,new_made,2\n\
                         review_litigation,cases,review_total,4\n";
-        let findings = "r.txt,missing_row,warning,applications,carried_over,,,,row not found\n\
-                        r.txt,missing_table,error,review_litigation,,,,,table not found\n\
-                        other.txt,missing_table,error,active_disclosure,,,,,not this report\n";
+        let findings = "r.txt,missing_row,warning,applications,carried_over,,,,,,row not found\n\
+                        r.txt,missing_table,error,review_litigation,,,,,,,table not found\n\
+                        other.txt,missing_table,error,active_disclosure,,,,,,,not this report\n";
         let fx = simple_fixture(("35", ""), findings, expected);
         let summary = fx.evaluate();
         let score = only(&summary);

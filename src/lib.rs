@@ -22,6 +22,7 @@ pub mod model;
 pub mod numbering;
 pub mod parse;
 pub mod pipeline;
+pub mod sink;
 pub mod text;
 pub mod worker;
 pub mod write;

@@ -14,10 +14,12 @@
 //! ([`crate::crossyear`]), which is what makes the result identical.
 
 use crate::crossyear::CrossYear;
-use crate::grammar::Grammars;
-use crate::write::{
-    close_csv, create_csv, open_csv, publish, tmp_path, CsvReader, CsvWriter, FILES,
+use crate::csvfile::{
+    close_csv, create_csv, open_csv, tmp_path, CellRow, CsvReader, CsvRow, CsvWriter, ReportRow,
+    RowReader, RowWriter, ShardRow, FILES,
 };
+use crate::grammar::Grammars;
+use crate::write::publish;
 use csv::ByteRecord;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -38,6 +40,8 @@ struct Source {
     dir: PathBuf,
     reader: CsvReader,
     next: Option<ByteRecord>,
+    /// The position of the `report` column (every output file has one).
+    report: usize,
 }
 
 impl Source {
@@ -52,7 +56,11 @@ impl Source {
     }
 
     fn id(&self) -> Option<&[u8]> {
-        self.next.as_ref().and_then(|r| r.get(0))
+        self.next.as_ref().map(|r| self.id_of(r))
+    }
+
+    fn id_of<'r>(&self, rec: &'r ByteRecord) -> &'r [u8] {
+        rec.get(self.report).unwrap_or_default()
     }
 }
 
@@ -61,9 +69,9 @@ fn invalid(msg: String) -> io::Error {
 }
 
 /// The file in a shard's output folder that says which shard it is (`shard,of`
-/// header, then `K,N`), so a merge can tell a complete set from one with a gap or
-/// a shard given twice.
-pub const SHARD_MANIFEST: &str = "shard.csv";
+/// header, then `K,N`: [`ShardRow`]), so a merge can tell a complete set from one
+/// with a gap or a shard given twice.
+pub const SHARD_MANIFEST: &str = ShardRow::FILE;
 
 /// Records in `dir` that it holds shard `k` of `n`, or (`None`) that it is a whole
 /// run, removing a manifest a previous sharded run left there.
@@ -71,8 +79,10 @@ pub fn record_shard(dir: &Path, shard: Option<(usize, usize)>) -> io::Result<()>
     let path = dir.join(SHARD_MANIFEST);
     match shard {
         Some((k, n)) => {
-            let tmp = crate::csvfile::tmp_path(dir, SHARD_MANIFEST);
-            std::fs::write(&tmp, format!("shard,of\n{k},{n}\n"))?;
+            let tmp = tmp_path(dir, SHARD_MANIFEST);
+            let mut w = RowWriter::<ShardRow>::create(&tmp, false)?;
+            w.write(&ShardRow { shard: k, of: n })?;
+            w.close()?;
             std::fs::rename(&tmp, &path)
         }
         None => match std::fs::remove_file(&path) {
@@ -85,19 +95,16 @@ pub fn record_shard(dir: &Path, shard: Option<(usize, usize)>) -> io::Result<()>
 /// The `(k, n)` a shard folder records, or `None` for a folder without a manifest.
 fn read_shard(dir: &Path) -> io::Result<Option<(usize, usize)>> {
     let path = dir.join(SHARD_MANIFEST);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(io::Error::new(e.kind(), format!("{}: {e}", path.display()))),
-    };
-    let row = text.lines().nth(1).unwrap_or("");
-    let parsed = row
-        .split_once(',')
-        .and_then(|(k, n)| Some((k.trim().parse().ok()?, n.trim().parse().ok()?)))
-        .filter(|&(k, n): &(usize, usize)| k >= 1 && k <= n);
-    parsed
-        .map(Some)
-        .ok_or_else(|| invalid(format!("{}: not a `shard,of` manifest", path.display())))
+    if !path.exists() {
+        return Ok(None);
+    }
+    let not_manifest = || invalid(format!("{}: not a `shard,of` manifest", path.display()));
+    let row = RowReader::<ShardRow>::open(&path)
+        .and_then(|mut r| r.next_row())
+        .map_err(|_| not_manifest())?;
+    row.filter(|r| r.shard >= 1 && r.shard <= r.of)
+        .map(|r| Some((r.shard, r.of)))
+        .ok_or_else(not_manifest)
 }
 
 /// Refuses a set of shard folders with a gap, a shard given twice, or shards of
@@ -225,44 +232,30 @@ fn merge_into(
     Ok(summary)
 }
 
-/// Feeds the cross-year state from the merged `reports.csv` and `cells.csv`.
+/// Feeds the cross-year state from the merged `reports.csv` and `cells.csv`,
+/// read through their row structs.
 fn observe(
     name: &str,
     header: &ByteRecord,
     rec: &ByteRecord,
     cy: &mut CrossYear,
     summary: &mut MergeSummary,
-) {
-    let col = |h: &str| {
-        header
-            .iter()
-            .position(|x| x == h.as_bytes())
-            .and_then(|i| rec.get(i))
-            .map(String::from_utf8_lossy)
-            .unwrap_or_default()
-    };
-    let id = rec.get(0).map(String::from_utf8_lossy).unwrap_or_default();
-    match name {
-        "reports.csv" => {
-            summary.reports += 1;
-            cy.add_report(
-                &id,
-                &col("agency"),
-                col("year").parse().ok(),
-                &col("format"),
-            );
-        }
-        "cells.csv" => {
-            let place = col("page").parse().ok().zip(col("line").parse().ok());
-            cy.add_placed(
-                &id,
-                (&col("table"), &col("row"), &col("column")),
-                &col("value"),
-                place,
-            )
-        }
-        _ => {}
+) -> io::Result<()> {
+    let bad = |e: csv::Error| invalid(format!("{name}: {e}"));
+    if name == ReportRow::FILE {
+        let r: ReportRow = rec.deserialize(Some(header)).map_err(bad)?;
+        summary.reports += 1;
+        cy.add_report(&r.report, &r.agency, r.year, &r.format);
+    } else if name == CellRow::FILE {
+        let c: CellRow = rec.deserialize(Some(header)).map_err(bad)?;
+        cy.add_placed(
+            &c.report,
+            (&c.table, &c.row, &c.column),
+            &c.value,
+            c.page.zip(c.line),
+        );
     }
+    Ok(())
 }
 
 /// K-way merges one file of every folder into `wr`, calling `seen` for every data
@@ -271,7 +264,7 @@ fn merge_file(
     dirs: &[PathBuf],
     name: &str,
     wr: &mut CsvWriter,
-    mut seen: impl FnMut(&ByteRecord, &ByteRecord),
+    mut seen: impl FnMut(&ByteRecord, &ByteRecord) -> io::Result<()>,
 ) -> io::Result<()> {
     let mut sources = Vec::with_capacity(dirs.len());
     let mut header: Option<ByteRecord> = None;
@@ -283,12 +276,17 @@ fn merge_file(
             dir: d.clone(),
             reader,
             next: None,
+            report: 0,
         };
         s.advance()?;
         let h = s
             .next
             .take()
             .ok_or_else(|| invalid(format!("{}: empty file, no header", path.display())))?;
+        s.report = h
+            .iter()
+            .position(|c| c == b"report")
+            .ok_or_else(|| invalid(format!("{}: no `report` column", path.display())))?;
         match &header {
             None => header = Some(h),
             Some(first) if *first != h => {
@@ -326,7 +324,7 @@ fn merge_file(
         // Copy this report's block.
         let s = &mut sources[i];
         while let Some(rec) = s.next.take() {
-            let rid = rec.get(0).unwrap_or_default();
+            let rid = s.id_of(&rec);
             if rid != id.as_slice() {
                 if rid < id.as_slice() {
                     return Err(invalid(format!(
@@ -340,7 +338,7 @@ fn merge_file(
                 s.next = Some(rec);
                 break;
             }
-            seen(&header, &rec);
+            seen(&header, &rec)?;
             wr.write_byte_record(&rec)?;
             s.advance()?;
         }

@@ -31,7 +31,7 @@ use crate::grammar::Grammars;
 use crate::ingest::{IngestError, IngestOptions};
 use crate::model::Report;
 use crate::pipeline::extract_bytes;
-use crate::write::Writers;
+use crate::sink::ReportSink;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::process::ExitStatusExt;
 use std::path::PathBuf;
@@ -212,8 +212,7 @@ fn unhex_str(s: &str) -> Option<String> {
 pub fn run_isolated(
     inputs: &[Input],
     config: &WorkerConfig,
-    writers: &mut Writers,
-    on_done: &(dyn Fn(&Report) + Sync),
+    sink: &mut dyn ReportSink,
 ) -> std::io::Result<Summary> {
     let timings = match &config.timings {
         Some(p) => Some(Mutex::new(
@@ -237,7 +236,7 @@ pub fn run_isolated(
             r
         })
     };
-    run_with(inputs, &isolated, writers, on_done)
+    run_with(inputs, &isolated, sink)
 }
 
 /// What the reader thread of a worker passes on.

@@ -1,4 +1,6 @@
-//! Write: reports → the six CSV files of the output contract, atomically.
+//! Write: the CSV sink ([`CsvSink`], a [`ReportSink`]) — reports → the six CSV
+//! files of the output contract (rows defined once in [`crate::csvfile`]),
+//! atomically.
 //!
 //! Each file is written to a temporary name in the output directory and renamed
 //! into place, so a reader never sees half a file and an interrupted run leaves the
@@ -11,24 +13,66 @@ use crate::crossyear::CrossYear;
 pub use crate::csvfile::*;
 use crate::grammar::Grammars;
 use crate::model::Report;
-use std::collections::HashMap;
+use crate::sink::ReportSink;
+use std::collections::{BTreeMap, HashMap};
 
 use std::io;
 use std::path::{Path, PathBuf};
 
-/// Streams reports into the six files; call [`Writers::finish`] to publish them
-/// (as a set: [`publish`]).
-/// Dropping it unfinished removes the temporary files.
-pub struct Writers {
-    dir: PathBuf,
-    tmp: Vec<PathBuf>,
-    /// In [`FILES`] order; `None` once finished.
-    csv: Option<[CsvWriter; 6]>,
-    wide_keys: Vec<String>,
-    cross_year: CrossYear,
+/// The six files being written, one typed writer each.
+struct Files {
+    reports: RowWriter<ReportRow<'static>>,
+    cells: RowWriter<CellRow<'static>>,
+    wide: RowWriter<WideRow<'static>>,
+    sections: RowWriter<SectionRow<'static>>,
+    repairs: RowWriter<RepairRow<'static>>,
+    findings: RowWriter<FindingRow<'static>>,
 }
 
-impl Writers {
+impl Files {
+    /// Creates the six files at their temporary names, headers written.
+    fn create(dir: &Path, bom: bool, wide_keys: &[String]) -> io::Result<Self> {
+        let tmp = |name| tmp_path(dir, name);
+        Ok(Files {
+            reports: RowWriter::create(&tmp(ReportRow::FILE), bom)?,
+            cells: RowWriter::create(&tmp(CellRow::FILE), bom)?,
+            wide: RowWriter::create_with(&tmp(WideRow::FILE), bom, wide_keys)?,
+            sections: RowWriter::create(&tmp(SectionRow::FILE), bom)?,
+            repairs: RowWriter::create(&tmp(RepairRow::FILE), bom)?,
+            findings: RowWriter::create(&tmp(FindingRow::FILE), bom)?,
+        })
+    }
+
+    fn close(self) -> io::Result<()> {
+        self.reports.close()?;
+        self.cells.close()?;
+        self.wide.close()?;
+        self.sections.close()?;
+        self.repairs.close()?;
+        self.findings.close()
+    }
+}
+
+/// The sink of the six files ([`ReportSink`]): reports stream into them in `seq`
+/// order (a report that arrives early waits for those before it), and
+/// [`ReportSink::finish`] adds the cross-year findings and publishes the files as a
+/// set ([`publish`]). Dropping it unfinished removes the temporary files, leaving
+/// the previous outputs as they were.
+pub struct CsvSink {
+    dir: PathBuf,
+    tmp: Vec<PathBuf>,
+    /// `None` once finished.
+    files: Option<Files>,
+    wide_keys: Vec<String>,
+    cross_year: CrossYear,
+    /// The `seq` of the next report to write, and those that arrived before it.
+    next: usize,
+    waiting: BTreeMap<usize, Report>,
+    /// Cross-year findings added by `finish`.
+    cross_year_findings: usize,
+}
+
+impl CsvSink {
     /// Opens the six files in `dir`. The columns of `wide.csv` and the cross-year
     /// identities come from `grammars`; `bom` writes a UTF-8 byte-order mark first
     /// so Excel and WPS detect the encoding.
@@ -36,144 +80,110 @@ impl Writers {
         std::fs::create_dir_all(dir)?;
         clean_stale(dir);
         let tmp: Vec<PathBuf> = FILES.iter().map(|n| tmp_path(dir, n)).collect();
-        let mut opened = Vec::with_capacity(FILES.len());
-        for p in &tmp {
-            match create_csv(p, bom) {
-                Ok(w) => opened.push(w),
-                Err(e) => {
-                    for q in &tmp {
-                        let _ = std::fs::remove_file(q);
-                    }
-                    return Err(e);
+        let wide_keys = grammars.wide_keys();
+        let files = match Files::create(dir, bom, &wide_keys) {
+            Ok(f) => f,
+            Err(e) => {
+                for q in &tmp {
+                    let _ = std::fs::remove_file(q);
                 }
+                return Err(e);
             }
-        }
-        let csv: [CsvWriter; 6] = opened
-            .try_into()
-            .map_err(|_| io::Error::other("six output files"))?;
-        let mut w = Writers {
+        };
+        Ok(CsvSink {
             dir: dir.to_path_buf(),
             tmp,
-            csv: Some(csv),
-            wide_keys: grammars.wide_keys(),
+            files: Some(files),
+            wide_keys,
             cross_year: CrossYear::new(grammars),
-        };
-        let mut wide: Vec<String> = WIDE_PREFIX.iter().map(|s| s.to_string()).collect();
-        wide.extend(w.wide_keys.iter().cloned());
-        let [reports, cells, wide_csv, sections, repairs, findings] = w.files()?;
-        reports.write_record(REPORTS_HEADER)?;
-        cells.write_record(CELLS_HEADER)?;
-        wide_csv.write_record(&wide)?;
-        sections.write_record(SECTIONS_HEADER)?;
-        repairs.write_record(REPAIRS_HEADER)?;
-        findings.write_record(FINDINGS_HEADER)?;
-        Ok(w)
+            next: 0,
+            waiting: BTreeMap::new(),
+            cross_year_findings: 0,
+        })
     }
 
-    fn files(&mut self) -> io::Result<&mut [CsvWriter; 6]> {
-        self.csv
-            .as_mut()
-            .ok_or_else(|| io::Error::other("outputs already finished"))
+    /// The number of cross-year findings [`ReportSink::finish`] added.
+    pub fn cross_year_findings(&self) -> usize {
+        self.cross_year_findings
     }
 
     /// Appends one report's rows to every file.
-    pub fn write(&mut self, r: &Report) -> io::Result<()> {
+    fn write(&mut self, r: &Report) -> io::Result<()> {
         self.cross_year.add(r);
-        let year = r.year.map(|y| y.to_string()).unwrap_or_default();
-        let mut wide = vec![
-            r.id.clone(),
-            r.agency.clone(),
-            year.clone(),
-            r.format.clone(),
-        ];
         let mut by_key: HashMap<String, &str> = HashMap::new();
         for c in &r.cells {
             // The first cell of a key wins, as everywhere else.
             by_key
-                .entry(format!("{}.{}.{}", c.table, c.row, c.column))
+                .entry(CellRow::of(&r.id, c).key())
                 .or_insert(c.value.as_str());
         }
-        wide.extend(
-            self.wide_keys
-                .iter()
-                .map(|k| by_key.get(k).copied().unwrap_or("").to_string()),
-        );
-        let [reports, cells, wide_csv, sections, repairs, findings] = self.files()?;
-        reports.write_record([
-            r.id.as_str(),
-            &r.source,
-            &r.format,
-            &r.agency,
-            &year,
-            r.published.as_deref().unwrap_or(""),
-            &r.pages.to_string(),
-            &r.status.to_string(),
-            &r.error,
-            &r.cells
-                .iter()
-                .filter(|c| !c.value.is_empty())
-                .count()
-                .to_string(),
-            &r.repairs.len().to_string(),
-            &r.findings.len().to_string(),
-        ])?;
+        let wide: Vec<&str> = self
+            .wide_keys
+            .iter()
+            .map(|k| by_key.get(k).copied().unwrap_or(""))
+            .collect();
+        let f = self
+            .files
+            .as_mut()
+            .ok_or_else(|| io::Error::other("outputs already finished"))?;
+        f.reports.write(&ReportRow::of(r))?;
         for c in &r.cells {
-            cells.write_record([
-                r.id.as_str(),
-                &c.table,
-                &c.row,
-                &c.column,
-                &c.value,
-                &c.raw,
-                &c.unit,
-                &c.row_label,
-                &c.column_label,
-                &opt(c.page),
-                &opt(c.line),
-            ])?;
+            f.cells.write(&CellRow::of(&r.id, c))?;
         }
-        wide_csv.write_record(&wide)?;
+        f.wide.write_with(&WideRow::of(r), &wide)?;
         for h in &r.headings {
-            sections.write_record([
-                r.id.as_str(),
-                &h.level.to_string(),
-                &h.number,
-                &h.title,
-                &h.section,
-                &h.page.to_string(),
-                &h.line.to_string(),
-            ])?;
+            f.sections.write(&SectionRow::of(&r.id, h))?;
         }
         for x in &r.repairs {
-            repairs.write_record([
-                r.id.as_str(),
-                &x.kind,
-                &opt(x.page),
-                &opt(x.line),
-                &x.before,
-                &x.after,
-                &x.rule,
-            ])?;
+            f.repairs.write(&RepairRow::of(&r.id, x))?;
         }
-        for f in &r.findings {
-            findings.write_record(finding_record(&r.id, f))?;
+        for x in &r.findings {
+            f.findings.write(&FindingRow::of(&r.id, x))?;
+        }
+        Ok(())
+    }
+}
+
+impl ReportSink for CsvSink {
+    fn report(&mut self, seq: usize, report: Report) -> io::Result<()> {
+        if seq < self.next || self.waiting.contains_key(&seq) {
+            return Err(io::Error::other(format!(
+                "report {seq} ({}) given twice",
+                report.id
+            )));
+        }
+        if seq > self.next {
+            self.waiting.insert(seq, report);
+            return Ok(());
+        }
+        self.write(&report)?;
+        self.next += 1;
+        while let Some(r) = self.waiting.remove(&self.next) {
+            self.write(&r)?;
+            self.next += 1;
         }
         Ok(())
     }
 
     /// Flushes every file, adds the cross-year findings, and renames every file
-    /// into place. Returns the number of cross-year findings added.
-    pub fn finish(mut self) -> io::Result<usize> {
-        let files = self
-            .csv
-            .take()
-            .ok_or_else(|| io::Error::other("outputs already finished"))?;
-        for w in files {
-            close_csv(w)?;
+    /// into place.
+    fn finish(&mut self) -> io::Result<()> {
+        if let Some((seq, r)) = self.waiting.iter().next() {
+            return Err(io::Error::other(format!(
+                "report {} never arrived (report {seq}, {}, waits for it)",
+                self.next, r.id
+            )));
         }
-        let added = self.cross_year.apply(&self.tmp[5], &self.tmp[0], false)?;
-        publish(&self.tmp, &self.dir)?;
-        Ok(added)
+        self.files
+            .take()
+            .ok_or_else(|| io::Error::other("outputs already finished"))?
+            .close()?;
+        self.cross_year_findings = self.cross_year.apply(
+            &tmp_path(&self.dir, FindingRow::FILE),
+            &tmp_path(&self.dir, ReportRow::FILE),
+            false,
+        )?;
+        publish(&self.tmp, &self.dir)
     }
 }
 
@@ -246,7 +256,7 @@ pub fn clean_stale(dir: &Path) {
         let Some(rest) = fname.strip_prefix('.') else {
             continue;
         };
-        for name in FILES.iter().chain(&["inputs.csv", "shards.csv"]) {
+        for name in FILES.iter().chain(&[InputRow::FILE, ShardRow::FILE]) {
             let Some(tail) = rest.strip_prefix(name) else {
                 continue;
             };
@@ -274,10 +284,10 @@ pub fn clean_stale(dir: &Path) {
     }
 }
 
-impl Drop for Writers {
+impl Drop for CsvSink {
     fn drop(&mut self) {
         // After a successful finish the temporary names no longer exist.
-        self.csv = None;
+        self.files = None;
         for p in &self.tmp {
             let _ = std::fs::remove_file(p);
         }
@@ -287,6 +297,7 @@ impl Drop for Writers {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sink::ReportSink;
 
     fn names(dir: &Path) -> Vec<String> {
         let mut v: Vec<String> = std::fs::read_dir(dir)
@@ -332,6 +343,70 @@ mod tests {
             );
         }
         assert_eq!(names(d.path()).len(), FILES.len());
+    }
+
+    /// A small report with a row in every file.
+    fn sample(id: &str, n: usize) -> Report {
+        let mut r = Report::empty(id);
+        r.agency = "某局".into();
+        r.year = Some(2020);
+        r.format = "f2019".into();
+        r.cells.push(crate::model::Cell {
+            table: "applications".into(),
+            row: "new_received".into(),
+            column: "total".into(),
+            value: n.to_string(),
+            raw: n.to_string(),
+            ..Default::default()
+        });
+        r.findings.push(crate::model::Finding::new(
+            "blank_cell",
+            crate::model::Severity::Info,
+            format!("m{n}"),
+        ));
+        r
+    }
+
+    fn outputs(dir: &Path) -> Vec<Vec<u8>> {
+        FILES
+            .iter()
+            .map(|n| std::fs::read(dir.join(n)).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn the_csv_sink_writes_in_seq_order_whatever_the_arrival_order() {
+        let g = Grammars::embedded().unwrap();
+        let ids = ["a.txt", "b.txt", "c.txt", "d.txt"];
+        let (inorder, shuffled) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let mut s = CsvSink::create(inorder.path(), &g, false).unwrap();
+        for (i, id) in ids.iter().enumerate() {
+            s.report(i, sample(id, i)).unwrap();
+        }
+        s.finish().unwrap();
+        let mut s = CsvSink::create(shuffled.path(), &g, false).unwrap();
+        for i in [2, 3, 0, 1] {
+            s.report(i, sample(ids[i], i)).unwrap();
+        }
+        s.finish().unwrap();
+        assert_eq!(outputs(inorder.path()), outputs(shuffled.path()));
+        let cells = String::from_utf8(outputs(shuffled.path())[1].clone()).unwrap();
+        let order: Vec<&str> = cells.lines().skip(1).map(|l| &l[..5]).collect();
+        assert_eq!(order, ids);
+    }
+
+    #[test]
+    fn a_report_that_never_arrives_fails_finish_and_publishes_nothing() {
+        let g = Grammars::embedded().unwrap();
+        let d = tempfile::tempdir().unwrap();
+        let mut s = CsvSink::create(d.path(), &g, false).unwrap();
+        s.report(0, sample("a.txt", 0)).unwrap();
+        s.report(2, sample("c.txt", 2)).unwrap();
+        assert!(s.report(0, sample("a.txt", 0)).is_err(), "given twice");
+        let e = s.finish().unwrap_err();
+        assert!(e.to_string().contains("report 1 never arrived"), "{e}");
+        drop(s);
+        assert!(names(d.path()).is_empty(), "{:?}", names(d.path()));
     }
 
     #[test]

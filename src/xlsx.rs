@@ -13,8 +13,8 @@
 //! only one report's error findings are held at a time. A sheet that would pass
 //! Excel's row limit continues on `name 2`, `name 3`, ….
 
+use crate::csvfile::{open_csv, CsvReader, CsvRow, FindingRow, ReportRow, RowReader, WideRow};
 use crate::grammar::Grammars;
-use crate::write::{open_csv, CsvReader, WIDE_PREFIX};
 use rust_xlsxwriter::{Color, Format, Workbook, Worksheet, XlsxError};
 use std::collections::HashSet;
 use std::io;
@@ -195,38 +195,23 @@ fn read(reader: &mut CsvReader) -> io::Result<Option<csv::StringRecord>> {
     })
 }
 
-fn open(dir: &Path, name: &str) -> io::Result<CsvReader> {
-    let path = dir.join(name);
-    open_csv(&path)
-        .map(|(r, _)| r)
-        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))
-}
-
-fn header(reader: &mut CsvReader, name: &str) -> io::Result<Vec<String>> {
-    read(reader)?
-        .map(|h| h.iter().map(str::to_string).collect())
-        .ok_or_else(|| io::Error::other(format!("{name}: empty file")))
-}
-
 /// Writes the workbook `file` from the CSV files in `out_dir`.
 pub fn write_workbook(out_dir: &Path, file: &Path, grammars: &Grammars) -> io::Result<()> {
     let st = Styles::new();
     let mut wb = Workbook::new();
-    let reports = copy_sheet(
+    let reports = copy_sheet::<ReportRow>(
         &mut wb,
         &st,
         out_dir,
-        "reports.csv",
         REPORTS_SHEET,
         &["year", "pages", "cells", "repairs", "findings"],
         "status",
     )?;
     let tables = table_sheets(&mut wb, &st, out_dir, grammars)?;
-    let findings = copy_sheet(
+    let findings = copy_sheet::<FindingRow>(
         &mut wb,
         &st,
         out_dir,
-        "findings.csv",
         FINDINGS_SHEET,
         &["expected", "actual"],
         "severity",
@@ -239,19 +224,30 @@ pub fn write_workbook(out_dir: &Path, file: &Path, grammars: &Grammars) -> io::R
     wb.save(file).map_err(xerr)
 }
 
-/// A sheet holding a CSV file as it is; `numeric` columns become numbers and the
-/// `flag` column (status or severity) is filled for errors and warnings/partials.
-fn copy_sheet(
+/// A sheet holding an output file as it is (its header must be `T`'s); `numeric`
+/// columns become numbers and the `flag` column (status or severity) is filled for
+/// errors and warnings/partials.
+fn copy_sheet<T: CsvRow>(
     wb: &mut Workbook,
     st: &Styles,
     dir: &Path,
-    name: &str,
     sheet: &str,
     numeric: &[&str],
     flag: &str,
 ) -> io::Result<Sheet> {
-    let mut rd = open(dir, name)?;
-    let head = header(&mut rd, name)?;
+    let path = dir.join(T::FILE);
+    let named = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", path.display()));
+    let (mut rd, _) = open_csv(&path).map_err(named)?;
+    let head: Vec<String> = T::header().iter().map(|h| h.to_string()).collect();
+    if read(&mut rd)
+        .map_err(named)?
+        .is_none_or(|h| h.iter().ne(T::header().iter().copied()))
+    {
+        return Err(named(io::Error::other(format!(
+            "header is not `{}`",
+            T::header().join(",")
+        ))));
+    }
     let numeric: Vec<bool> = head.iter().map(|h| numeric.contains(&h.as_str())).collect();
     let flag = head.iter().position(|h| h == flag);
     let widths = head
@@ -303,29 +299,15 @@ impl Flags {
 
 /// Reads findings.csv in step with another file sorted by report id.
 struct FindingCursor {
-    reader: CsvReader,
-    next: Option<csv::StringRecord>,
-    idx: [usize; 5],
+    reader: RowReader<FindingRow<'static>>,
+    next: Option<FindingRow<'static>>,
 }
 
 impl FindingCursor {
     fn open(dir: &Path) -> io::Result<Self> {
-        let mut reader = open(dir, "findings.csv")?;
-        let head = header(&mut reader, "findings.csv")?;
-        let find = |h: &str| {
-            head.iter()
-                .position(|x| x == h)
-                .ok_or_else(|| io::Error::other(format!("findings.csv: no {h} column")))
-        };
-        let idx = [
-            find("report")?,
-            find("severity")?,
-            find("table")?,
-            find("row")?,
-            find("column")?,
-        ];
-        let next = read(&mut reader)?;
-        Ok(FindingCursor { reader, next, idx })
+        let mut reader = RowReader::open_in(dir)?;
+        let next = reader.next_row()?;
+        Ok(FindingCursor { reader, next })
     }
 
     /// The error findings of `report`, skipping any of earlier reports.
@@ -333,22 +315,21 @@ impl FindingCursor {
         let mut flags = Flags {
             cells: HashSet::new(),
         };
-        while let Some(rec) = &self.next {
-            let get = |i: usize| rec.get(self.idx[i]).unwrap_or("");
-            match get(0).cmp(report) {
+        while let Some(f) = &self.next {
+            match f.report.as_ref().cmp(report) {
                 std::cmp::Ordering::Greater => break,
                 std::cmp::Ordering::Equal
-                    if get(1) == "error" && !get(2).is_empty() && !get(3).is_empty() =>
+                    if f.severity == "error" && !f.table.is_empty() && !f.row.is_empty() =>
                 {
                     flags.cells.insert((
-                        get(2).to_string(),
-                        get(3).to_string(),
-                        get(4).to_string(),
+                        f.table.to_string(),
+                        f.row.to_string(),
+                        f.column.to_string(),
                     ));
                 }
                 _ => {}
             }
-            self.next = read(&mut self.reader)?;
+            self.next = self.reader.next_row()?;
         }
         Ok(flags)
     }
@@ -361,14 +342,12 @@ fn table_sheets(
     dir: &Path,
     grammars: &Grammars,
 ) -> io::Result<Vec<Sheet>> {
-    let mut rd = open(dir, "wide.csv")?;
-    let head = header(&mut rd, "wide.csv")?;
-    if head.len() < WIDE_PREFIX.len() || head[..WIDE_PREFIX.len()] != WIDE_PREFIX {
-        return Err(io::Error::other("wide.csv: unexpected header"));
-    }
-    // For each sheet: the wide.csv columns it shows, split into (table, row, column).
+    let mut rd = RowReader::<WideRow>::open_in(dir)?;
+    let keys: Vec<String> = rd.extra_columns().map(str::to_string).collect();
+    // For each sheet: the cell keys it shows (by position among the keys), split
+    // into (table, row, column).
     let mut columns: Vec<Vec<(usize, [String; 3])>> = vec![Vec::new(); TABLE_SHEETS.len()];
-    for (i, key) in head.iter().enumerate().skip(WIDE_PREFIX.len()) {
+    for (i, key) in keys.iter().enumerate() {
         let parts: Vec<&str> = key.splitn(3, '.').collect();
         let [t, r, c] = parts.as_slice() else {
             continue;
@@ -385,38 +364,40 @@ fn table_sheets(
                 .iter()
                 .map(|s| s.to_string())
                 .collect();
-            let mut keys: Vec<String> = WIDE_PREFIX.iter().map(|s| s.to_string()).collect();
+            let mut head: Vec<String> = WideRow::header().iter().map(|s| s.to_string()).collect();
             for (i, [t, r, c]) in cols {
                 labels.push(
                     grammars
                         .formats
                         .iter()
                         .find_map(|f| f.key_label(t, r, c))
-                        .unwrap_or_else(|| head[*i].clone()),
+                        .unwrap_or_else(|| keys[*i].clone()),
                 );
-                keys.push(head[*i].clone());
+                head.push(keys[*i].clone());
             }
             let mut widths = vec![40.0, 20.0, 6.0, 7.0];
             widths.extend(std::iter::repeat_n(14.0, cols.len()));
-            Sheet::new(name, vec![labels, keys], widths, (2, 1))
+            Sheet::new(name, vec![labels, head], widths, (2, 1))
         })
         .collect();
     let mut findings = FindingCursor::open(dir)?;
-    while let Some(rec) = read(&mut rd)? {
-        let report = rec.get(0).unwrap_or("");
-        let flags = findings.take(report)?;
+    while let Some(w) = rd.next_row()? {
+        let flags = findings.take(&w.report)?;
+        let values: Vec<&str> = rd.extra_fields().collect();
+        let year = w.year.map(|y| y.to_string()).unwrap_or_default();
+        let lead = [w.report.as_ref(), &w.agency, &year, &w.format];
         for (sheet, cols) in sheets.iter_mut().zip(&columns) {
             let (ws, row) = sheet.next_row(wb, st)?;
-            for c in 0..WIDE_PREFIX.len() {
-                write_cell(ws, row, c, rec.get(c).unwrap_or(""), c == 2, None)?;
+            for (c, text) in lead.iter().enumerate() {
+                write_cell(ws, row, c, text, c == 2, None)?;
             }
             for (n, (i, [t, r, c])) in cols.iter().enumerate() {
                 let fill = flags.flagged(t, r, c).then_some(&st.error);
                 write_cell(
                     ws,
                     row,
-                    WIDE_PREFIX.len() + n,
-                    rec.get(*i).unwrap_or(""),
+                    lead.len() + n,
+                    values.get(*i).copied().unwrap_or(""),
                     true,
                     fill,
                 )?;

@@ -22,6 +22,8 @@ const LAYERS: &[&[&str]] = &[
     &["parse"],
     &["map"],
     &["check"],
+    // Where finished reports go: the sink contract, progress, in-memory.
+    &["sink"],
     // Findings that need other reports.
     &["crossyear"],
     // One input through every stage; the six output files.

@@ -6,7 +6,7 @@ use nianbao::eval::{evaluate, EvalOptions};
 use nianbao::grammar::Grammars;
 use nianbao::ingest::IngestOptions;
 use nianbao::model::Status;
-use nianbao::write::{Writers, FILES};
+use nianbao::write::{CsvSink, FILES};
 use std::path::{Path, PathBuf};
 
 fn root() -> PathBuf {
@@ -16,9 +16,8 @@ fn root() -> PathBuf {
 fn extract(inputs: &[PathBuf], out: &Path) -> Vec<Input> {
     let g = Grammars::embedded().unwrap();
     let list = discover(inputs).unwrap();
-    let mut w = Writers::create(out, &g, false).unwrap();
-    run(&list, &g, &IngestOptions::default(), &mut w, &|_| {}).unwrap();
-    w.finish().unwrap();
+    let mut w = CsvSink::create(out, &g, false).unwrap();
+    run(&list, &g, &IngestOptions::default(), &mut w).unwrap();
     list
 }
 

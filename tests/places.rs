@@ -10,7 +10,7 @@ use nianbao::grammar::Grammars;
 use nianbao::ingest::{decode_text, looks_like_pdf, read_bytes, IngestOptions};
 use nianbao::model::SourceKind;
 use nianbao::text::compact;
-use nianbao::write::Writers;
+use nianbao::write::CsvSink;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -171,9 +171,8 @@ fn check_places(dir: &Path) {
     let g = Grammars::embedded().unwrap();
     let list = discover(&[dir.to_path_buf()]).unwrap();
     let tmp = tempfile::tempdir().unwrap();
-    let mut w = Writers::create(tmp.path(), &g, false).unwrap();
-    run(&list, &g, &IngestOptions::default(), &mut w, &|_| {}).unwrap();
-    w.finish().unwrap();
+    let mut w = CsvSink::create(tmp.path(), &g, false).unwrap();
+    run(&list, &g, &IngestOptions::default(), &mut w).unwrap();
     let inputs: HashMap<String, PathBuf> = list
         .iter()
         .map(|i| (i.id.clone(), dir.join(&i.id)))

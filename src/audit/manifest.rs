@@ -10,24 +10,27 @@
 //! another machine).
 
 use crate::corpus::{discover, Input};
-use crate::write::{close_csv, create_csv, open_csv, tmp_path};
+use crate::csvfile::{tmp_path, CsvRow, InputRow, RowReader, RowWriter};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::io;
 use std::path::{Path, PathBuf};
 
-/// The manifest's file name in the output folder.
-pub const MANIFEST: &str = "inputs.csv";
+/// The manifest's file name in the output folder (rows: [`InputRow`]).
+pub const MANIFEST: &str = InputRow::FILE;
 
 /// Writes `dir/inputs.csv` atomically.
 pub fn write_manifest(dir: &Path, inputs: &[Input]) -> io::Result<()> {
     let tmp = tmp_path(dir, MANIFEST);
-    let mut w = create_csv(&tmp, false)?;
-    w.write_record(["report", "path"])?;
+    let mut w = RowWriter::<InputRow>::create(&tmp, false)?;
     for i in inputs {
         let path = i.path.as_deref().map(absolute).unwrap_or_default();
-        w.write_record([i.id.as_str(), &path])?;
+        w.write(&InputRow {
+            report: Cow::Borrowed(&i.id),
+            path: Cow::Owned(path),
+        })?;
     }
-    close_csv(w)?;
+    w.close()?;
     std::fs::rename(&tmp, dir.join(MANIFEST))
 }
 
@@ -71,14 +74,11 @@ pub fn input_paths(dir: &Path, inputs: &[PathBuf]) -> io::Result<HashMap<String,
     if !path.exists() {
         return Ok(HashMap::new());
     }
-    let (mut rd, _) = open_csv(&path)?;
     let mut out = HashMap::new();
-    for rec in rd.records().skip(1) {
-        let rec = rec.map_err(|e| io::Error::other(format!("{MANIFEST}: {e}")))?;
-        if let (Some(id), Some(p)) = (rec.get(0), rec.get(1)) {
-            if !p.is_empty() {
-                out.insert(id.to_string(), PathBuf::from(p));
-            }
+    for row in RowReader::<InputRow>::open(&path)? {
+        let row = row?;
+        if !row.path.is_empty() {
+            out.insert(row.report.into_owned(), PathBuf::from(row.path.as_ref()));
         }
     }
     Ok(out)

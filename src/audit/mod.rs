@@ -90,11 +90,11 @@ pub fn build(out_dir: &Path, grammars: &Grammars, opts: &AuditOptions) -> io::Re
     index::sort_worst_first(&mut rows);
     let mut by_check: BTreeMap<String, usize> = BTreeMap::new();
     for f in out.findings.all() {
-        *by_check.entry(f.get("check").to_string()).or_default() += 1;
+        *by_check.entry(f.check.to_string()).or_default() += 1;
     }
     let mut by_kind: BTreeMap<String, usize> = BTreeMap::new();
     for x in out.repairs.all() {
-        *by_kind.entry(x.get("kind").to_string()).or_default() += 1;
+        *by_kind.entry(x.kind.to_string()).or_default() += 1;
     }
     let html = index::render(&rows, &by_check, &by_kind, &out_dir.display().to_string());
     std::fs::write(tmp.join("index.html"), &html)?;
@@ -124,7 +124,7 @@ fn build_report(
     images: bool,
     ingest: &IngestOptions,
 ) -> io::Result<(IndexRow, bool, usize, u64)> {
-    let r = out.reports.rows(id)[0];
+    let r = &out.reports.rows(id)[0];
     let findings = out.findings.rows(id);
     let path = paths.get(id);
     let text = match path {
@@ -146,7 +146,7 @@ fn build_report(
     };
     let href = report_href(i, id);
     let mut page_images = HashMap::new();
-    if let (true, Some(p), Ok(_)) = (images && r.get("source") == "pdf", path, &text) {
+    if let (true, Some(p), Ok(_)) = (images && r.source == "pdf", path, &text) {
         page_images = render_page_images(p, &site.join("r").join("img"), i + 1);
     }
     let mut img_bytes = 0;
@@ -159,8 +159,8 @@ fn build_report(
         report: r,
         cells: out.cells.rows(id),
         repairs: out.repairs.rows(id),
-        findings: findings.clone(),
-        format: grammars.format(r.get("format")),
+        findings,
+        format: grammars.format(&r.format),
         text,
         input_path: path.map(|p| p.display().to_string()),
         images: page_images.clone(),
@@ -168,20 +168,20 @@ fn build_report(
     let has_text = page.text.is_ok();
     let html = page.render("../index.html");
     std::fs::write(site.join(&href), &html)?;
-    let sev = |s: &str| findings.iter().filter(|f| f.get("severity") == s).count();
+    let sev = |s: &str| findings.iter().filter(|f| f.severity == s).count();
     let row = IndexRow {
         href,
         report: id.to_string(),
-        agency: r.get("agency").to_string(),
-        year: r.get("year").to_string(),
-        format: r.get("format").to_string(),
-        status: r.get("status").to_string(),
-        cells: r.get("cells").to_string(),
-        repairs: r.num("repairs").unwrap_or(0),
+        agency: r.agency.to_string(),
+        year: r.year.map(|y| y.to_string()).unwrap_or_default(),
+        format: r.format.to_string(),
+        status: r.status.to_string(),
+        cells: r.cells.to_string(),
+        repairs: r.repairs,
         errors: sev("error"),
         warnings: sev("warning"),
         infos: sev("info"),
-        error_text: r.get("error").to_string(),
+        error_text: r.error.to_string(),
     };
     Ok((
         row,

@@ -2,7 +2,7 @@
 //! three tables rebuilt from `cells.csv`, and the text the tool read with every
 //! repair and finding shown at its line.
 
-use super::data::Row;
+use super::data::{CellRec, FindingRec, RepairRec, ReportRec};
 use super::escape::esc;
 use super::input_text::NumberedPage;
 use super::page::page;
@@ -13,10 +13,10 @@ use std::fmt::Write as _;
 
 /// Everything one report page shows.
 pub struct ReportPage<'a> {
-    pub report: Row<'a>,
-    pub cells: Vec<Row<'a>>,
-    pub repairs: Vec<Row<'a>>,
-    pub findings: Vec<Row<'a>>,
+    pub report: &'a ReportRec,
+    pub cells: &'a [CellRec],
+    pub repairs: &'a [RepairRec],
+    pub findings: &'a [FindingRec],
     pub format: Option<&'a Format>,
     /// The text as `nianbao text` numbers it, or why it is not shown.
     pub text: Result<Vec<NumberedPage>, String>,
@@ -49,7 +49,7 @@ fn place_text(p: Option<usize>, l: Option<usize>) -> String {
 /// values of both sides from `cells.csv`, the totals from the finding.
 fn arithmetic(
     format: Option<&Format>,
-    f: &Row,
+    f: &FindingRec,
     ix: &CellIndex,
     rendered: &HashSet<String>,
 ) -> Option<String> {
@@ -57,20 +57,20 @@ fn arithmetic(
     let id = format
         .identities
         .iter()
-        .find(|i| i.id == f.get("check") && i.apply != Apply::CrossYear)?;
-    let (lhs, rhs) = identity_terms(format, id, f.get("row"), f.get("column"));
+        .find(|i| i.id == f.check && i.apply != Apply::CrossYear)?;
+    let (lhs, rhs) = identity_terms(format, id, &f.row, &f.column);
     if lhs.is_empty() || rhs.is_empty() {
         return None;
     }
     let term = |k: &Key| -> String {
         let (v, label) = match ix.cells.get(k) {
-            Some(c) if !c.get("value").is_empty() => (
-                c.get("value").to_string(),
-                format!("{} / {}", c.get("row_label"), c.get("column_label")),
+            Some(c) if !c.value.is_empty() => (
+                c.value.to_string(),
+                format!("{} / {}", c.row_label, c.column_label),
             ),
             Some(c) => (
                 "∅".to_string(),
-                format!("{} / {} (blank)", c.get("row_label"), c.get("column_label")),
+                format!("{} / {} (blank)", c.row_label, c.column_label),
             ),
             None => (
                 "∅".to_string(),
@@ -98,16 +98,16 @@ fn arithmetic(
     };
     Some(format!(
         "<span class=\"arith\">{} ≠ {}</span>",
-        side(&lhs, f.get("actual")),
-        side(&rhs, f.get("expected"))
+        side(&lhs, &f.actual),
+        side(&rhs, &f.expected)
     ))
 }
 
 impl ReportPage<'_> {
     pub fn render(&self, index_href: &str) -> String {
         let r = &self.report;
-        let id = r.get("report");
-        let ix = CellIndex::new(self.format, &self.cells, &self.findings);
+        let id: &str = &r.report;
+        let ix = CellIndex::new(self.format, self.cells, self.findings);
         let anchors: HashSet<(usize, usize)> = self
             .text
             .as_ref()
@@ -139,13 +139,13 @@ impl ReportPage<'_> {
         // Summary: one line of what `reports.csv` says.
         body.push_str("<p class=\"summary\">");
         for (k, v) in [
-            ("source", r.get("source").to_string()),
-            ("format", r.get("format").to_string()),
-            ("published", r.get("published").to_string()),
-            ("pages", r.get("pages").to_string()),
-            ("cells", r.get("cells").to_string()),
-            ("repairs", r.get("repairs").to_string()),
-            ("findings", r.get("findings").to_string()),
+            ("source", r.source.to_string()),
+            ("format", r.format.to_string()),
+            ("published", r.published.to_string()),
+            ("pages", r.pages.to_string()),
+            ("cells", r.cells.to_string()),
+            ("repairs", r.repairs.to_string()),
+            ("findings", r.findings.to_string()),
             ("input file", self.input_path.clone().unwrap_or_default()),
         ] {
             if !v.is_empty() {
@@ -153,11 +153,11 @@ impl ReportPage<'_> {
             }
         }
         body.push_str("</p>\n");
-        if !r.get("error").is_empty() {
+        if !r.error.is_empty() {
             let _ = writeln!(
                 body,
                 "<p class=\"note sev-error-note\"><b>error</b> {}</p>",
-                esc(r.get("error"))
+                esc(&r.error)
             );
         }
         // The tables are rendered first so findings can link only to cells that exist.
@@ -185,14 +185,14 @@ impl ReportPage<'_> {
             body.push_str("<table class=\"list\"><tr><th>#</th><th>severity</th><th>check</th><th>where</th><th>place</th><th>message</th></tr>\n");
             for (i, f) in self.findings.iter().enumerate() {
                 let n = i + 1;
-                let sev = f.get("severity");
-                let whr = [f.get("table"), f.get("row"), f.get("column")]
+                let sev: &str = &f.severity;
+                let whr = [f.table.as_ref(), &f.row, &f.column]
                     .iter()
                     .filter(|s| !s.is_empty())
                     .copied()
                     .collect::<Vec<_>>()
                     .join(".");
-                let cid = cell_id(f.get("table"), f.get("row"), f.get("column"));
+                let cid = cell_id(&f.table, &f.row, &f.column);
                 let whr = if rendered.contains(&cid) {
                     format!("<a href=\"#{cid}\"><code>{}</code></a>", esc(&whr))
                 } else if whr.is_empty() {
@@ -208,9 +208,9 @@ impl ReportPage<'_> {
                     "<tr class=\"finding\" id=\"finding-{n}\"><td>{n}</td><td><span class=\"badge sev-{}\">{}</span></td><td><code>{}</code></td><td>{whr}</td><td>{}</td><td>{}{arith}</td></tr>",
                     esc(sev),
                     esc(sev),
-                    esc(f.get("check")),
-                    place_link(f.num("page"), f.num("line")),
-                    esc(f.get("message")),
+                    esc(&f.check),
+                    place_link(f.page, f.line),
+                    esc(&f.message),
                 );
             }
             body.push_str("</table>\n");
@@ -231,11 +231,11 @@ impl ReportPage<'_> {
                 let _ = writeln!(
                     body,
                     "<tr class=\"repair\" id=\"repair-{n}\"><td>{n}</td><td><span class=\"badge kind\">{}</span></td><td>{}</td><td><span class=\"before\">{}</span></td><td><span class=\"after\">{}</span></td><td>{}</td></tr>",
-                    esc(x.get("kind")),
-                    place_link(x.num("page"), x.num("line")),
-                    mark_cut(&esc(x.get("before"))),
-                    esc(x.get("after")),
-                    esc(x.get("rule")),
+                    esc(&x.kind),
+                    place_link(x.page, x.line),
+                    mark_cut(&esc(&x.before)),
+                    esc(&x.after),
+                    esc(&x.rule),
                 );
             }
             body.push_str("</table>\n");
@@ -249,7 +249,7 @@ impl ReportPage<'_> {
                 let _ = writeln!(
                     body,
                     "<p class=\"muted\">format “{}”: no template, no tables.</p>",
-                    esc(r.get("format"))
+                    esc(&r.format)
                 );
             }
         }
@@ -263,13 +263,14 @@ impl ReportPage<'_> {
             Ok(pages) => body.push_str(&self.render_text(pages)),
         }
 
-        let title = format!("{} {} — {}", r.get("agency"), r.get("year"), id);
-        let status = r.get("status");
+        let year = r.year.map(|y| y.to_string()).unwrap_or_default();
+        let title = format!("{} {} — {}", r.agency, year, id);
+        let status: &str = &r.status;
         let header = format!(
             "<a href=\"{}\">← all reports</a> · <a href=\"#findings\">findings</a> · <a href=\"#repairs\">repairs</a> · <a href=\"#tables\">tables</a> · <a href=\"#text\">text</a><h1>{} {} <span class=\"badge s-{}\">{}</span></h1><div>{}</div>",
             esc(index_href),
-            esc(r.get("agency")),
-            esc(r.get("year")),
+            esc(&r.agency),
+            esc(&year),
             esc(status),
             esc(status),
             esc(id)
@@ -282,19 +283,19 @@ impl ReportPage<'_> {
         let mut notes: HashMap<(usize, usize), Vec<String>> = HashMap::new();
         let mut marks: HashMap<(usize, usize), (&str, Option<&str>)> = HashMap::new();
         for (i, x) in self.repairs.iter().enumerate() {
-            let (Some(p), Some(l)) = (x.num("page"), x.num("line")) else {
+            let (Some(p), Some(l)) = (x.page, x.line) else {
                 continue;
             };
             let n = i + 1;
             notes.entry((p, l)).or_default().push(format!(
                 "<div class=\"note repair\" id=\"repair-{n}-at\"><a href=\"#repair-{n}\">repair {n}</a> <span class=\"badge kind\">{}</span> <span class=\"before\">{}</span> → <span class=\"after\">{}</span> <span class=\"muted\">{}</span></div>",
-                esc(x.get("kind")),
-                mark_cut(&esc(x.get("before"))),
-                esc(x.get("after")),
-                esc(x.get("rule"))
+                esc(&x.kind),
+                mark_cut(&esc(&x.before)),
+                esc(&x.after),
+                esc(&x.rule)
             ));
             let cut = x
-                .get("before")
+                .before
                 .split_once('‖')
                 .map(|(left, _)| left.trim())
                 .filter(|l| !l.is_empty());
@@ -304,18 +305,18 @@ impl ReportPage<'_> {
             }
         }
         for (i, f) in self.findings.iter().enumerate() {
-            let (Some(p), Some(l)) = (f.num("page"), f.num("line")) else {
+            let (Some(p), Some(l)) = (f.page, f.line) else {
                 continue;
             };
             let n = i + 1;
-            let sev = f.get("severity");
+            let sev: &str = &f.severity;
             notes.entry((p, l)).or_default().push(format!(
                 "<div class=\"note finding {}\" id=\"finding-{n}-at\"><a href=\"#finding-{n}\">finding {n}</a> <span class=\"badge sev-{}\">{}</span> <code>{}</code> {}</div>",
                 if sev == "error" { "sev-error-note" } else { "" },
                 esc(sev),
                 esc(sev),
-                esc(f.get("check")),
-                esc(f.get("message"))
+                esc(&f.check),
+                esc(&f.message)
             ));
             let e = marks.entry((p, l)).or_insert(("", None));
             if sev == "error" || (sev == "warning" && e.0 != "has-error") {

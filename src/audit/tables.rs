@@ -2,7 +2,7 @@
 //! the grammar), each cell as `cells.csv` has it, linked to its source line and
 //! coloured by what `cells.csv` and `findings.csv` say about it.
 
-use super::data::Row;
+use super::data::{CellRec, FindingRec};
 use super::escape::{esc, slug};
 use crate::grammar::{Apply, Column, Format, Identity};
 use std::collections::{HashMap, HashSet};
@@ -24,7 +24,7 @@ pub fn cell_id(table: &str, row: &str, column: &str) -> String {
 /// What the page knows of one report's cells: the `cells.csv` rows by key and the
 /// findings that name a cell, a row or an identity.
 pub struct CellIndex<'a> {
-    pub cells: HashMap<Key, Row<'a>>,
+    pub cells: HashMap<Key, &'a CellRec>,
     /// Cells that are terms of a failed identity (finding indices, 1-based).
     pub failed: HashMap<Key, Vec<usize>>,
     /// Rows `(table, row)` with an `ambiguous_split` finding: its index and message
@@ -63,7 +63,7 @@ pub fn identity_terms(
 }
 
 impl<'a> CellIndex<'a> {
-    pub fn new(format: Option<&Format>, cells: &[Row<'a>], findings: &[Row<'a>]) -> Self {
+    pub fn new(format: Option<&Format>, cells: &'a [CellRec], findings: &[FindingRec]) -> Self {
         let mut ix = CellIndex {
             cells: HashMap::new(),
             failed: HashMap::new(),
@@ -73,16 +73,16 @@ impl<'a> CellIndex<'a> {
         for c in cells {
             // The first cell of a key wins, as in `wide.csv`.
             ix.cells
-                .entry(key(c.get("table"), c.get("row"), c.get("column")))
-                .or_insert(*c);
+                .entry(key(&c.table, &c.row, &c.column))
+                .or_insert(c);
         }
         for (i, f) in findings.iter().enumerate() {
             let n = i + 1;
-            let (t, r, c) = (f.get("table"), f.get("row"), f.get("column"));
+            let (t, r, c): (&str, &str, &str) = (&f.table, &f.row, &f.column);
             let identity = format.and_then(|fm| {
                 fm.identities
                     .iter()
-                    .find(|id| id.id == f.get("check") && !id.parsed.lhs_names().is_empty())
+                    .find(|id| id.id == f.check && !id.parsed.lhs_names().is_empty())
                     .map(|id| (fm, id))
             });
             if let Some((fm, id)) = identity {
@@ -94,11 +94,9 @@ impl<'a> CellIndex<'a> {
                 for k in l.into_iter().chain(rr) {
                     ix.failed.entry(k).or_default().push(n);
                 }
-            } else if f.get("check") == "ambiguous_split" && !r.is_empty() {
-                ix.ambiguous.insert(
-                    (t.to_string(), r.to_string()),
-                    (n, f.get("message").to_string()),
-                );
+            } else if f.check == "ambiguous_split" && !r.is_empty() {
+                ix.ambiguous
+                    .insert((t.to_string(), r.to_string()), (n, f.message.to_string()));
             } else if !t.is_empty() && !r.is_empty() && !c.is_empty() {
                 ix.flagged.entry(key(t, r, c)).or_default().push(n);
             }
@@ -128,8 +126,8 @@ fn cell_td(
         }
         return format!("<td class=\"c-missing\" id=\"{id}\" title=\"no value in cells.csv\"><span>·</span></td>");
     };
-    let value = cell.get("value");
-    let raw = cell.get("raw");
+    let value: &str = &cell.value;
+    let raw: &str = &cell.raw;
     let mut class = if value.is_empty() {
         if ix.ambiguous.contains_key(&(t.to_string(), r.to_string())) {
             "c-ambig"
@@ -139,11 +137,11 @@ fn cell_td(
     } else {
         "c-ok"
     };
-    let mut title = format!("{} / {}", cell.get("row_label"), cell.get("column_label"));
+    let mut title = format!("{} / {}", cell.row_label, cell.column_label);
     if raw != value {
         let _ = write!(title, " · printed “{raw}”");
     }
-    if let Some(u) = Some(cell.get("unit")).filter(|u| !u.is_empty()) {
+    if let Some(u) = Some(&cell.unit).filter(|u| !u.is_empty()) {
         let _ = write!(title, " · unit {u}");
     }
     if let Some(ns) = ix.failed.get(&k) {
@@ -165,7 +163,7 @@ fn cell_td(
     } else {
         value
     };
-    let (p, l) = (cell.num("page"), cell.num("line"));
+    let (p, l) = (cell.page, cell.line);
     if let (Some(p), Some(l)) = (p, l) {
         let _ = write!(title, " · page {p} line {l}");
     }
@@ -289,7 +287,7 @@ pub fn render_tables(
     out.push_str("</tr>\n</table>\n");
 
     // Cells the template has no place for.
-    let mut others: Vec<(&Key, &Row)> = ix
+    let mut others: Vec<(&Key, &&CellRec)> = ix
         .cells
         .iter()
         .filter(|(k, _)| !placed.contains(*k))
@@ -302,8 +300,8 @@ pub fn render_tables(
                 out,
                 "<tr><td><code>{}</code></td><td>{} / {}</td>{}</tr>",
                 esc(&format!("{}.{}.{}", k.0, k.1, k.2)),
-                esc(c.get("row_label")),
-                esc(c.get("column_label")),
+                esc(&c.row_label),
+                esc(&c.column_label),
                 cell_td(ix, &k.0, &k.1, &k.2, line_href, &mut HashSet::new())
             );
         }

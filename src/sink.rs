@@ -1,0 +1,217 @@
+//! Where finished reports go: the [`ReportSink`] trait, and the sinks that do not
+//! write files (progress display, in-memory collection for tests).
+//!
+//! The orchestrator ([`crate::corpus::run_with`]) extracts inputs in parallel and
+//! pushes each finished report into one sink; what becomes of it — the six CSV
+//! files ([`crate::write::CsvSink`]), the facts cross-year checks need
+//! ([`crate::crossyear::CrossYear`]), a progress bar ([`Progress`]), a vector in a
+//! test ([`Collect`]) — is the sink's business. Modelled on ripgrep's
+//! `grep_searcher::Sink`: the producer knows nothing of the output, and the
+//! contract below is what both sides rely on.
+
+use crate::model::{Report, Status};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io;
+
+/// A consumer of finished reports.
+///
+/// # Contract
+///
+/// - **Calls.** [`ReportSink::report`] is called exactly once for every input of
+///   the run, with `seq` its position in the run's input list (`0..n`; the list is
+///   sorted by report id, so `seq` order is report-id order). Then
+///   [`ReportSink::finish`] is called once. Calls never overlap (`&mut self`), but
+///   they may come from any thread.
+/// - **Order.** Reports arrive in *any* order: parallel workers finish them as
+///   they finish. A sink whose output depends on order must produce it in `seq`
+///   order (the CSV sink holds a report that arrives early until those before it
+///   have come), so its output is the same whatever the thread count and timing.
+///   The orchestrator never lets workers run more than a window of reports ahead
+///   of the lowest unfinished one, which bounds what such a sink holds.
+/// - **Completeness.** Every input arrives, readable or not: a file that could not
+///   be read is a report with `status=error`, never a missing call.
+/// - **finish.** Completes the output: flushes, adds what needs every report (the
+///   cross-year findings), publishes it (the CSV sink renames its files into place
+///   as a set). After `finish` no more reports are accepted. A sink that has
+///   reports it could not place in order (a `seq` that never came) fails here.
+/// - **Errors.** An `Err` from `report` stops the run: no more reports are pushed,
+///   `finish` is not called, and the error is the run's. A sink dropped without
+///   `finish` must leave no partial output behind (the CSV sink removes its
+///   temporary files; the previous outputs stay intact). Errors are values with
+///   context (which file, which report), never panics.
+pub trait ReportSink {
+    /// Receives report `seq` (see the contract for order and errors).
+    fn report(&mut self, seq: usize, report: Report) -> io::Result<()>;
+
+    /// Completes the output, once, after the last report.
+    fn finish(&mut self) -> io::Result<()>;
+}
+
+impl<S: ReportSink + ?Sized> ReportSink for &mut S {
+    fn report(&mut self, seq: usize, report: Report) -> io::Result<()> {
+        (**self).report(seq, report)
+    }
+    fn finish(&mut self) -> io::Result<()> {
+        (**self).finish()
+    }
+}
+
+impl<S: ReportSink + ?Sized> ReportSink for Box<S> {
+    fn report(&mut self, seq: usize, report: Report) -> io::Result<()> {
+        (**self).report(seq, report)
+    }
+    fn finish(&mut self) -> io::Result<()> {
+        (**self).finish()
+    }
+}
+
+/// Keeps every report in memory, in `seq` order once finished: the sink of tests
+/// and of callers that want reports rather than files.
+#[derive(Debug, Default)]
+pub struct Collect {
+    reports: Vec<(usize, Report)>,
+    finished: bool,
+}
+
+impl Collect {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The reports, in `seq` order after [`ReportSink::finish`] (arrival order
+    /// before).
+    pub fn reports(&self) -> impl Iterator<Item = &Report> {
+        self.reports.iter().map(|(_, r)| r)
+    }
+
+    /// The reports, in `seq` order after [`ReportSink::finish`].
+    pub fn into_reports(self) -> Vec<Report> {
+        self.reports.into_iter().map(|(_, r)| r).collect()
+    }
+}
+
+impl ReportSink for Collect {
+    fn report(&mut self, seq: usize, report: Report) -> io::Result<()> {
+        if self.finished {
+            return Err(io::Error::other("report after finish"));
+        }
+        self.reports.push((seq, report));
+        Ok(())
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        if std::mem::replace(&mut self.finished, true) {
+            return Err(io::Error::other("finished twice"));
+        }
+        self.reports.sort_by_key(|(seq, _)| *seq);
+        for (i, (seq, _)) in self.reports.iter().enumerate() {
+            if *seq != i {
+                return Err(io::Error::other(format!(
+                    "report {i} never arrived or report {seq} came twice"
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Shows progress on standard error and names every file that could not be read,
+/// then passes each report on to `inner`.
+pub struct Progress<S> {
+    inner: S,
+    bar: ProgressBar,
+    errors: usize,
+}
+
+impl<S: ReportSink> Progress<S> {
+    /// A bar for `total` inputs in front of `inner`; drawn only when `show` and
+    /// standard error is a terminal. Unreadable files are named even when hidden:
+    /// the summary alone would leave the user guessing which.
+    pub fn new(inner: S, total: usize, show: bool) -> Self {
+        use std::io::IsTerminal;
+        let bar = ProgressBar::new(total as u64);
+        if !show || !io::stderr().is_terminal() {
+            bar.set_draw_target(ProgressDrawTarget::hidden());
+        }
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} files  {rate}  ETA {eta}  errors: {msg}",
+            )
+            .map(|s| {
+                s.with_key(
+                    "rate",
+                    |st: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                        let _ = write!(w, "{:.1} files/s", st.per_sec());
+                    },
+                )
+            })
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar.set_message("0");
+        Progress {
+            inner,
+            bar,
+            errors: 0,
+        }
+    }
+
+    /// The sink behind the bar.
+    pub fn into_inner(self) -> S {
+        self.inner
+    }
+}
+
+impl<S: ReportSink> ReportSink for Progress<S> {
+    fn report(&mut self, seq: usize, report: Report) -> io::Result<()> {
+        if report.status == Status::Error {
+            self.errors += 1;
+            self.bar.set_message(self.errors.to_string());
+            self.bar
+                .suspend(|| eprintln!("nianbao: {}: {}", report.id, report.error));
+        }
+        self.bar.inc(1);
+        self.inner.report(seq, report)
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        self.bar.finish_and_clear();
+        self.inner.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collect_orders_by_seq_and_finds_gaps() {
+        let mut c = Collect::new();
+        for (seq, id) in [(2, "c"), (0, "a"), (1, "b")] {
+            c.report(seq, Report::empty(id)).unwrap();
+        }
+        c.finish().unwrap();
+        let ids: Vec<&str> = c.reports().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["a", "b", "c"]);
+        assert!(c.report(3, Report::empty("d")).is_err());
+
+        let mut gap = Collect::new();
+        gap.report(1, Report::empty("b")).unwrap();
+        assert!(gap.finish().is_err());
+    }
+
+    #[test]
+    fn progress_passes_every_report_on() {
+        let mut p = Progress::new(Collect::new(), 2, false);
+        p.report(1, Report::failed("b", "", "unreadable")).unwrap();
+        p.report(0, Report::empty("a")).unwrap();
+        p.finish().unwrap();
+        assert_eq!(p.errors, 1);
+        let ids: Vec<String> = p
+            .into_inner()
+            .into_reports()
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(ids, ["a", "b"]);
+    }
+}
