@@ -14,7 +14,8 @@
 # Install: apt-get install -y poppler-utils python3
 # Usage:   scripts/bench_pdf.sh [FILE.pdf ...]     (RUNS=7 by default;
 #          NIANBAO=path/to/binary times that binary instead of building)
-#          (default: corpus/pdf/*.pdf and ../shared/corpus/*.pdf if present)
+#          (default: corpus/pdf/*.pdf and ../shared/corpus/*.pdf if present;
+#          NIANBAO_SHARED_CORPUS=DIR names the shared corpus elsewhere)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,7 +36,7 @@ if [ $# -gt 0 ]; then
     files=("$@")
 else
     files=(corpus/pdf/*.pdf)
-    for f in ../shared/corpus/*.pdf; do
+    for f in "${NIANBAO_SHARED_CORPUS:-../shared/corpus}"/*.pdf; do
         [ -e "$f" ] && files+=("$f")
     done
 fi

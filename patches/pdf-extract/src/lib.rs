@@ -30,6 +30,7 @@ mod glyphnames;
 mod zapfglyphnames;
 mod encodings;
 mod tounicode;
+mod content;
 
 pub struct Space;
 pub type Transform = Transform2D<f64, Space, Space>;
@@ -1714,7 +1715,17 @@ impl<'a> Processor<'a> {
     }
 
     fn process_stream(&mut self, doc: &'a Document, content: Vec<u8>, resources: &'a Dictionary, media_box: &MediaBox, output: &mut dyn OutputDev, page_num: u32) -> Result<(), OutputError> {
-        let content = Content::decode(&content).unwrap();
+        // Our parser accepts what lopdf's does, without an allocation per
+        // operation (content.rs). Where it gives up, lopdf's decides: its
+        // error is the one reported, as before.
+        let (operations, fallback) = match content::parse(&content) {
+            Some(ops) => (ops, None),
+            None => {
+                let (ops, text) = content::Operations::from_lopdf(Content::decode(&content).unwrap());
+                (ops, Some(text))
+            }
+        };
+        let op_text = fallback.as_deref().unwrap_or(&content);
         let mut gs: GraphicsState = GraphicsState {
             ts: TextState {
                 font: None,
@@ -1742,10 +1753,10 @@ impl<'a> Processor<'a> {
         let mut path = Path::new();
         let flip_ctm = Transform2D::row_major(1., 0., 0., -1., 0., media_box.ury - media_box.lly);
         dlog!("MediaBox {:?}", media_box);
-        for operation in &content.operations {
+        for operation in operations.iter(op_text) {
             //dlog!("op: {:?}", operation);
 
-            match operation.operator.as_ref() {
+            match operation.operator {
                 "BT" => {
                     tlm = Transform2D::identity();
                     gs.ts.tm = tlm;
