@@ -17,7 +17,6 @@
 use super::grid::{self, Slot};
 use super::{IngestError, IngestOptions};
 use crate::model::{Document, Page, SourceKind};
-use crate::text::is_cjk;
 use quick_xml::events::Event;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -382,39 +381,11 @@ fn cells_of(tr: &El) -> Vec<&El> {
     out
 }
 
-/// The text of a cell on one line: its paragraphs joined (nothing between CJK
-/// characters, a space elsewhere), whitespace runs one space, no tab or `|`.
+/// The text of a cell on one line ([`grid::join_cell`], as for HTML).
 fn cell_text(tc: &El) -> String {
     let mut lines = Vec::new();
     blocks(tc, &mut lines);
-    let mut joined = String::new();
-    for l in lines {
-        let l = l.trim();
-        if l.is_empty() {
-            continue;
-        }
-        if let (Some(a), Some(b)) = (joined.chars().last(), l.chars().next()) {
-            if !(is_cjk(a) && is_cjk(b)) {
-                joined.push(' ');
-            }
-        }
-        joined.push_str(l);
-    }
-    let mut out = String::new();
-    let mut space = false;
-    for c in joined.chars() {
-        let c = if c == '|' { '｜' } else { c };
-        if c.is_whitespace() {
-            space = true;
-            continue;
-        }
-        if space && !out.is_empty() {
-            out.push(' ');
-        }
-        space = false;
-        out.push(c);
-    }
-    out
+    grid::join_cell(lines.iter().map(String::as_str))
 }
 
 /// Converts a legacy Word/WPS/RTF file with LibreOffice and reads the result.

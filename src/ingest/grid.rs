@@ -10,6 +10,48 @@
 //! into the column on their left, so each value and each label is exactly one
 //! field and a row of numbers never gains or loses a field.
 
+use crate::text::is_cjk;
+
+/// Wide characters (CJK and full-width punctuation) between which a line break
+/// is not a space: Chinese text wraps anywhere, with nothing to mark the break.
+pub fn is_wide(c: char) -> bool {
+    is_cjk(c) || matches!(c as u32, 0x3000..=0x303F | 0xFF00..=0xFFEF | 0x2018..=0x201D)
+}
+
+/// The text of one cell on one line, the same for every format: its paragraphs
+/// and line breaks joined (nothing between wide characters, a space elsewhere),
+/// every whitespace run one space, the ends trimmed, and no tab or `|` left to be
+/// read as a cell border (`|` becomes the full-width `｜`).
+pub fn join_cell<'a>(lines: impl IntoIterator<Item = &'a str>) -> String {
+    let mut joined = String::new();
+    for l in lines {
+        let l = l.trim();
+        if l.is_empty() {
+            continue;
+        }
+        if let (Some(a), Some(b)) = (joined.chars().last(), l.chars().next()) {
+            if !(is_wide(a) && is_wide(b)) {
+                joined.push(' ');
+            }
+        }
+        joined.push_str(l);
+    }
+    let mut out = String::with_capacity(joined.len());
+    let mut space = false;
+    for c in joined.chars() {
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space && !out.is_empty() {
+            out.push(' ');
+        }
+        space = false;
+        out.push(if c == '|' { '｜' } else { c });
+    }
+    out
+}
+
 /// One grid position of a table row.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Slot {
@@ -134,6 +176,21 @@ mod tests {
                 vec!["维持", "总计", "维持", "总计"],
                 vec!["1", "2", "3", "4"],
             ]
+        );
+    }
+
+    #[test]
+    fn cell_lines_join_alike_for_every_format() {
+        // A break between wide characters (full-width punctuation included, as
+        // Word cells wrap `（一）` / `予以公开`) is nothing; elsewhere a space.
+        assert_eq!(join_cell(["（一）", "予以公开"]), "（一）予以公开");
+        assert_eq!(join_cell(["不予", "公开"]), "不予公开");
+        assert_eq!(join_cell(["Total", "总计"]), "Total 总计");
+        // Whitespace runs (tabs, ideographic and no-break spaces) are one space;
+        // empty lines vanish; `|` cannot be read as a border.
+        assert_eq!(
+            join_cell(["  a|b\t\u{3000}c ", "", "1\u{A0}\u{A0}2"]),
+            "a｜b c 1 2"
         );
     }
 

@@ -21,10 +21,9 @@
 //! markdown (how PDF-to-markdown converters write tables with merged cells; see
 //! `parse::crawled`).
 
-use super::grid::{self, Slot};
+use super::grid::{self, is_wide, Slot};
 use super::IngestError;
 use crate::model::{Document, Page, SourceKind};
-use crate::text::is_cjk;
 use ego_tree::NodeRef;
 use encoding_rs::{Encoding, GB18030, UTF_8};
 use scraper::{Html, Node};
@@ -186,12 +185,6 @@ impl Lines {
             self.lines.push(line);
         }
     }
-}
-
-/// Wide characters (CJK and full-width punctuation) between which a source line
-/// break is not a space.
-fn is_wide(c: char) -> bool {
-    is_cjk(c) || matches!(c as u32, 0x3000..=0x303F | 0xFF00..=0xFFEF | 0x2018..=0x201D)
 }
 
 /// Collapses whitespace runs of a line to one space (a source line break between
@@ -478,33 +471,15 @@ fn emit_table(table: NodeR, out: &mut Lines) {
     }
 }
 
-/// The text of one cell on one line: its paragraphs and line breaks joined (with
-/// nothing between CJK characters, a space elsewhere), every whitespace run one
-/// space, and no tab or `|` left to be read as a cell border.
+/// The text of one cell on one line ([`grid::join_cell`], as for Word).
 fn cell_text(cell: NodeR) -> String {
     let mut inner = Lines::default();
     for c in cell.children() {
         emit(c, &mut inner);
     }
     inner.flush();
-    let mut joined = String::new();
-    for l in inner.lines {
-        if let (Some(a), Some(b)) = (joined.chars().last(), l.chars().next()) {
-            if !(is_wide(a) && is_wide(b)) {
-                joined.push(' ');
-            }
-        }
-        joined.push_str(&l);
-    }
-    let cleaned: String = joined
-        .chars()
-        .map(|c| match c {
-            '\t' | '\u{3000}' | '\u{A0}' => ' ',
-            '|' => '｜',
-            c => c,
-        })
-        .collect();
-    collapse(&cleaned)
+    let lines: Vec<String> = inner.lines.iter().map(|l| collapse(l)).collect();
+    grid::join_cell(lines.iter().map(String::as_str))
 }
 
 /// All readable text under a node, for locating the article.
