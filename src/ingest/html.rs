@@ -19,7 +19,7 @@
 //!
 //! [`fragment_to_lines`] applies the same grid reader to `<table>` blocks in
 //! markdown (how PDF-to-markdown converters write tables with merged cells; see
-//! `parse::crawled`).
+//! [`super::embedded`]).
 
 use super::grid::{self, is_wide, Slot};
 use super::IngestError;

@@ -6,6 +6,7 @@
 //! one-line reason; nothing here panics on input.
 
 pub mod docx;
+pub mod embedded;
 pub mod grid;
 pub mod html;
 pub mod pdf;

@@ -66,83 +66,10 @@ fn cell_kind(text: &str, common: &Common) -> Option<CellKind> {
 /// returned unchanged. Each rebuilt table is logged as a repair.
 pub fn rebuild(lines: Vec<Line>, common: &Common) -> (Vec<Line>, Vec<Repair>) {
     let mut repairs = Vec::new();
-    let lines = embedded_tables(lines);
+    let lines = crate::ingest::embedded::expand_tables(lines);
     let lines = ideographic_rows(lines, common, &mut repairs);
     let lines = cell_paragraphs(lines, common, &mut repairs);
     (lines, repairs)
-}
-
-/// `<table>` blocks in markdown (PDF-to-markdown converters write tables with
-/// merged cells as HTML, often a whole table on one line) → the HTML reader's
-/// exact grid, one tab-separated line per row. Each row keeps the input place of
-/// the line holding its first cell, so a one-line table's rows all point at it
-/// and the lines after it keep their numbers.
-fn embedded_tables(lines: Vec<Line>) -> Vec<Line> {
-    if !lines
-        .iter()
-        .any(|l| l.text.to_ascii_lowercase().contains("<table"))
-    {
-        return lines;
-    }
-    let mut out = Vec::with_capacity(lines.len());
-    let mut i = 0;
-    while i < lines.len() {
-        let lower = lines[i].text.to_ascii_lowercase();
-        let Some(start) = lower.find("<table") else {
-            out.push(lines[i].clone());
-            i += 1;
-            continue;
-        };
-        // The line where every table opened here is closed again.
-        let mut depth = 0i64;
-        let mut end = None;
-        for (j, l) in lines.iter().enumerate().skip(i) {
-            let lw = l.text.to_ascii_lowercase();
-            let from = if j == i { start } else { 0 };
-            depth += lw[from..].matches("<table").count() as i64;
-            depth -= lw[from..].matches("</table>").count() as i64;
-            if depth <= 0 {
-                end = Some(j);
-                break;
-            }
-        }
-        let Some(j) = end else {
-            out.push(lines[i].clone());
-            i += 1;
-            continue;
-        };
-        let mut block: String = lines[i].text[start..].to_string();
-        for l in &lines[i + 1..=j] {
-            block.push('\n');
-            block.push_str(&l.text);
-        }
-        let close = block
-            .to_ascii_lowercase()
-            .rfind("</table>")
-            .map_or(block.len(), |p| p + 8);
-        let before = lines[i].text[..start].trim();
-        if !before.is_empty() {
-            out.push(Line::new(before, lines[i].page, lines[i].line));
-        }
-        let mut cursor = i;
-        for row in crate::ingest::html::fragment_to_lines(&block[..close]) {
-            let first = row
-                .split('\t')
-                .find(|f| !f.is_empty())
-                .unwrap_or_default()
-                .to_string();
-            if let Some(k) = (cursor..=j).find(|&k| lines[k].text.contains(first.as_str())) {
-                cursor = k;
-            }
-            out.push(Line::new(row, lines[cursor].page, lines[cursor].line));
-        }
-        let after = block[close..].trim();
-        if !after.is_empty() {
-            out.push(Line::new(after, lines[j].page, lines[j].line));
-        }
-        i = j + 1;
-    }
-    out
 }
 
 /// Cells separated by single ideographic spaces → tab-separated fields.
