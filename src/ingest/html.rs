@@ -24,6 +24,7 @@
 use super::grid::{self, is_wide, Slot};
 use super::IngestError;
 use crate::model::{Document, Page, SourceKind};
+use crate::numbering;
 use ego_tree::NodeRef;
 use encoding_rs::{Encoding, GB18030, UTF_8};
 use scraper::{Html, Node};
@@ -501,13 +502,14 @@ fn collect_text(n: NodeR, s: &mut String) {
     }
 }
 
-/// A heading of the report's outline starts with a Chinese numeral and `、`.
+/// A heading of the report's outline: it starts with a level-1 number of the one
+/// numbering grammar (`一、`), the form of every template's sections. The number
+/// alone counts (`<b>一、</b>总体情况` puts the title in another text node).
 fn is_section_heading(text: &str) -> bool {
-    let mut chars = text.chars();
     matches!(
-        chars.next(),
-        Some('一' | '二' | '三' | '四' | '五' | '六' | '七')
-    ) && matches!(chars.next(), Some('、'))
+        numbering::enumerator(text),
+        Ok((_, e)) if e.form == numbering::Form::Numeral && e.stop == '、'
+    )
 }
 
 /// A table of figures: no nested table and at least a few number cells.
@@ -652,6 +654,22 @@ mod tests {
              <td>a<br>b</td><td>x|y\tz</td><td>　1 </td></tr></table>",
         );
         assert_eq!(g, vec![vec!["商业企业", "a b", "x｜y z", "1"]]);
+    }
+
+    #[test]
+    fn section_headings_are_the_numbering_grammars_level_one() {
+        for t in ["一、总体情况", "一、", "七、存在的主要问题", "十、其他"] {
+            assert!(is_section_heading(t), "{t}");
+        }
+        for t in [
+            "一是加强领导",
+            "（一）主动公开",
+            "1.规章",
+            "2020年",
+            "一.总体",
+        ] {
+            assert!(!is_section_heading(t), "{t}");
+        }
     }
 
     #[test]
