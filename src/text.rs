@@ -50,18 +50,29 @@ pub fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
 }
 
-/// Compiles a pattern from the grammars once per process; `None` if it is invalid
-/// (never for a loaded grammar: `Grammars` compiles every pattern at load and
-/// rejects the file with its line otherwise).
-pub fn cached_regex(pattern: &str) -> Option<regex::Regex> {
+/// Compiles a pattern from the grammars once per process and shares it by
+/// reference; `None` if it is invalid (never for a loaded grammar: `Grammars`
+/// checks every pattern at load and rejects the file with its line otherwise).
+///
+/// Shared, not cloned: a cloned `Regex` starts with an empty search cache, so a
+/// clone per use rebuilt the lazy DFA of every rule for every report. Each
+/// distinct pattern is compiled once and kept for the life of the process (the
+/// grammars hold a few dozen).
+pub fn cached_regex(pattern: &str) -> Option<&'static regex::Regex> {
     use std::collections::HashMap;
     use std::sync::{Mutex, OnceLock};
-    static CACHE: OnceLock<Mutex<HashMap<String, Option<regex::Regex>>>> = OnceLock::new();
+    type Cache = HashMap<String, Option<&'static regex::Regex>>;
+    static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
     let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
     let mut map = cache.lock().unwrap_or_else(|e| e.into_inner());
-    map.entry(pattern.to_string())
-        .or_insert_with(|| regex::Regex::new(pattern).ok())
-        .clone()
+    if let Some(re) = map.get(pattern) {
+        return *re;
+    }
+    let re = regex::Regex::new(pattern)
+        .ok()
+        .map(|r| &*Box::leak(Box::new(r)));
+    map.insert(pattern.to_string(), re);
+    re
 }
 
 /// Terminal punctuation: a line ending in one of these ends a sentence.

@@ -53,9 +53,9 @@ pub struct Cleaned {
 
 struct Patterns {
     /// Safe anywhere on a line of its own (`— 3 —`, `第 1 页 共 5 页`).
-    anywhere: Vec<Regex>,
+    anywhere: Vec<&'static Regex>,
     /// Only at the top or bottom of a page (a bare `3`).
-    edge: Vec<Regex>,
+    edge: Vec<&'static Regex>,
 }
 
 fn patterns(f: &Furniture) -> Patterns {

@@ -8,6 +8,10 @@ use crate::parse::tokens::{parse_number, Token};
 
 pub(super) struct Ctx<'a> {
     pub(super) lines: &'a [Line],
+    /// Byte offset of each character of a line with joins, built on first use:
+    /// finding a token's character column by walking its line made every cell of a
+    /// table crawled onto one long line cost the line's length.
+    pub(super) char_starts: Vec<std::cell::OnceCell<Vec<usize>>>,
     pub(super) units: &'a [String],
     /// Figures the prose states for single cells (evidence for glued runs).
     pub(super) figures: Vec<evidence::Figure>,
@@ -19,11 +23,12 @@ impl Ctx<'_> {
     /// across a page).
     pub(super) fn loc(&self, t: &Token) -> (Option<usize>, Option<usize>) {
         self.lines.get(t.line).map_or((None, None), |l| {
-            let at = l
-                .text
-                .char_indices()
-                .nth(t.ccol)
-                .map_or(l.text.len(), |(b, _)| b);
+            if l.joins.is_empty() {
+                return (Some(l.page), Some(l.line));
+            }
+            let starts = self.char_starts[t.line]
+                .get_or_init(|| l.text.char_indices().map(|(b, _)| b).collect());
+            let at = starts.get(t.ccol).copied().unwrap_or(l.text.len());
             let (page, line) = l.place_at(at);
             (Some(page), Some(line))
         })

@@ -30,6 +30,9 @@ pub struct Figure {
 /// row is never matched: the rules need the figure's unit word, 件/条, after it).
 pub fn prose_figures(common: &Common, lines: &[Line]) -> Vec<Figure> {
     let mut out = Vec::new();
+    // Each line compacted once, not once per pattern.
+    let compacted: Vec<(String, Vec<usize>)> =
+        lines.iter().map(|l| compact_mapped(&l.text)).collect();
     for rule in &common.prose {
         // A rule whose figure may be a sum (收到…申请 N件 = new, or new plus
         // carried over) says nothing certain about one cell: not evidence.
@@ -44,9 +47,8 @@ pub fn prose_figures(common: &Common, lines: &[Line]) -> Vec<Figure> {
             let Some(re) = crate::text::cached_regex(pat) else {
                 continue;
             };
-            for l in lines {
-                let (text, offsets) = compact_mapped(&l.text);
-                for m in re.captures_iter(&text) {
+            for (l, (text, offsets)) in lines.iter().zip(&compacted) {
+                for m in re.captures_iter(text) {
                     let Some(fig) = m.get(1) else { continue };
                     let value = fig.as_str().trim_start_matches('0');
                     let value = if value.is_empty() { "0" } else { value };

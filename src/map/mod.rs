@@ -39,6 +39,7 @@ pub fn map_tables(tables: &[ParsedTable], f: &Format, lines: &[Line], common: &C
     // One context for the three tables: the prose figures are read once a report.
     let ctx = Ctx {
         lines,
+        char_starts: vec![std::cell::OnceCell::new(); lines.len()],
         units: &common.cells.units,
         figures: evidence::prose_figures(common, lines),
     };
