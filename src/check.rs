@@ -307,7 +307,7 @@ pub fn prose_findings(common: &Common, prose: &[&Line], cells: &[Cell]) -> Vec<F
 /// identity be checked) is a warning and leaves the report `partial`: its
 /// arithmetic could not be verified.
 pub fn blank_cells(f: &Format, cells: &[Cell]) -> Vec<Finding> {
-    let values = values_of(cells);
+    let mut values = values_of(cells);
     let base = evaluate(f, &values);
     cells
         .iter()
@@ -320,9 +320,14 @@ pub fn blank_cells(f: &Format, cells: &[Cell]) -> Vec<Finding> {
             } else {
                 format!("“{}”", c.raw)
             };
-            let mut filled = values.clone();
-            filled.insert((c.table.clone(), c.row.clone(), c.column.clone()), 0.0);
-            let needed: Vec<String> = evaluate(f, &filled)
+            // The blank read as 0 for a moment (not a copy of every value per blank).
+            let before = values.insert(&c.table, &c.row, &c.column, 0.0);
+            let filled = evaluate(f, &values);
+            match before {
+                Some(x) => values.insert(&c.table, &c.row, &c.column, x),
+                None => values.remove(&c.table, &c.row, &c.column),
+            };
+            let needed: Vec<String> = filled
                 .into_iter()
                 .filter(|o| !base.contains(o))
                 .map(|o| o.identity)

@@ -27,7 +27,6 @@ use nom::multi::separated_list1;
 use nom::sequence::{delimited, pair, preceded, terminated, tuple};
 use nom::IResult;
 use serde::Deserialize;
-use std::collections::HashMap;
 
 /// Where an identity is evaluated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -351,16 +350,54 @@ pub fn compile(format: &Format, id: &super::Identity) -> Result<Expr, String> {
 }
 
 /// Cell values by `(table, row, column)`; only printed numbers.
-pub type Values = HashMap<(String, String, String), f64>;
+///
+/// Looked up by borrowed ids (no key is built per lookup) with FxHash: the
+/// identities read every cell several times per report, and joint digit-split
+/// resolution once per combination tried. The keys are the grammar's ids, not
+/// free input text, so a non-keyed hasher is safe; nothing iterates the map, so
+/// its order never reaches an output.
+#[derive(Debug, Clone, Default)]
+pub struct Values(hashbrown::HashMap<(String, String, String), f64, rustc_hash::FxBuildHasher>);
+
+/// A borrowed `(table, row, column)`: hashes exactly as the owned key does.
+#[derive(Hash)]
+struct KeyRef<'a>(&'a str, &'a str, &'a str);
+
+impl hashbrown::Equivalent<(String, String, String)> for KeyRef<'_> {
+    fn equivalent(&self, k: &(String, String, String)) -> bool {
+        self.0 == k.0 && self.1 == k.1 && self.2 == k.2
+    }
+}
+
+impl Values {
+    pub fn get(&self, table: &str, row: &str, column: &str) -> Option<f64> {
+        self.0.get(&KeyRef(table, row, column)).copied()
+    }
+
+    /// Sets a cell's value; returns the one it replaces.
+    pub fn insert(&mut self, table: &str, row: &str, column: &str, v: f64) -> Option<f64> {
+        if let Some(old) = self.0.get_mut(&KeyRef(table, row, column)) {
+            return Some(std::mem::replace(old, v));
+        }
+        self.0
+            .insert((table.to_string(), row.to_string(), column.to_string()), v);
+        None
+    }
+
+    pub fn remove(&mut self, table: &str, row: &str, column: &str) -> Option<f64> {
+        self.0.remove(&KeyRef(table, row, column))
+    }
+}
 
 pub fn values_of(cells: &[Cell]) -> Values {
-    cells
-        .iter()
-        .filter_map(|c| {
-            let v: f64 = c.value.parse().ok()?;
-            Some(((c.table.clone(), c.row.clone(), c.column.clone()), v))
-        })
-        .collect()
+    let mut v = Values::default();
+    v.0.reserve(cells.len());
+    for c in cells {
+        if let Ok(x) = c.value.parse::<f64>() {
+            v.insert(&c.table, &c.row, &c.column, x);
+        }
+    }
+    v
 }
 
 /// Two sums within this distance are equal: values are integers or money with at
@@ -390,22 +427,26 @@ impl Outcome {
 }
 
 pub fn get(v: &Values, t: &str, r: &str, c: &str) -> Option<f64> {
-    v.get(&(t.to_string(), r.to_string(), c.to_string()))
-        .copied()
+    v.get(t, r, c)
 }
 
-/// The signed sum of `terms` at `(row, column)` where `at` places a name; None when
-/// an operand is missing.
-fn side_sum(
-    v: &Values,
-    table: &str,
-    terms: &[Term],
-    at: &dyn Fn(&str) -> (String, String),
-) -> Option<f64> {
+/// Where an identity's operand names are read: as rows of one column, or as
+/// columns of one row.
+#[derive(Clone, Copy)]
+enum At<'a> {
+    Column(&'a str),
+    Row(&'a str),
+}
+
+/// The signed sum of `terms` placed by `at`; None when an operand is missing.
+fn side_sum(v: &Values, table: &str, terms: &[Term], at: At) -> Option<f64> {
     let mut s = 0.0;
     for t in terms {
-        let (r, c) = at(&t.name);
-        s += t.sign * get(v, table, &r, &c)?;
+        let x = match at {
+            At::Column(c) => v.get(table, &t.name, c),
+            At::Row(r) => v.get(table, r, &t.name),
+        };
+        s += t.sign * x?;
     }
     Some(s)
 }
@@ -418,7 +459,7 @@ pub fn evaluate(format: &Format, v: &Values) -> Vec<Outcome> {
         let Expr::Compare { lhs, relation, rhs } = &id.parsed else {
             continue;
         };
-        let mut push = |row: &str, column: &str, at: &dyn Fn(&str) -> (String, String)| {
+        let mut push = |row: &str, column: &str, at: At| {
             if let (Some(l), Some(r)) = (
                 side_sum(v, &id.table, lhs, at),
                 side_sum(v, &id.table, rhs, at),
@@ -437,24 +478,24 @@ pub fn evaluate(format: &Format, v: &Values) -> Vec<Outcome> {
         match id.apply {
             Apply::PerColumn => {
                 for c in format.column_ids(&id.table) {
-                    push("", &c, &|r| (r.to_string(), c.clone()));
+                    push("", &c, At::Column(&c));
                 }
             }
             Apply::PerRow if !id.block.is_empty() => {
                 let first = lhs.first().map(|t| t.name.as_str()).unwrap_or("");
                 for row in format.block_row_ids(&id.block) {
-                    push(&row, first, &|c| (row.clone(), c.to_string()));
+                    push(&row, first, At::Row(&row));
                 }
             }
             Apply::PerRow => {
                 for row in format.data_row_ids(&id.table) {
-                    push(&row, "", &|c| (row.clone(), c.to_string()));
+                    push(&row, "", At::Row(&row));
                 }
             }
             Apply::Single => {
                 let first = lhs.first().map(|t| t.name.as_str()).unwrap_or("");
                 for row in format.data_row_ids(&id.table) {
-                    push(&row, first, &|c| (row.clone(), c.to_string()));
+                    push(&row, first, At::Row(&row));
                 }
             }
             Apply::CrossYear => {}
@@ -492,8 +533,7 @@ pub fn group_outcomes(format: &Format, v: &Values) -> Vec<Outcome> {
                         previous: false,
                     })
                     .collect();
-                let Some(sum) = side_sum(v, &id.table, &terms, &|r| (r.to_string(), c.id.clone()))
-                else {
+                let Some(sum) = side_sum(v, &id.table, &terms, At::Column(&c.id)) else {
                     continue;
                 };
                 out.push(Outcome {
