@@ -45,6 +45,18 @@ const MIN_RUNNING_KEY_CHARS: usize = 4;
 /// half of them): two pages can share a line by chance.
 const MIN_RUNNING_PAGES: usize = 3;
 
+/// …and on at least one page in this many (half the pages, rounded up): a line
+/// repeated on three pages of a forty-page report is text, not a header.
+const RUNNING_PAGES_DIVISOR: usize = 2;
+
+/// Blank lines a sentence may be cut by inside a page and still be joined (text
+/// copied from a PDF gets one or two); more is a paragraph break.
+const MAX_BLANK_LINES_IN_SENTENCE: usize = 2;
+
+/// Characters of each side shown in a repair's `before`/`after`: enough to
+/// recognise the sentence, short enough to keep `repairs.csv` readable.
+const REPAIR_CONTEXT_CHARS: usize = 12;
+
 pub struct Cleaned {
     pub lines: Vec<Line>,
     pub repairs: Vec<Repair>,
@@ -179,7 +191,10 @@ pub fn clean(pages: &[Page], common: &Common) -> Cleaned {
         let mut i = 0;
         while i < lines.len() {
             let mut j = i + 1;
-            while j < lines.len() && lines[j].text.trim().is_empty() && j - i <= 2 {
+            while j < lines.len()
+                && lines[j].text.trim().is_empty()
+                && j - i <= MAX_BLANK_LINES_IN_SENTENCE
+            {
                 j += 1;
             }
             if j == i + 1 || j >= lines.len() || lines[j].text.trim().is_empty() {
@@ -367,7 +382,7 @@ fn running_lines(pages: &[Page]) -> HashMap<String, usize> {
             }
         }
     }
-    let need = MIN_RUNNING_PAGES.max(pages.len().div_ceil(2));
+    let need = MIN_RUNNING_PAGES.max(pages.len().div_ceil(RUNNING_PAGES_DIVISOR));
     counts.retain(|_, n| *n >= need);
     counts
 }
@@ -382,17 +397,19 @@ fn furniture_key(t: &str) -> String {
 
 fn tail(s: &str) -> String {
     let c: Vec<char> = s.trim_end().chars().collect();
-    c[c.len().saturating_sub(12)..].iter().collect()
+    c[c.len().saturating_sub(REPAIR_CONTEXT_CHARS)..]
+        .iter()
+        .collect()
 }
 
 fn head(s: &str) -> String {
-    s.trim_start().chars().take(12).collect()
+    s.trim_start().chars().take(REPAIR_CONTEXT_CHARS).collect()
 }
 
 fn around(s: &str, at: usize) -> String {
     let c: Vec<char> = s.chars().collect();
-    let a = at.saturating_sub(12);
-    let b = (at + 12).min(c.len());
+    let a = at.saturating_sub(REPAIR_CONTEXT_CHARS);
+    let b = (at + REPAIR_CONTEXT_CHARS).min(c.len());
     c[a..b].iter().collect()
 }
 

@@ -30,6 +30,13 @@ const MIN_NUMBER_CELLS: usize = 12;
 /// cells (header cells) to be trusted.
 const MIN_HEADER_GAPS: usize = 3;
 
+/// A line split by ideographic spaces is a table row only with at least this many
+/// fields (a label and two cells) of which at least [`MIN_IDEOGRAPHIC_VALUES`]
+/// are numbers: prose uses a single ideographic space as a pause, too.
+const MIN_IDEOGRAPHIC_FIELDS: usize = 3;
+/// See [`MIN_IDEOGRAPHIC_FIELDS`].
+const MIN_IDEOGRAPHIC_VALUES: usize = 2;
+
 /// What one cell-per-paragraph line holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum CellKind {
@@ -87,7 +94,11 @@ fn ideographic_rows(mut lines: Vec<Line>, common: &Common, repairs: &mut Vec<Rep
             .count();
         let has_empty = fields.iter().any(|f| f.trim().is_empty());
         let long = fields.iter().any(|f| f.chars().count() > MAX_CELL_CHARS);
-        if fields.len() < 3 || values < 2 || long || !has_empty {
+        if fields.len() < MIN_IDEOGRAPHIC_FIELDS
+            || values < MIN_IDEOGRAPHIC_VALUES
+            || long
+            || !has_empty
+        {
             continue;
         }
         let text = fields

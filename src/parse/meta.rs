@@ -18,10 +18,14 @@ const HEAD_LINES: usize = 15;
 /// note or a link).
 const TAIL_LINES: usize = 5;
 
+/// The shortest agency name (某局 has two characters); one character is a
+/// fragment.
+const MIN_AGENCY_CHARS: usize = 2;
+
 /// A plausible agency name: no sentence punctuation or digits, not too long.
 pub fn plausible_agency(s: &str, rules: &BodyMeta) -> bool {
     let n = s.chars().count();
-    n >= 2
+    n >= MIN_AGENCY_CHARS
         && (rules.max_agency_chars == 0 || n <= rules.max_agency_chars)
         && !s.chars().any(|c| rules.not_agency_chars.contains(c))
 }

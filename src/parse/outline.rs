@@ -21,7 +21,9 @@ pub fn section_of(format: Option<&Format>, formats: &[Format], title: &str) -> S
             let core = strip_enumerator(&label).to_string();
             let hit = std::iter::once(core)
                 .chain(s.aliases.iter().map(|a| compact(a)))
-                .any(|k| c == k || (k.chars().count() >= 4 && c.contains(&k)));
+                .any(|k| {
+                    c == k || (k.chars().count() >= MIN_CONTAINED_KEY_CHARS && c.contains(&k))
+                });
             if hit {
                 return s.id.clone();
             }
@@ -150,6 +152,16 @@ const DATE_METADATA_LINES: usize = 20;
 /// searched for a line that is only a date.
 const DATE_LINE_SEARCH: usize = 8;
 
+/// A report for year N is published in N + 1 (by 31 January, often later); a date
+/// more than this many years after the report year is another date (a law's, a
+/// cited document's), not the publication date.
+const MAX_PUBLICATION_DELAY_YEARS: i32 = 2;
+
+/// A section key found inside a longer heading must have at least this many
+/// characters to name the section; a shorter one must be the whole title, since
+/// short words occur inside other headings.
+const MIN_CONTAINED_KEY_CHARS: usize = 4;
+
 /// Non-empty lines at the top searched for the title.
 const TITLE_SEARCH_LINES: usize = 15;
 
@@ -251,7 +263,7 @@ fn published_date(lines: &[Line], year: Option<i32>, labels: &[String]) -> Optio
         let d: u32 = c[3].parse().ok()?;
         if !(1..=12).contains(&m)
             || !(1..=31).contains(&d)
-            || year.is_some_and(|ry| y < ry || y > ry + 2)
+            || year.is_some_and(|ry| y < ry || y > ry + MAX_PUBLICATION_DELAY_YEARS)
         {
             return None;
         }

@@ -8,6 +8,20 @@
 
 use crate::text::norm_char;
 
+/// Text longer than this (characters) is not a row label but a sentence, or web
+/// text whose cell borders were lost: the longest row label of either official
+/// template is 37 characters (2021's 申请人逾期未按收费通知…). The table stage
+/// ends a table at such text after its numbers.
+pub const MAX_LABEL_CHARS: usize = 40;
+
+/// A run of spaces at least this wide (display columns) separates cells; one
+/// space is a word gap inside a cell (`法人或其他组织 小计`).
+const MIN_SEPARATOR_WIDTH: usize = 2;
+
+/// Digits after a thousands separator (`7,730`): a comma followed by any other
+/// count is a list or a typo, not a number.
+const THOUSANDS_GROUP_DIGITS: usize = 3;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Text,
@@ -84,7 +98,7 @@ pub fn parse_number(raw: &str, units: &[String]) -> Option<Number> {
                     .skip(i + 1)
                     .take_while(|c| c.is_ascii_digit())
                     .collect();
-                if seen_dot || rest.len() != 3 {
+                if seen_dot || rest.len() != THOUSANDS_GROUP_DIGITS {
                     return None;
                 }
             }
@@ -144,7 +158,7 @@ fn split_cells(line: &str) -> (Vec<(String, usize, usize)>, bool) {
                 w += width(chars[j]);
                 j += 1;
             }
-            if w >= 2 {
+            if w >= MIN_SEPARATOR_WIDTH {
                 j - i
             } else {
                 0
@@ -244,7 +258,7 @@ fn tokenize_cells(
         } else {
             // A long cell is web text whose borders were lost, even on a line that
             // has a double space somewhere.
-            let separated = had_sep && cell.chars().count() <= 40;
+            let separated = had_sep && cell.chars().count() <= MAX_LABEL_CHARS;
             out.extend(scan_mixed(&cell, start, line_no, separated, units));
         }
     }

@@ -5,13 +5,8 @@
 use super::TokenDoc;
 use crate::grammar::{Format, Shape};
 use crate::numbering;
-use crate::parse::tokens::Kind;
+use crate::parse::tokens::{Kind, MAX_LABEL_CHARS};
 use crate::text::compact;
-
-/// A text token longer than this (compact characters) after a table's numbers is a
-/// sentence of the narrative, not a row label: the longest row label of either
-/// official template is 37 characters (2021's 申请人逾期未按收费通知…).
-const NARRATIVE_MIN_CHARS: usize = 40;
 
 impl TokenDoc {
     /// Token range `[start, end)` of each table of `format`, in document order:
@@ -165,5 +160,5 @@ fn is_heading_like(raw: &str) -> bool {
     if numbering::starts_section_number(&c) {
         return true;
     }
-    !numbering::starts_like_enumerator(&c) && c.chars().count() > NARRATIVE_MIN_CHARS
+    !numbering::starts_like_enumerator(&c) && c.chars().count() > MAX_LABEL_CHARS
 }
