@@ -532,4 +532,144 @@ mod tests {
         let t = toks("2019年累计公布网上信息1000余条");
         assert!(t.iter().all(|(k, _)| *k == Text));
     }
+
+    #[test]
+    fn numbers_reject_what_is_not_one_number() {
+        let u = vec!["万元".to_string(), "元".to_string()];
+        let v = |s: &str| parse_number(s, &u).map(|n| n.value);
+        assert_eq!(v("1,234").as_deref(), Some("1234"));
+        assert_eq!(v("1,234,567.5").as_deref(), Some("1234567.5"));
+        assert_eq!(v(" 1 2 ").as_deref(), Some("12"));
+        // A negative zero is zero.
+        assert_eq!(v("-0").as_deref(), Some("0"));
+        assert_eq!(v("-0.5").as_deref(), Some("-0.5"));
+        assert_eq!(v("12万元").as_deref(), Some("12"));
+        for bad in [
+            "", "-", "元", ".5", "12.", "1.2.3", "1.2,345", "1,2345", "a1", "+-1",
+        ] {
+            assert_eq!(v(bad), None, "{bad}");
+        }
+        assert_eq!(
+            split_sign_unit("-5万元", &u),
+            (Some('-'), "5", "万元".to_string())
+        );
+        assert_eq!(split_sign_unit("5", &u), (None, "5", String::new()));
+    }
+
+    #[test]
+    fn rule_lines_carry_no_cells() {
+        for rule in ["|---|:---:|", "+===+===+", " | -- | -- | "] {
+            assert!(is_rule_line(rule), "{rule}");
+        }
+        for line in ["| - | - |", "|-|", "--5--", "规章 --"] {
+            assert!(!is_rule_line(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn tokens_keep_their_columns_in_display_width_and_characters() {
+        let line = "规章  12\t3";
+        let t = tokenize_line(line, 7, &[], &[]);
+        let cols: Vec<(usize, usize, usize, usize, usize)> = t
+            .iter()
+            .map(|t| (t.line, t.col, t.col_end, t.ccol, t.ccol_end))
+            .collect();
+        // 规章 is 4 columns wide and 2 characters long.
+        assert_eq!(cols, [(7, 0, 4, 0, 2), (7, 6, 8, 4, 6), (7, 9, 10, 7, 8)]);
+        // Leading and trailing spaces inside a cell are not part of its extent.
+        let t = tokenize_line("| 规章 | 5 |", 0, &[], &[]);
+        let cols: Vec<(usize, usize)> = t.iter().map(|t| (t.col, t.col_end)).collect();
+        assert_eq!(cols, [(2, 6), (9, 10)]);
+        // A full-width space counts two columns, so it separates on its own.
+        assert_eq!(
+            toks("规章\u{3000}5"),
+            [(Text, "规章".into()), (Num, "5".into())]
+        );
+    }
+
+    #[test]
+    fn blank_cells_only_between_explicit_separators() {
+        assert_eq!(
+            toks("规章\t\t5\t"),
+            [
+                (Text, "规章".into()),
+                (Blank, "".into()),
+                (Num, "5".into()),
+                (Blank, "".into())
+            ]
+        );
+        // Spaces never make an empty cell; a markdown row's outer pipes neither.
+        assert_eq!(
+            toks("规章    5"),
+            [(Text, "规章".into()), (Num, "5".into())]
+        );
+        assert_eq!(
+            toks("| 规章 | | 5 |"),
+            [(Text, "规章".into()), (Blank, "".into()), (Num, "5".into())]
+        );
+    }
+
+    #[test]
+    fn a_long_cell_of_a_separated_line_is_read_as_glued_text() {
+        let glued = format!("{}规章000", "甲".repeat(36));
+        assert_eq!(glued.chars().count(), 41);
+        let t = tokenize_line(&format!("标题  {glued}"), 0, &[], &[]);
+        assert!(
+            t.iter().any(|t| t.kind == Num && t.raw == "000" && t.glued),
+            "{t:?}"
+        );
+        // At the limit the cell is still one cell of a table: text.
+        let short = format!("{}规章000", "甲".repeat(35));
+        let t = toks(&format!("标题  {short}"));
+        assert!(t.iter().all(|(k, _)| *k == Text), "{t:?}");
+    }
+
+    #[test]
+    fn enumerators_are_not_numbers() {
+        let chars = |s: &str| s.chars().collect::<Vec<char>>();
+        assert!(is_enumerator_at(&chars("2.其他"), 0));
+        assert!(is_enumerator_at(&chars("3、其他"), 0));
+        assert!(is_enumerator_at(&chars("1.  属于"), 0));
+        assert!(!is_enumerator_at(&chars("2.5"), 0));
+        assert!(!is_enumerator_at(&chars("2. "), 0));
+        assert!(!is_enumerator_at(&chars("2."), 0));
+        assert!(!is_enumerator_at(&chars("2其他"), 0));
+        assert!(!is_enumerator_at(&chars("。.其他"), 0));
+        // Inside a run only the digit right before the stop starts one.
+        assert!(is_enumerator_at(&chars("002.其他"), 2));
+        assert!(!is_enumerator_at(&chars("002.其他"), 1));
+    }
+
+    #[test]
+    fn glued_runs_take_signs_and_single_spaces_only_without_separators() {
+        assert_eq!(
+            toks("行政处罚12+3-4其他"),
+            [
+                (Text, "行政处罚".into()),
+                (Num, "12+3-4".into()),
+                (Text, "其他".into())
+            ]
+        );
+        assert_eq!(
+            toks("行政处罚1 2 3其他"),
+            [
+                (Text, "行政处罚".into()),
+                (Num, "1 2 3".into()),
+                (Text, "其他".into())
+            ]
+        );
+        // A word of Latin letters or digits before the run keeps it text.
+        assert!(toks("ISO9001认证").iter().all(|(k, _)| *k == Text));
+        // A separated line: a number must stand apart from the word before it.
+        assert_eq!(
+            toks("| 行政许可 97 | 增 -3 |"),
+            [
+                (Text, "行政许可".into()),
+                (Num, "97".into()),
+                (Text, "增".into()),
+                (Num, "-3".into())
+            ]
+        );
+        assert!(toks("| 许可97 |").iter().all(|(k, _)| *k == Text));
+    }
 }
