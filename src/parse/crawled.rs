@@ -308,4 +308,138 @@ mod tests {
         assert_eq!(out, src);
         assert!(repairs.is_empty());
     }
+
+    #[test]
+    fn a_cell_line_is_short_and_has_no_borders() {
+        let g = Grammars::embedded().unwrap();
+        let c = &g.common;
+        assert_eq!(cell_kind(" 12 ", c), Some(CellKind::Value));
+        assert_eq!(cell_kind("—", c), Some(CellKind::Value));
+        assert_eq!(cell_kind("规章", c), Some(CellKind::Word));
+        assert_eq!(
+            cell_kind(&"字".repeat(MAX_CELL_CHARS), c),
+            Some(CellKind::Word)
+        );
+        for not in ["", "  ", "规章\t1", "规章|1", "规章  1", "规章\u{3000}1"] {
+            assert_eq!(cell_kind(not, c), None, "{not:?}");
+        }
+        assert_eq!(cell_kind(&"字".repeat(MAX_CELL_CHARS + 1), c), None);
+        assert!(is_value("3件", c));
+        assert!(!is_value("第3", c));
+    }
+
+    #[test]
+    fn ideographic_rows_need_values_and_an_empty_cell() {
+        let g = Grammars::embedded().unwrap();
+        let row = |t: &str| {
+            let mut repairs = Vec::new();
+            let out = ideographic_rows(lines(t), &g.common, &mut repairs);
+            (out[0].text.clone(), repairs.len())
+        };
+        assert_eq!(row("规章　0　　3"), ("规章\t0\t\t3".into(), 1));
+        // Two fields, one value, no empty cell, a long field or a tab: left alone.
+        for t in [
+            "规章　　3",
+            "规章　0　　甲",
+            "规章　0　3　4",
+            "规章\t0　　3",
+        ] {
+            assert_eq!(row(t), (t.to_string(), 0), "{t}");
+        }
+        let long = format!("{}　0　　3", "字".repeat(MAX_CELL_CHARS + 1));
+        assert_eq!(row(&long).1, 0);
+        let (_, n) = row("\u{3000}\u{3000}规章　0　　3");
+        assert_eq!(n, 1, "leading indentation is not a cell");
+        let mut repairs = Vec::new();
+        ideographic_rows(lines("x\n规章　0　　3"), &g.common, &mut repairs);
+        assert_eq!((repairs[0].page, repairs[0].line), (Some(1), Some(2)));
+        assert_eq!(repairs[0].after, "规章⇥0⇥⇥3");
+    }
+
+    /// Header words `gap` lines apart, then `rows` rows of three values.
+    fn one_per_paragraph(gap: usize, rows: usize) -> String {
+        let sep = "\n".repeat(gap);
+        let mut text = String::from("正文很长的一段文字，说明情况。");
+        for c in ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"]
+        {
+            text.push_str(&sep);
+            text.push_str(c);
+        }
+        for r in 0..rows {
+            text.push_str(&format!("{sep}行{r}{sep}1{sep}2{sep}3"));
+        }
+        text
+    }
+
+    #[test]
+    fn a_table_of_cell_paragraphs_needs_enough_numbers() {
+        let g = Grammars::embedded().unwrap();
+        let rebuilt = |t: &str| rebuild(lines(t), &g.common).1.len();
+        // Four rows of three: MIN_NUMBER_CELLS numbers.
+        assert_eq!(MIN_NUMBER_CELLS, 12);
+        assert_eq!(rebuilt(&one_per_paragraph(2, 4)), 4);
+        let mut eleven = one_per_paragraph(2, 4);
+        eleven.truncate(eleven.rfind("\n\n3").unwrap());
+        assert_eq!(rebuilt(&eleven), 0);
+        // The same with three line breaks per border.
+        assert_eq!(rebuilt(&one_per_paragraph(3, 4)), 4);
+        // A gap that is not a whole number of borders: not this layout.
+        let mut odd = one_per_paragraph(2, 4);
+        odd.push_str("\n\n\n9");
+        assert_eq!(rebuilt(&odd), 0);
+        // A page break ends a run of cells.
+        let mut src = lines(&one_per_paragraph(2, 4));
+        let n = src.len();
+        for l in &mut src[n - 6..] {
+            l.page = 2;
+        }
+        assert_eq!(rebuild(src, &g.common).1.len(), 0);
+    }
+
+    #[test]
+    fn the_border_is_learnt_from_header_words() {
+        let src = lines("甲\n\n乙\n\n丙\n\n丁\n\n1\n\n\n\n2");
+        let kinds: Vec<Option<CellKind>> = src
+            .iter()
+            .map(|l| match l.text.as_str() {
+                "" => None,
+                t if t.parse::<u32>().is_ok() => Some(CellKind::Value),
+                _ => Some(CellKind::Word),
+            })
+            .collect();
+        let cells: Vec<usize> = (0..src.len()).filter(|&k| kinds[k].is_some()).collect();
+        assert_eq!(separator(&src, &cells, &kinds), Some(2));
+        // Seen fewer than MIN_HEADER_GAPS times: not trusted.
+        assert_eq!(separator(&src, &cells[1..], &kinds), None);
+        // A gap smaller than the border: no border.
+        let tight = lines("甲\n\n乙\n\n丙\n\n丁\n1\n\n2");
+        let kinds: Vec<Option<CellKind>> = tight
+            .iter()
+            .map(|l| match l.text.as_str() {
+                "" => None,
+                t if t.parse::<u32>().is_ok() => Some(CellKind::Value),
+                _ => Some(CellKind::Word),
+            })
+            .collect();
+        let cells: Vec<usize> = (0..tight.len()).filter(|&k| kinds[k].is_some()).collect();
+        assert_eq!(separator(&tight, &cells, &kinds), None);
+    }
+
+    #[test]
+    fn html_tables_keep_the_text_around_them() {
+        let src = lines("前言<table><tr><td>b</td><td>1</td></tr></table>后记\n正文");
+        let out = embedded_tables(src);
+        let got: Vec<(&str, usize)> = out.iter().map(|l| (l.text.as_str(), l.line)).collect();
+        assert_eq!(got, [("前言", 1), ("b\t1", 1), ("后记", 1), ("正文", 2)]);
+        // Over several lines, a nested table inside: rows point at their lines.
+        let src = lines("<table><tr><td>a</td></tr>\n<tr><td><table><tr><td>x</td></tr></table></td></tr>\n<tr><td>c</td></tr></table>\n正文");
+        let out = embedded_tables(src);
+        assert_eq!(out.last().unwrap().text, "正文");
+        assert_eq!(out.last().unwrap().line, 4);
+        let c = out.iter().find(|l| l.text == "c").unwrap();
+        assert_eq!(c.line, 3);
+        // Never closed: left as it is.
+        let src = lines("<table><tr><td>a</td></tr>\n正文");
+        assert_eq!(embedded_tables(src.clone()), src);
+    }
 }
