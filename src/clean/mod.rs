@@ -842,4 +842,21 @@ mod tests {
         assert_eq!(around(s, 13), "二三四五六七八九十甲乙丙丁戊");
         assert_eq!(around(s, 1), "一二三四五六七八九十甲乙丙");
     }
+
+    #[test]
+    fn a_title_wrapped_over_two_lines_is_another_title() {
+        // Neither half is a title on its own; together they are, so the header
+        // above them on page 1 is a header, removed like the others.
+        let c = clean(
+            &headed(
+                &["沂源县自然资源局2020年政府信息", "公开工作年度报告"],
+                TITLE,
+                1,
+            ),
+            &furniture(),
+        );
+        assert_eq!(c.lines[0].text, "沂源县自然资源局2020年政府信息");
+        assert_eq!(c.repairs.len(), 4);
+        assert!(c.findings.is_empty());
+    }
 }
