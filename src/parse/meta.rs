@@ -180,4 +180,73 @@ mod tests {
         assert_eq!(f[0].check, "meta_unclear");
         assert!(f[0].message.contains("prose"), "{}", f[0].message);
     }
+
+    #[test]
+    fn an_agency_is_a_short_name_without_sentence_characters() {
+        let g = Grammars::embedded().unwrap();
+        let mut r = g.common.body_meta.clone();
+        let max = r.max_agency_chars;
+        assert!(plausible_agency("某局", &r));
+        assert!(!plausible_agency("局", &r));
+        assert!(plausible_agency(&"局".repeat(max), &r));
+        assert!(!plausible_agency(&"局".repeat(max + 1), &r));
+        assert!(!plausible_agency("某局，现公布", &r));
+        assert!(!plausible_agency("某局2021", &r));
+        // No length limit when the grammar sets none.
+        r.max_agency_chars = 0;
+        assert!(plausible_agency(&"局".repeat(max + 1), &r));
+    }
+
+    #[test]
+    fn a_plausible_title_block_is_kept_and_the_body_fills_only_gaps() {
+        let g = Grammars::embedded().unwrap();
+        let r = &g.common.body_meta;
+        let body = lines(&[
+            "根据《条例》要求，现公布沂源县自然资源局2020年政府信息公开工作年度报告。",
+            "正文",
+        ]);
+        let (a, y, f) = settle(&body, " 某某县教育局 ".into(), Some(2021), r);
+        assert_eq!((a.as_str(), y, f.len()), ("某某县教育局", Some(2021), 0));
+        // Only the year missing: the body's year, the title's agency.
+        let (a, y, f) = settle(&body, "某某县教育局".into(), None, r);
+        assert_eq!((a.as_str(), y, f.len()), ("某某县教育局", Some(2020), 0));
+        // Only the agency missing: the body's agency, the title's year.
+        let (a, y, _) = settle(&body, String::new(), Some(2021), r);
+        assert_eq!((a.as_str(), y), ("沂源县自然资源局", Some(2021)));
+        // Nothing anywhere: two findings, each naming its field.
+        let (a, y, f) = settle(&lines(&["", "正文"]), String::new(), None, r);
+        assert_eq!((a.as_str(), y), ("", None));
+        let said: Vec<&str> = f.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(
+            said,
+            [
+                "agency not found: no title, opening paragraph or signature names it; left empty",
+                "year not found: no title or opening paragraph states it; left empty"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_body_is_searched_at_its_head_and_its_tail_only() {
+        let g = Grammars::embedded().unwrap();
+        let r = &g.common.body_meta;
+        let opening = "根据《条例》要求，现公布沂源县自然资源局2020年政府信息公开工作年度报告。";
+        let mut far: Vec<&str> = vec!["正文"; HEAD_LINES];
+        far.push(opening);
+        far.extend(["正文"; TAIL_LINES]);
+        let (a, y, _) = settle(&lines(&far), String::new(), None, r);
+        assert_eq!((a.as_str(), y), ("", None));
+        // Blank lines do not count against the head.
+        let mut padded: Vec<&str> = vec![""; HEAD_LINES];
+        padded.push(opening);
+        let (a, _, _) = settle(&lines(&padded), String::new(), None, r);
+        assert_eq!(a, "沂源县自然资源局");
+        // The signature is near the end.
+        let mut signed = vec!["某某县教育局"];
+        signed.extend(["正文"; TAIL_LINES]);
+        let (a, _, _) = settle(&lines(&signed), String::new(), Some(2021), r);
+        assert_eq!(a, "");
+        let (a, _, _) = settle(&lines(&signed[..TAIL_LINES]), String::new(), Some(2021), r);
+        assert_eq!(a, "某某县教育局");
+    }
 }
