@@ -147,4 +147,76 @@ mod tests {
             None
         );
     }
+
+    #[test]
+    fn half_of_the_header_labels_is_enough() {
+        let keys = vec!["行政复议、行政诉讼情况".to_string()];
+        let labels: Vec<String> = ["行政复议", "行政诉讼", "结果维持", "总计"]
+            .map(String::from)
+            .to_vec();
+        let find = |header: &str| {
+            let t = tokens(&["四、行政复议、行政诉讼情况", header, "1  2  3"]);
+            by_section(&t, (0, t.len()), &keys, &heading, 3, &labels)
+        };
+        // Two of four (characters in order, gaps allowed), a repeated label once.
+        assert_eq!(find("行政复  议  行政诉讼"), Some(0));
+        assert_eq!(find("行政复议"), None);
+        let twice = [labels.clone(), labels.clone()].concat();
+        let t = tokens(&["四、行政复议、行政诉讼情况", "行政复议", "1  2  3"]);
+        assert_eq!(
+            by_section(&t, (0, t.len()), &keys, &heading, 3, &twice),
+            None
+        );
+        // Out of order is not in order.
+        assert_eq!(find("议复政行  讼诉政行"), None);
+    }
+
+    #[test]
+    fn the_value_line_is_whole_and_before_the_next_heading() {
+        let keys = vec!["行政复议、行政诉讼情况".to_string()];
+        let labels: Vec<String> = ["行政复议", "行政诉讼"].map(String::from).to_vec();
+        let find = |lines: &[&str], range: Option<(usize, usize)>| {
+            let t = tokens(lines);
+            by_section(
+                &t,
+                range.unwrap_or((0, t.len())),
+                &keys,
+                &heading,
+                3,
+                &labels,
+            )
+        };
+        let head = "四、行政复议、行政诉讼情况";
+        assert_eq!(
+            find(&[head, "行政复议  行政诉讼", "1  2  3"], None),
+            Some(0)
+        );
+        // The heading found after other lines: its own index.
+        assert_eq!(
+            find(&["正文", head, "行政复议  行政诉讼", "1  2  3"], None),
+            Some(1)
+        );
+        // A line with a word among the numbers, a glued run, a heading first.
+        assert_eq!(
+            find(&[head, "行政复议  行政诉讼", "合计  1  2  3"], None),
+            None
+        );
+        assert_eq!(find(&[head, "行政复议  行政诉讼", "行政123"], None), None);
+        assert_eq!(
+            find(&[head, "行政复议  行政诉讼", "五、其他", "1  2  3"], None),
+            None
+        );
+        // The search stays inside its range.
+        assert_eq!(
+            find(&[head, "行政复议  行政诉讼", "1  2  3"], Some((1, 9))),
+            None
+        );
+        // An empty key matches nothing.
+        let t = tokens(&[head, "行政复议  行政诉讼", "1  2  3"]);
+        let empty = vec![String::new()];
+        assert_eq!(
+            by_section(&t, (0, t.len()), &empty, &heading, 3, &labels),
+            None
+        );
+    }
 }
