@@ -457,4 +457,64 @@ mod tests {
             ("沐阳县人民政府", Some("2026-01-23"))
         );
     }
+
+    #[test]
+    fn a_publication_date_is_a_valid_date_near_the_report_year() {
+        let labels = vec!["发布时间".to_string()];
+        let at = |texts: &[&str], year: Option<i32>| {
+            let lines: Vec<Line> = texts.iter().map(|t| line(t)).collect();
+            published_date(&lines, year, &labels)
+        };
+        // A labelled date in the page metadata.
+        assert_eq!(
+            at(&["发布时间: 2021-01-28 10:00", "正文"], Some(2020)).as_deref(),
+            Some("2021-01-28")
+        );
+        // The report's year up to two years on; never before it.
+        for (date, ok) in [
+            ("2020年1月5日", true),
+            ("2022年1月5日", true),
+            ("2023年1月5日", false),
+            ("2019年12月5日", false),
+            ("2021年13月5日", false),
+            ("2021年0月5日", false),
+            ("2021年1月32日", false),
+            ("2021年1月0日", false),
+            ("2021年12月31日", true),
+        ] {
+            assert_eq!(at(&["正文", date], Some(2020)).is_some(), ok, "{date}");
+        }
+        assert_eq!(
+            at(&["正文", "2030年1月5日"], None).as_deref(),
+            Some("2030-01-05")
+        );
+        // Only a line that is nothing but a date, in parentheses or Chinese numerals.
+        assert_eq!(at(&["正文", "落款于2021年1月5日"], None), None);
+        assert_eq!(
+            at(&["正文", "（2021年1月5日）"], None).as_deref(),
+            Some("2021-01-05")
+        );
+        assert_eq!(
+            at(&["正文", "二〇二一年一月五日"], None).as_deref(),
+            Some("2021-01-05")
+        );
+        // The last date near the end wins over one at the top.
+        assert_eq!(
+            at(&["2021年1月1日", "正文", "2021年2月2日"], None).as_deref(),
+            Some("2021-02-02")
+        );
+        // Searched within DATE_LINE_SEARCH lines of either end.
+        let mut far = vec!["正文"; DATE_LINE_SEARCH];
+        far.push("2021年1月5日");
+        far.extend(["正文"; DATE_LINE_SEARCH]);
+        assert_eq!(at(&far, None), None);
+        let mut top = vec!["2021年1月5日"];
+        top.extend(["正文"; DATE_LINE_SEARCH]);
+        assert_eq!(at(&top, None).as_deref(), Some("2021-01-05"));
+        // A label far down the page is no metadata.
+        let mut late = vec!["正文"; DATE_METADATA_LINES];
+        late.push("发布时间: 2021-01-28");
+        late.extend(["正文"; DATE_LINE_SEARCH]);
+        assert_eq!(at(&late, None), None);
+    }
 }
