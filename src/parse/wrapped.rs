@@ -140,4 +140,57 @@ mod tests {
         let hit = find_in_column(&toks, &group, (0, toks.len()), (0, 4)).expect("found");
         assert_eq!((hit.first_line, hit.last_line), (2, 4));
     }
+
+    /// A token on `line` spanning character columns `[a, b)`.
+    fn at(kind: Kind, line: usize, a: usize, b: usize) -> Token {
+        Token {
+            kind,
+            raw: "字".repeat(b - a),
+            line,
+            col: 2 * a,
+            col_end: 2 * b,
+            ccol: a,
+            ccol_end: b,
+            glued: false,
+        }
+    }
+
+    #[test]
+    fn a_column_chain_follows_overlapping_text_below() {
+        use Kind::*;
+        let chain = |toks: &[Token]| column_chain(toks, 0, toks.len());
+        // Overlap by one column is enough; touching is not overlapping.
+        assert_eq!(chain(&[at(Text, 0, 4, 8), at(Text, 1, 7, 9)]), [0, 1]);
+        assert_eq!(chain(&[at(Text, 0, 4, 8), at(Text, 1, 8, 9)]), [0]);
+        assert_eq!(chain(&[at(Text, 0, 4, 8), at(Text, 1, 0, 4)]), [0]);
+        // Numbers are not part of a label; the same line is not below.
+        assert_eq!(chain(&[at(Text, 0, 4, 8), at(Num, 1, 4, 8)]), [0]);
+        assert_eq!(chain(&[at(Text, 0, 4, 8), at(Text, 0, 4, 8)]), [0]);
+        // Up to MAX_LINE_GAP lines with nothing in the column may come between.
+        let gap = |n: usize| chain(&[at(Text, 0, 4, 8), at(Text, 1 + n, 4, 8)]).len();
+        assert_eq!(gap(MAX_LINE_GAP), 2);
+        assert_eq!(gap(MAX_LINE_GAP + 1), 1);
+        // Another cell's text in the column between them ends the chain.
+        assert_eq!(
+            chain(&[at(Text, 0, 4, 8), at(Text, 1, 5, 6), at(Text, 2, 4, 8)]),
+            [0, 1, 2]
+        );
+        assert_eq!(
+            chain(&[at(Text, 0, 4, 8), at(Text, 1, 0, 5), at(Text, 2, 7, 9)]),
+            [0, 1]
+        );
+        // Cells to its right on the same lines do not interrupt it.
+        let beside = [
+            at(Text, 0, 4, 8),
+            at(Text, 0, 10, 12),
+            at(Num, 1, 10, 12),
+            at(Text, 1, 4, 8),
+        ];
+        assert_eq!(column_chain(&beside, 0, 4), [0, 3]);
+        // At most MAX_CELL_LINES lines.
+        let tall: Vec<Token> = (0..MAX_CELL_LINES + 2).map(|l| at(Text, l, 4, 8)).collect();
+        assert_eq!(chain(&tall).len(), MAX_CELL_LINES);
+        // Tokens past `end` are not looked at.
+        assert_eq!(column_chain(&tall, 0, 2), [0, 1]);
+    }
 }
