@@ -428,18 +428,18 @@ mod tests {
     #[test]
     fn html_tables_keep_the_text_around_them() {
         let src = lines("前言<table><tr><td>b</td><td>1</td></tr></table>后记\n正文");
-        let out = embedded_tables(src);
+        let out = crate::ingest::embedded::expand_tables(src);
         let got: Vec<(&str, usize)> = out.iter().map(|l| (l.text.as_str(), l.line)).collect();
         assert_eq!(got, [("前言", 1), ("b\t1", 1), ("后记", 1), ("正文", 2)]);
         // Over several lines, a nested table inside: rows point at their lines.
         let src = lines("<table><tr><td>a</td></tr>\n<tr><td><table><tr><td>x</td></tr></table></td></tr>\n<tr><td>c</td></tr></table>\n正文");
-        let out = embedded_tables(src);
+        let out = crate::ingest::embedded::expand_tables(src);
         assert_eq!(out.last().unwrap().text, "正文");
         assert_eq!(out.last().unwrap().line, 4);
         let c = out.iter().find(|l| l.text == "c").unwrap();
         assert_eq!(c.line, 3);
         // Never closed: left as it is.
         let src = lines("<table><tr><td>a</td></tr>\n正文");
-        assert_eq!(embedded_tables(src.clone()), src);
+        assert_eq!(crate::ingest::embedded::expand_tables(src.clone()), src);
     }
 }
