@@ -123,3 +123,135 @@ pub(super) fn page_joins(t: &ParsedTable, lines: &[Line]) -> Vec<Repair> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{parse_tables, ParsedRow, ParsedTable, TokenDoc};
+    use super::*;
+    use crate::grammar::Grammars;
+    use crate::parse::tables::Binding;
+    use crate::parse::tokens::tokenize_line;
+
+    fn lines(text: &[(&str, usize)]) -> Vec<Line> {
+        text.iter()
+            .enumerate()
+            .map(|(i, (t, page))| Line::new(*t, *page, i + 1))
+            .collect()
+    }
+
+    fn applications(text: &[(&str, usize)]) -> ParsedTable {
+        let g = Grammars::embedded().unwrap();
+        let f = g.format("f2021").unwrap();
+        let ls = lines(text);
+        let doc = TokenDoc::new(&ls, &g.common);
+        parse_tables(&doc, f, &ls)
+            .into_iter()
+            .find(|t| t.table == "applications")
+            .unwrap()
+    }
+
+    const HEAD: &[(&str, usize)] = &[
+        ("三、收到和处理政府信息公开申请情况", 1),
+        ("申请人情况", 1),
+        (
+            "自然人\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t总计",
+            1,
+        ),
+    ];
+
+    fn row(id: &str, line: Option<usize>) -> ParsedRow {
+        ParsedRow {
+            row: id.into(),
+            label: String::new(),
+            cells: line
+                .map(|l| tokenize_line("5", l, &[], &[]))
+                .unwrap_or_default(),
+            binding: Binding::SameLine,
+        }
+    }
+
+    #[test]
+    fn each_page_break_between_rows_is_one_join() {
+        let ls = lines(&[("a", 1), ("b", 2), ("c", 2), ("d", 3)]);
+        let t = ParsedTable {
+            table: "applications".into(),
+            found: true,
+            rows: vec![
+                row("r1", Some(0)),
+                row("r2", None),
+                row("r3", Some(1)),
+                row("r4", Some(2)),
+                row("r5", Some(3)),
+                row("r6", Some(9)),
+            ],
+            ..Default::default()
+        };
+        let joins = page_joins(&t, &ls);
+        let got: Vec<(Option<usize>, Option<usize>, &str)> = joins
+            .iter()
+            .map(|r| (r.page, r.line, r.before.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [(Some(2), Some(2), "r1 ‖ r3"), (Some(3), Some(4), "r4 ‖ r5")]
+        );
+        assert_eq!(joins[0].kind, "table_page_join");
+        assert_eq!(
+            joins[0].rule,
+            "table applications continues from page 1; rows read across the page break"
+        );
+    }
+
+    #[test]
+    fn blank_lines_inside_a_tight_table_are_logged() {
+        let new = "一、本年新收政府信息公开申请数量\t5\t0\t0\t0\t0\t1\t6";
+        let over = "二、上年结转政府信息公开申请数量\t0\t0\t0\t0\t0\t0\t0";
+        let granted = "（一）予以公开\t1\t0\t0\t0\t0\t0\t1";
+        let partial =
+            "（二）部分公开（区分处理的，只计这一情形，不计其他情形）\t1\t0\t0\t0\t0\t0\t1";
+        let blanks = |text: &[(&str, usize)]| -> Vec<Option<usize>> {
+            applications(&[HEAD, text].concat())
+                .repairs
+                .iter()
+                .filter(|r| r.kind == "table_blank_line")
+                .map(|r| r.line)
+                .collect()
+        };
+        // Three pairs of rows, two adjacent: the gap is a page break's.
+        assert_eq!(
+            blanks(&[
+                (new, 1),
+                ("", 1),
+                ("", 1),
+                (over, 1),
+                (granted, 1),
+                (partial, 1)
+            ]),
+            [Some(5), Some(6)]
+        );
+        // Spaced by design: a blank line after every row.
+        assert!(blanks(&[(new, 1), ("", 1), (over, 1), ("", 1), (granted, 1)]).is_empty());
+        // One gap in three pairs of rows: still tight (two of three adjacent).
+        assert_eq!(
+            blanks(&[(new, 1), (over, 1), ("", 1), (granted, 1), (partial, 1)]),
+            [Some(6)]
+        );
+    }
+
+    #[test]
+    fn numbers_no_row_took_are_kept_as_stray() {
+        let t = applications(
+            &[
+                HEAD,
+                &[
+                    ("一、本年新收政府信息公开申请数量\t5\t0\t0\t0\t0\t1\t6", 1),
+                    ("某某说明文字", 1),
+                    ("7\t—\t8", 1),
+                ],
+            ]
+            .concat(),
+        );
+        let stray: Vec<&str> = t.stray.iter().map(|s| s.raw.as_str()).collect();
+        assert_eq!(stray, ["7", "8"], "{:?}", t.rows);
+    }
+}
