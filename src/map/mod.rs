@@ -75,3 +75,85 @@ fn sort_cells(f: &Format, cells: &mut [Cell]) {
             .unwrap_or(usize::MAX)
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grammar::Grammars;
+    use crate::parse::tables::{parse_tables, TokenDoc};
+
+    /// Cleaned lines (page 1) → parsed → mapped, with the f2021 template.
+    fn mapped(text: &[&str]) -> Mapped {
+        let g = Grammars::embedded().unwrap();
+        let f = g.format("f2021").unwrap();
+        let ls: Vec<Line> = text
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Line::new(*t, 1, i + 1))
+            .collect();
+        let doc = TokenDoc::new(&ls, &g.common);
+        let tables = parse_tables(&doc, f, &ls);
+        map_tables(&tables, f, &ls, &g.common)
+    }
+
+    const T4_HEAD: [&str; 3] = [
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "行政复议\t行政诉讼",
+        "结果维持\t结果纠正\t其他结果\t尚未审结\t总计\t未经复议直接起诉\t复议后起诉",
+    ];
+
+    fn checks(m: &Mapped) -> Vec<&str> {
+        m.findings.iter().map(|f| f.check.as_str()).collect()
+    }
+
+    #[test]
+    fn table_4_spread_over_lines_is_read_only_when_it_adds_up() {
+        let t4 = |values: &[&str]| mapped(&[&T4_HEAD[..], values].concat());
+        // Over four lines and the totals fail: the reading order may be lost.
+        let m = t4(&["1\t2\t3", "4\t5\t6", "7\t8\t9", "10\t11\t12\t13\t14\t15"]);
+        assert!(m.cells.is_empty());
+        let c = checks(&m);
+        assert_eq!(c[0], "table_layout_unclear");
+        assert_eq!(c.iter().filter(|c| **c == "unplaced_value").count(), 15);
+        assert_eq!(m.findings[0].line, Some(4));
+        // The same spread, adding up: read.
+        let m = t4(&["1\t2\t0", "0\t3\t0", "0\t0\t0", "0\t0\t0\t0\t0\t0"]);
+        assert_eq!(m.cells.len(), 15);
+        assert!(!checks(&m).contains(&"table_layout_unclear"));
+        // Over three lines, or one number a line (a column emitted top to bottom):
+        // not this finding.
+        let m = t4(&["1\t2\t3\t4\t5", "6\t7\t8\t9\t10", "11\t12\t13\t14\t15"]);
+        assert!(!checks(&m).contains(&"table_layout_unclear"));
+        let column: Vec<String> = (1..=15).map(|n| n.to_string()).collect();
+        let column: Vec<&str> = column.iter().map(String::as_str).collect();
+        assert!(!checks(&t4(&column)).contains(&"table_layout_unclear"));
+    }
+
+    #[test]
+    fn an_added_subtotal_column_needs_half_of_the_rows() {
+        let head = [
+            "三、收到和处理政府信息公开申请情况",
+            "申请人情况",
+            "自然人\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t法人或其他组织小计\t总计",
+        ];
+        let wide_new = "一、本年新收政府信息公开申请数量\t2\t1\t0\t0\t0\t1\t2\t4";
+        let wide_over = "二、上年结转政府信息公开申请数量\t1\t1\t0\t0\t0\t0\t1\t2";
+        let over = "二、上年结转政府信息公开申请数量\t1\t1\t0\t0\t0\t0\t2";
+        let granted = "（一）予以公开\t1\t0\t0\t0\t0\t0\t1";
+        let subtotals = |rows: &[&str]| -> Vec<(String, String)> {
+            mapped(&[&head[..], rows].concat())
+                .cells
+                .into_iter()
+                .filter(|c| c.column == "legal_person_subtotal")
+                .map(|c| (c.row, c.value))
+                .collect()
+        };
+        let two = vec![
+            ("new_received".to_string(), "2".to_string()),
+            ("carried_over".to_string(), "1".to_string()),
+        ];
+        assert_eq!(subtotals(&[wide_new, wide_over, granted]), two);
+        assert_eq!(subtotals(&[wide_new, over]), &two[..1]);
+        assert!(subtotals(&[wide_new, over, granted]).is_empty());
+    }
+}
