@@ -36,42 +36,52 @@ pub(super) fn resolve_jointly(
     // The report's own words first: a row whose prose figure agrees with exactly
     // one of its readings is decided by it.
     let mut ambiguous = ambiguous;
-    ambiguous.retain(|(ri, opts, raw, tok, complete)| {
-        let row = &parsed.rows[*ri];
-        let cols = columns_of(&row.row);
-        let ids: Vec<String> = cols.iter().map(|(id, _)| id.clone()).collect();
-        if !*complete {
-            return true;
-        }
-        let Some((pick, used)) =
-            evidence::agreeing(&ctx.figures, &parsed.table, &row.row, &ids, opts)
-        else {
-            return true;
-        };
-        let said: Vec<String> = used
-            .iter()
-            .map(|f| format!("“{}” (page {} line {})", f.quote, f.page, f.line))
-            .collect();
-        m.repairs.push(ctx.split_repair(
-            tok,
-            raw,
-            &opts[pick],
-            &format!("the report's prose: {}", said.join(", ")),
-        ));
-        for (v, (cid, clabel)) in opts[pick].iter().zip(cols) {
-            m.cells
-                .push(ctx.cell(&parsed.table, row, (&cid, &clabel), v, tok));
-        }
-        false
-    });
+    ambiguous.retain(
+        |Ambiguous {
+             row: ri,
+             readings: opts,
+             raw,
+             token: tok,
+             complete,
+         }| {
+            let row = &parsed.rows[*ri];
+            let cols = columns_of(&row.row);
+            let ids: Vec<String> = cols.iter().map(|(id, _)| id.clone()).collect();
+            if !*complete {
+                return true;
+            }
+            let Some((pick, used)) =
+                evidence::agreeing(&ctx.figures, &parsed.table, &row.row, &ids, opts)
+            else {
+                return true;
+            };
+            let said: Vec<String> = used
+                .iter()
+                .map(|f| format!("“{}” (page {} line {})", f.quote, f.page, f.line))
+                .collect();
+            m.repairs.push(ctx.split_repair(
+                tok,
+                raw,
+                &opts[pick],
+                &format!("the report's prose: {}", said.join(", ")),
+            ));
+            for (v, (cid, clabel)) in opts[pick].iter().zip(cols) {
+                m.cells
+                    .push(ctx.cell(&parsed.table, row, (&cid, &clabel), v, tok));
+            }
+            false
+        },
+    );
     if ambiguous.is_empty() {
         return;
     }
-    let product: usize = ambiguous.iter().map(|a| a.1.len().max(1)).product();
+    let product: usize = ambiguous.iter().map(|a| a.readings.len().max(1)).product();
     let mut chosen: Option<Vec<usize>> = None;
     // Joint resolution needs every row's full list of readings.
     if use_identities
-        && ambiguous.iter().all(|a| !a.1.is_empty() && a.4)
+        && ambiguous
+            .iter()
+            .all(|a| !a.readings.is_empty() && a.complete)
         && product <= MAX_JOINT_COMBINATIONS
     {
         let mut idx = vec![0usize; ambiguous.len()];
@@ -84,7 +94,8 @@ pub(super) fn resolve_jointly(
                 break;
             }
             let mut cells = m.cells.clone();
-            for (ai, (ri, opts, _, tok, _)) in ambiguous.iter().enumerate() {
+            for (ai, a) in ambiguous.iter().enumerate() {
+                let (ri, opts, tok) = (&a.row, &a.readings, &a.token);
                 let row = &parsed.rows[*ri];
                 for (v, (cid, clabel)) in opts[idx[ai]].iter().zip(columns_of(&row.row)) {
                     cells.push(ctx.cell(&parsed.table, row, (&cid, &clabel), v, tok));
@@ -109,7 +120,7 @@ pub(super) fn resolve_jointly(
                     break;
                 }
                 idx[i] += 1;
-                if idx[i] < ambiguous[i].1.len() {
+                if idx[i] < ambiguous[i].readings.len() {
                     break;
                 }
                 idx[i] = 0;
@@ -123,7 +134,8 @@ pub(super) fn resolve_jointly(
             chosen = winners.pop();
         }
     }
-    for (ai, (ri, opts, raw, tok, complete)) in ambiguous.iter().enumerate() {
+    for (ai, a) in ambiguous.iter().enumerate() {
+        let (ri, opts, raw, tok, complete) = (&a.row, &a.readings, &a.raw, &a.token, &a.complete);
         let row = &parsed.rows[*ri];
         if let Some(ch) = &chosen {
             let pick = &opts[ch[ai]];

@@ -9,9 +9,19 @@ use crate::model::{Finding, Line, Severity};
 use crate::parse::tables::{ParsedRow, ParsedTable};
 use crate::parse::tokens::{parse_number, Kind, Token};
 
-/// A glued row with several readings: (row index, readings, raw digits, token,
-/// whether the readings are all there are).
-pub(super) type Ambiguous = (usize, Vec<Vec<String>>, String, Token, bool);
+/// A glued row left with several readings (or none), for joint resolution.
+pub(super) struct Ambiguous {
+    /// Index of the row in its parsed table.
+    pub(super) row: usize,
+    /// The readings that pass the row's own checks.
+    pub(super) readings: Vec<Vec<String>>,
+    /// The glued digits as printed.
+    pub(super) raw: String,
+    /// The token whose place the cells and findings point at.
+    pub(super) token: Token,
+    /// Whether `readings` are all there are (the enumeration was not cut short).
+    pub(super) complete: bool,
+}
 
 /// Trims blank cells at the edges while the row is wider than the template.
 pub(super) fn trim_blanks(cells: &[Token], k: usize) -> Vec<Token> {
@@ -210,7 +220,13 @@ pub(super) fn map_rows(
                             .push(ctx.cell(&parsed.table, row, (cid, clabel), v, &token));
                     }
                 } else {
-                    ambiguous.push((ri, fitting, raw, token, complete));
+                    ambiguous.push(Ambiguous {
+                        row: ri,
+                        readings: fitting,
+                        raw,
+                        token,
+                        complete,
+                    });
                 }
             }
             Reading::Short(tokens) if tokens.is_empty() => {}

@@ -14,9 +14,16 @@ pub(super) struct LabelHit {
     pub(super) last_line: usize,
 }
 
-/// A label found: first and last token, the report's words, and whether the match
-/// ends where its token ends (nothing else glued after it).
-pub(super) type LabelMatch = (usize, usize, String, bool);
+/// A label found in the token document.
+pub(super) struct LabelMatch {
+    /// First and last token the label spans.
+    pub(super) first: usize,
+    pub(super) last: usize,
+    /// The report's own words for it.
+    pub(super) words: String,
+    /// Whether the match ends where its token ends (nothing else glued after it).
+    pub(super) ends_token: bool,
+}
 
 /// How far (in characters of the table's text) a row label is searched from
 /// where its search starts. A whole table 3 prints in about 2,500 characters; a
@@ -38,7 +45,7 @@ pub(super) fn find_label(
         .stream_pos_of_token(end)
         .min(from_pos.saturating_add(LABEL_SEARCH_CHARS));
     let hay = &doc.stream[..end_pos];
-    let mut best: Option<(usize, usize, String, bool)> = None;
+    let mut best: Option<LabelMatch> = None;
     for key in &keys.keys {
         let mut pos = from_pos;
         while let Some((s, e)) = find_approx(hay, pos, key, max_errors(key.len())) {
@@ -65,8 +72,13 @@ pub(super) fn find_label(
             }
             if key.len() > SHORT_KEY_CHARS || numbers_follow {
                 // Earliest start wins; keys are tried longest first, so a tie keeps the longer.
-                if best.as_ref().is_none_or(|(b, _, _, _)| ts < *b) {
-                    best = Some((ts, te, doc.words(s, e), doc.owner.get(e) != Some(&te)));
+                if best.as_ref().is_none_or(|b| ts < b.first) {
+                    best = Some(LabelMatch {
+                        first: ts,
+                        last: te,
+                        words: doc.words(s, e),
+                        ends_token: doc.owner.get(e) != Some(&te),
+                    });
                 }
                 break;
             }

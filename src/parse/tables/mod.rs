@@ -15,6 +15,7 @@ mod repairs;
 mod rows;
 
 pub use doc::TokenDoc;
+pub use regions::Region;
 pub use rows::{parse_rows, parse_single_row};
 
 use super::tokens::Token;
@@ -134,7 +135,11 @@ pub fn parse_tables(tdoc: &TokenDoc, f: &Format, lines: &[Line]) -> Vec<ParsedTa
     let regions = tdoc.regions_for(f);
     let mut out = Vec::new();
     for (id, shape) in f.tables.ids() {
-        let Some(&(_, s, e)) = regions.iter().find(|r| r.0 == id) else {
+        let Some((s, e)) = regions
+            .iter()
+            .find(|r| r.table == id)
+            .map(|r| (r.start, r.end))
+        else {
             out.push(ParsedTable {
                 table: id.to_string(),
                 found: false,

@@ -8,18 +8,27 @@ use crate::numbering;
 use crate::parse::tokens::{Kind, MAX_LABEL_CHARS};
 use crate::text::compact;
 
+/// Where one table lies: token range `[start, end)` of the token document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Region {
+    /// The table's id.
+    pub table: String,
+    pub start: usize,
+    pub end: usize,
+}
+
 impl TokenDoc {
     /// Token range `[start, end)` of each table of `format`, in document order:
     /// the regions found by the anchors of `common.toml` ([`TokenDoc::regions`]),
     /// the last one ended at the template's next section, and a table 4 found by
     /// its section heading when its header words were not found.
-    pub fn regions_for(&self, format: &Format) -> Vec<(String, usize, usize)> {
+    pub fn regions_for(&self, format: &Format) -> Vec<Region> {
         let tables = &format.tables;
         let single = &tables.review_litigation.id;
-        let mut out: Vec<(String, usize, usize)> = self
+        let mut out: Vec<Region> = self
             .regions(format)
             .into_iter()
-            .filter(|(id, _, _)| match tables.shape_of(id) {
+            .filter(|r| match tables.shape_of(&r.table) {
                 Some(Shape::Blocks) => !tables.active_disclosure.blocks.is_empty(),
                 _ => true,
             })
@@ -27,19 +36,23 @@ impl TokenDoc {
         // When table 4 is missing, table 2 or 3 is the last one: it ends at the next
         // section of the template rather than at its own row labels (三、本年度办理结果).
         if let Some(last) = out.last_mut() {
-            if last.0 != *single {
-                last.2 = self.next_section(last.1, format, &last.0);
+            if last.table != *single {
+                last.end = self.next_section(last.start, format, &last.table);
             }
         }
         // Table 4 whose header words wrapped or glued: found by its section heading,
         // its value line and loose header fragments.
-        if out.iter().all(|r| r.0 != *single) {
-            let from = out.last().map_or(0, |r| r.1 + 1);
+        if out.iter().all(|r| r.table != *single) {
+            let from = out.last().map_or(0, |r| r.start + 1);
             if let Some(s) = self.review_by_section(format, from) {
                 if let Some(last) = out.last_mut() {
-                    last.2 = last.2.min(s);
+                    last.end = last.end.min(s);
                 }
-                out.push((single.clone(), s, self.end_of_last_table(s)));
+                out.push(Region {
+                    table: single.clone(),
+                    start: s,
+                    end: self.end_of_last_table(s),
+                });
             }
         }
         out
@@ -99,7 +112,7 @@ impl TokenDoc {
     /// Token range `[start, end)` of each table of `format` whose anchors (in
     /// `common.toml`, by table id) are found, in document order; each ends where
     /// the next begins, the last at the first heading-like text after its numbers.
-    pub fn regions(&self, format: &Format) -> Vec<(String, usize, usize)> {
+    pub fn regions(&self, format: &Format) -> Vec<Region> {
         let n = self.tokens.len();
         let mut starts: Vec<(String, usize)> = Vec::new();
         for (id, _) in format.tables.ids() {
@@ -135,7 +148,11 @@ impl TokenDoc {
                 Some((_, next)) => *next,
                 None => self.end_of_last_table(*s),
             };
-            out.push((id.clone(), *s, end));
+            out.push(Region {
+                table: id.clone(),
+                start: *s,
+                end,
+            });
         }
         out
     }

@@ -3,7 +3,7 @@
 //! whatever no row takes kept as stray numbers to report.
 
 use super::groups::{group_len, groups, is_row, Group};
-use super::labels::{find_label, LabelHit};
+use super::labels::{find_label, LabelHit, LabelMatch};
 use super::repairs::structure_repairs;
 use super::{Binding, ParsedRow, ParsedTable, Released, TokenDoc};
 use crate::grammar::labels::RowKeys;
@@ -32,7 +32,13 @@ pub fn parse_rows(
     let mut cursor = start;
     for (ri, keys) in rows.iter().enumerate() {
         let from = if ordered { cursor } else { start };
-        if let Some((f, l, words, _)) = find_label(doc, keys, from, end) {
+        if let Some(LabelMatch {
+            first: f,
+            last: l,
+            words,
+            ..
+        }) = find_label(doc, keys, from, end)
+        {
             hits[ri] = Some(LabelHit {
                 row: ri,
                 words,
@@ -80,7 +86,13 @@ pub fn parse_rows(
     // right after the label; they never move the cursor (their labels float).
     let n_data = rows.len();
     for (gi, keys) in group_rows.iter().enumerate() {
-        if let Some((f, l, words, ends_token)) = find_label(doc, keys, start, end) {
+        if let Some(LabelMatch {
+            first: f,
+            last: l,
+            words,
+            ends_token,
+        }) = find_label(doc, keys, start, end)
+        {
             let followed = ends_token
                 && toks
                     .get(l + 1)
