@@ -59,19 +59,25 @@ pub fn is_cjk(c: char) -> bool {
 /// distinct pattern is compiled once and kept for the life of the process (the
 /// grammars hold a few dozen).
 pub fn cached_regex(pattern: &str) -> Option<&'static regex::Regex> {
+    compile_regex(pattern).ok()
+}
+
+/// [`cached_regex`] with the compiler's error. The grammar loader validates
+/// its patterns through this, so the regexes it compiles to check them are
+/// the ones the stages use: compiling them was half of the start-up of a
+/// process (a worker compiled every pattern twice).
+pub fn compile_regex(pattern: &str) -> Result<&'static regex::Regex, regex::Error> {
     use std::collections::HashMap;
     use std::sync::{Mutex, OnceLock};
-    type Cache = HashMap<String, Option<&'static regex::Regex>>;
+    type Cache = HashMap<String, Result<&'static regex::Regex, regex::Error>>;
     static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
     let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
     let mut map = cache.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(re) = map.get(pattern) {
-        return *re;
+        return re.clone();
     }
-    let re = regex::Regex::new(pattern)
-        .ok()
-        .map(|r| &*Box::leak(Box::new(r)));
-    map.insert(pattern.to_string(), re);
+    let re = regex::Regex::new(pattern).map(|r| &*Box::leak(Box::new(r)));
+    map.insert(pattern.to_string(), re.clone());
     re
 }
 

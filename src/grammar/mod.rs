@@ -640,8 +640,9 @@ fn validate_format(f: &mut Format) -> Result<(), Problem> {
     Ok(())
 }
 
-/// Compiles every regex of `common.toml` once, so an invalid pattern is an error
-/// at load rather than a rule silently skipped.
+/// Compiles every regex of `common.toml` once (into the cache of
+/// [`crate::text::cached_regex`], where the stages find them), so an invalid
+/// pattern is an error at load rather than a rule silently skipped.
 fn validate_common(c: &mut Common) -> Result<(), Problem> {
     c.body_meta.max_agency_chars = c.title.max_agency_chars;
     for rule in &mut c.prose {
@@ -696,7 +697,8 @@ fn validate_common(c: &mut Common) -> Result<(), Problem> {
                 .map(|x| ("furniture page_number".to_string(), x)),
         );
     for (key, pat) in patterns {
-        if let Err(e) = regex::Regex::new(pat) {
+        // Compiled into the process-wide cache the stages read them from.
+        if let Err(e) = crate::text::compile_regex(pat) {
             let first = pat.lines().next().unwrap_or("").to_string();
             return Err((key, first, e.to_string()));
         }
