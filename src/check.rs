@@ -3,7 +3,7 @@
 
 use crate::grammar::identity::{evaluate, fmt_num, get, group_outcomes, Apply, Outcome, Relation};
 use crate::grammar::{CellKey, Common, Format, Shape, Status};
-use crate::model::{Cell, Finding, Line, Severity};
+use crate::model::{Cell, Finding, Line, Severity, Trail};
 use crate::parse::tables::ParsedTable;
 use crate::text::compact_mapped;
 use std::collections::BTreeMap;
@@ -359,6 +359,26 @@ pub fn blank_cells(f: &Format, cells: &[Cell]) -> Vec<Finding> {
                 .place_opt(c.page, c.line)
         })
         .collect()
+}
+
+/// The check stage of one report: pushes to `trail`, in this order, the missing
+/// tables and rows (rows another error already explains are not missing), the
+/// failed identities, the blank cells, and the prose figures that differ from the
+/// cells they restate (read only from `prose`, the lines outside the tables).
+/// A failed check never changes a value.
+pub fn check_report(
+    f: &Format,
+    common: &Common,
+    tables: &[ParsedTable],
+    cells: &[Cell],
+    prose: &[&Line],
+    trail: &mut Trail,
+) {
+    let missing = missing_rows(f, tables, cells, &trail.findings);
+    trail.findings.extend(missing);
+    trail.findings.extend(identity_findings(f, cells));
+    trail.findings.extend(blank_cells(f, cells));
+    trail.findings.extend(prose_findings(common, prose, cells));
 }
 
 /// `missing_table` / `missing_row` for template rows with no cells and no other finding.

@@ -222,6 +222,57 @@ impl fmt::Display for Status {
     }
 }
 
+/// What the stages say about one report while they run: every repair made to its
+/// text and every finding, in the order the stages push them (that order is the
+/// order of the rows in `repairs.csv` and `findings.csv`). One per report, passed
+/// as `&mut` from stage to stage, so no stage returns vectors for the
+/// orchestrator to concatenate.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Trail {
+    pub repairs: Vec<Repair>,
+    pub findings: Vec<Finding>,
+}
+
+/// A point in a [`Trail`] to go back to ([`Trail::rollback`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TrailMark {
+    repairs: usize,
+    findings: usize,
+}
+
+impl Trail {
+    /// A trail that starts with the repairs made while reading the input.
+    pub fn new(repairs: Vec<Repair>) -> Self {
+        Trail {
+            repairs,
+            findings: Vec::new(),
+        }
+    }
+
+    pub fn repair(&mut self, r: Repair) {
+        self.repairs.push(r);
+    }
+
+    pub fn finding(&mut self, f: Finding) {
+        self.findings.push(f);
+    }
+
+    /// The current end of both lists.
+    pub fn mark(&self) -> TrailMark {
+        TrailMark {
+            repairs: self.repairs.len(),
+            findings: self.findings.len(),
+        }
+    }
+
+    /// Drops what was pushed since `mark`: the work of a reading that was then
+    /// given up (a template's tables that hold no number are not a report).
+    pub fn rollback(&mut self, mark: TrailMark) {
+        self.repairs.truncate(mark.repairs);
+        self.findings.truncate(mark.findings);
+    }
+}
+
 /// Everything extracted from one input file.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Report {

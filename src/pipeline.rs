@@ -1,11 +1,11 @@
 //! One input through every stage: ingest → clean → parse → map → check.
 
-use crate::check::{blank_cells, identity_findings, missing_rows, prose_findings};
+use crate::check::check_report;
 use crate::clean::clean;
 use crate::grammar::Grammars;
 use crate::ingest::{read_bytes, IngestOptions};
 use crate::map::map_tables;
-use crate::model::{Document, Finding, Line, Report, Severity, Status};
+use crate::model::{Document, Finding, Line, Report, Severity, Status, Trail};
 use crate::parse::outline::{headings, title_block};
 use crate::parse::tables::{parse_tables, TokenDoc};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -60,30 +60,28 @@ fn extract_caught(id: &str, bytes: &[u8], grammars: &Grammars, opts: &IngestOpti
     }
 }
 
-/// Runs clean → parse → map → check on an ingested document.
+/// Runs clean → parse → map → check on an ingested document. Every stage pushes
+/// its repairs and findings to the report's one [`Trail`].
 pub fn extract_document(id: &str, doc: Document, grammars: &Grammars) -> Report {
     let mut report = Report::empty(id);
     report.source = doc.source.to_string();
     report.pages = doc.pages.len();
-    report.repairs = doc.repairs;
-    let replaced = report
+    let mut trail = Trail::new(doc.repairs);
+    let replaced = trail
         .repairs
         .iter()
         .filter(|r| r.kind == "invalid_bytes_replaced")
         .count();
     if replaced > 0 {
-        report.findings.push(Finding::new(
+        trail.finding(Finding::new(
             "invalid_bytes",
             Severity::Warning,
             format!("{replaced} invalid UTF-8 byte sequence(s) replaced by U+FFFD (see repairs.csv); a value they touched may be missing"),
         ));
     }
-    let cleaned = clean(&doc.pages, &grammars.common);
-    report.repairs.extend(cleaned.repairs);
-    report.findings.extend(cleaned.findings);
+    let cleaned = clean(&doc.pages, &grammars.common, &mut trail);
     // Tables whose rows a crawler lost (one cell per paragraph, ideographic spaces).
-    let (lines, rebuilt) = crate::parse::crawled::rebuild(cleaned.lines, &grammars.common);
-    report.repairs.extend(rebuilt);
+    let lines = crate::parse::crawled::rebuild(cleaned, &grammars.common, &mut trail);
 
     let tb = title_block(&lines, &grammars.common.title);
     let (agency, year, unclear) =
@@ -95,50 +93,49 @@ pub fn extract_document(id: &str, doc: Document, grammars: &Grammars) -> Report 
     let mut format = grammars.detect(&lines);
     let tdoc = TokenDoc::new(&lines, &grammars.common);
     let mut table_lines = Vec::new();
+    // Reading the tables is given up (and what it pushed dropped) when they turn
+    // out to hold no number.
+    let before_tables = trail.mark();
     let tables_read = format.map(|f| {
-        let tables = parse_tables(&tdoc, f, &lines);
-        let mapped = map_tables(&tables, f, &lines, &grammars.common);
-        (f, tables, mapped)
+        // Unclear metadata is worth a finding only in a report; a file no template
+        // matched gets the one `no_template` finding below.
+        trail.findings.extend(unclear);
+        let tables = parse_tables(&tdoc, f, &lines, &mut trail);
+        let cells = map_tables(&tables, f, &lines, &grammars.common, &mut trail);
+        (f, tables, cells)
     });
     // The template's words without a single number in its tables: a text about
     // reports (a README, a notice quoting the template), not a report.
     let not_a_report = tables_read
         .as_ref()
-        .filter(|(_, _, m)| m.cells.iter().all(|c| c.value.is_empty()))
+        .filter(|(_, _, cells)| cells.iter().all(|c| c.value.is_empty()))
         .map(|(f, _, _)| f.id.clone());
     if not_a_report.is_some() {
         format = None;
+        trail.rollback(before_tables);
     }
-    if let Some((f, tables, mapped)) = tables_read.filter(|_| format.is_some()) {
+    if let Some((f, tables, cells)) = tables_read.filter(|_| format.is_some()) {
         report.format = f.id.clone();
         for t in &tables {
             if t.found {
                 table_lines.push(t.lines);
             }
         }
-        for t in &tables {
-            report.repairs.extend(t.repairs.iter().cloned());
-        }
-        // Unclear metadata is worth a finding only in a report; a file no template
-        // matched gets the one `no_template` finding below.
-        report.findings.extend(unclear);
-        report.cells = mapped.cells;
-        report.repairs.extend(mapped.repairs);
-        report.findings.extend(mapped.findings);
-        report
-            .findings
-            .extend(missing_rows(f, &tables, &report.cells, &report.findings));
-        report.findings.extend(identity_findings(f, &report.cells));
-        report.findings.extend(blank_cells(f, &report.cells));
+        report.cells = cells;
         let prose: Vec<&Line> = lines
             .iter()
             .enumerate()
             .filter(|(i, _)| !table_lines.iter().any(|&(a, b)| a <= *i && *i <= b))
             .map(|(_, l)| l)
             .collect();
-        report
-            .findings
-            .extend(prose_findings(&grammars.common, &prose, &report.cells));
+        check_report(
+            f,
+            &grammars.common,
+            &tables,
+            &report.cells,
+            &prose,
+            &mut trail,
+        );
     } else {
         let message = match not_a_report {
             Some(id) => format!(
@@ -146,10 +143,10 @@ pub fn extract_document(id: &str, doc: Document, grammars: &Grammars) -> Report 
             ),
             None => "no template matched: not a 2019 or 2021 format report (pre-2019 free format or not an annual report); no cells extracted".to_string(),
         };
-        report
-            .findings
-            .push(Finding::new("no_template", Severity::Warning, message));
+        trail.finding(Finding::new("no_template", Severity::Warning, message));
     }
+    report.repairs = trail.repairs;
+    report.findings = trail.findings;
     report.headings = headings(&lines, &table_lines, format, &grammars.formats);
     place_findings(&mut report);
     report.status = status_of(&report);

@@ -4,7 +4,7 @@
 //! logged as repairs.
 
 use nianbao::grammar::Grammars;
-use nianbao::model::Line;
+use nianbao::model::{Line, Trail};
 use nianbao::parse::tables::{parse_tables, ParsedTable, TokenDoc};
 
 fn lines(text: &[(&str, usize)]) -> Vec<Line> {
@@ -19,7 +19,7 @@ fn tables(text: &[(&str, usize)], format: &str) -> Vec<ParsedTable> {
     let f = g.format(format).unwrap();
     let ls = lines(text);
     let doc = TokenDoc::new(&ls, &g.common);
-    parse_tables(&doc, f, &ls)
+    parse_tables(&doc, f, &ls, &mut Trail::default())
 }
 
 fn table<'a>(ts: &'a [ParsedTable], id: &str) -> &'a ParsedTable {
@@ -110,14 +110,21 @@ fn rows_across_a_page_break_are_logged() {
         ("一、本年新收政府信息公开申请数量\t5\t0\t0\t0\t0\t1\t6", 1),
         ("二、上年结转政府信息公开申请数量\t0\t0\t0\t0\t0\t0\t0", 2),
     ]);
-    let ts = tables(&text, "f2021");
-    let t3 = table(&ts, "applications");
-    let joins: Vec<_> = t3
+    let g = Grammars::embedded().unwrap();
+    let ls = lines(&text);
+    let mut trail = Trail::default();
+    parse_tables(
+        &TokenDoc::new(&ls, &g.common),
+        g.format("f2021").unwrap(),
+        &ls,
+        &mut trail,
+    );
+    let joins: Vec<_> = trail
         .repairs
         .iter()
         .filter(|r| r.kind == "table_page_join")
         .collect();
-    assert_eq!(joins.len(), 1, "{:?}", t3.repairs);
+    assert_eq!(joins.len(), 1, "{:?}", trail.repairs);
     assert_eq!(joins[0].page, Some(2));
     assert!(joins[0].before.contains("new_received ‖ carried_over"));
 }

@@ -7,7 +7,7 @@
 //! When only the length test fails, the text is left and a finding says so.
 
 use crate::grammar::{Common, Furniture, TitleRules};
-use crate::model::{Finding, Line, Page, Repair, Severity};
+use crate::model::{Finding, Line, Page, Repair, Severity, Trail};
 use crate::numbering::heading_of;
 use crate::text::{ends_sentence, is_cjk, normalize};
 use regex::Regex;
@@ -57,12 +57,6 @@ const MAX_BLANK_LINES_IN_SENTENCE: usize = 2;
 /// recognise the sentence, short enough to keep `repairs.csv` readable.
 const REPAIR_CONTEXT_CHARS: usize = 12;
 
-pub struct Cleaned {
-    pub lines: Vec<Line>,
-    pub repairs: Vec<Repair>,
-    pub findings: Vec<Finding>,
-}
-
 struct Patterns {
     /// Safe anywhere on a line of its own (`— 3 —`, `第 1 页 共 5 页`).
     anywhere: Vec<&'static Regex>,
@@ -91,11 +85,11 @@ fn is_table_line(t: &str) -> bool {
     t.contains('\t') || t.contains('|') || t.contains("  ")
 }
 
-/// Runs the clean stage over a document's pages.
-pub fn clean(pages: &[Page], common: &Common) -> Cleaned {
+/// Runs the clean stage over a document's pages: the lines without furniture,
+/// sentences cut by a page joined; every change and doubt pushed to `trail`.
+pub fn clean(pages: &[Page], common: &Common, trail: &mut Trail) -> Vec<Line> {
     let pats = patterns(&common.furniture);
-    let mut repairs = Vec::new();
-    let mut findings = Vec::new();
+    let Trail { repairs, findings } = trail;
     let multi = pages.len() > 1;
     let running = running_lines(pages);
     let first_page = pages.first().map_or(0, |p| p.number);
@@ -229,11 +223,7 @@ pub fn clean(pages: &[Page], common: &Common) -> Cleaned {
             i += 1;
         }
     }
-    Cleaned {
-        lines: kept.into_iter().flatten().collect(),
-        repairs,
-        findings,
-    }
+    kept.into_iter().flatten().collect()
 }
 
 /// Joins `b` onto `a` (which keeps `b`'s place for the joined part) and logs it
@@ -416,6 +406,24 @@ fn around(s: &str, at: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The stage's lines and what it logged, for assertions.
+    struct Cleaned {
+        lines: Vec<Line>,
+        repairs: Vec<Repair>,
+        findings: Vec<Finding>,
+    }
+
+    /// [`super::clean`] with a trail of its own.
+    fn clean(pages: &[Page], common: &Common) -> Cleaned {
+        let mut trail = Trail::default();
+        let lines = super::clean(pages, common, &mut trail);
+        Cleaned {
+            lines,
+            repairs: trail.repairs,
+            findings: trail.findings,
+        }
+    }
 
     fn furniture() -> Common {
         crate::grammar::Grammars::embedded().unwrap().common

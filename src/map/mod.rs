@@ -22,7 +22,7 @@ use context::Ctx;
 use tables::{map_active, map_applications, map_review};
 
 use crate::grammar::{Common, Format, Shape};
-use crate::model::{Cell, Finding, Line, Repair};
+use crate::model::{Cell, Finding, Line, Repair, Trail};
 use crate::parse::tables::ParsedTable;
 
 /// Output of mapping one table.
@@ -34,8 +34,15 @@ pub struct Mapped {
 }
 
 /// Maps every table that was found, then sorts the cells into template order.
-pub fn map_tables(tables: &[ParsedTable], f: &Format, lines: &[Line], common: &Common) -> Mapped {
-    let mut all = Mapped::default();
+/// Each table's repairs and findings are pushed to `trail` in table order.
+pub fn map_tables(
+    tables: &[ParsedTable],
+    f: &Format,
+    lines: &[Line],
+    common: &Common,
+    trail: &mut Trail,
+) -> Vec<Cell> {
+    let mut cells = Vec::new();
     // One context for the three tables: the prose figures are read once a report.
     let ctx = Ctx {
         lines,
@@ -49,12 +56,12 @@ pub fn map_tables(tables: &[ParsedTable], f: &Format, lines: &[Line], common: &C
             Some(Shape::Grid) => map_applications(t, f, &ctx),
             Some(Shape::SingleRow) | None => map_review(t, f, &ctx),
         };
-        all.cells.extend(m.cells);
-        all.findings.extend(m.findings);
-        all.repairs.extend(m.repairs);
+        cells.extend(m.cells);
+        trail.findings.extend(m.findings);
+        trail.repairs.extend(m.repairs);
     }
-    sort_cells(f, &mut all.cells);
-    all
+    sort_cells(f, &mut cells);
+    cells
 }
 
 /// Sorts cells into template order (table 3's group rows and added columns in
@@ -92,8 +99,14 @@ mod tests {
             .map(|(i, t)| Line::new(*t, 1, i + 1))
             .collect();
         let doc = TokenDoc::new(&ls, &g.common);
-        let tables = parse_tables(&doc, f, &ls);
-        map_tables(&tables, f, &ls, &g.common)
+        let mut trail = Trail::default();
+        let tables = parse_tables(&doc, f, &ls, &mut trail);
+        let cells = map_tables(&tables, f, &ls, &g.common, &mut trail);
+        Mapped {
+            cells,
+            findings: trail.findings,
+            repairs: trail.repairs,
+        }
     }
 
     const T4_HEAD: [&str; 3] = [

@@ -16,7 +16,7 @@
 //! points at the line where its value is printed.
 
 use crate::grammar::Common;
-use crate::model::{Line, Repair};
+use crate::model::{Line, Repair, Trail};
 use crate::parse::tokens::parse_number;
 
 /// A line longer than this (in characters) is prose, not a table cell.
@@ -70,13 +70,11 @@ fn cell_kind(text: &str, common: &Common) -> Option<CellKind> {
 }
 
 /// Rebuilds crawled table layouts into tab-separated rows; other lines are
-/// returned unchanged. Each rebuilt table is logged as a repair.
-pub fn rebuild(lines: Vec<Line>, common: &Common) -> (Vec<Line>, Vec<Repair>) {
-    let mut repairs = Vec::new();
+/// returned unchanged. Each rebuilt table is logged as a repair in `trail`.
+pub fn rebuild(lines: Vec<Line>, common: &Common, trail: &mut Trail) -> Vec<Line> {
     let lines = crate::ingest::embedded::expand_tables(lines);
-    let lines = ideographic_rows(lines, common, &mut repairs);
-    let lines = cell_paragraphs(lines, common, &mut repairs);
-    (lines, repairs)
+    let lines = ideographic_rows(lines, common, &mut trail.repairs);
+    cell_paragraphs(lines, common, &mut trail.repairs)
 }
 
 /// Cells separated by single ideographic spaces → tab-separated fields.
@@ -241,6 +239,13 @@ fn rows_of(lines: &[Line], cells: &[usize], kinds: &[Option<CellKind>], sep: usi
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`super::rebuild`] with a trail of its own: the lines and the repairs.
+    fn rebuild(lines: Vec<Line>, common: &Common) -> (Vec<Line>, Vec<Repair>) {
+        let mut trail = Trail::default();
+        let out = super::rebuild(lines, common, &mut trail);
+        (out, trail.repairs)
+    }
     use crate::grammar::Grammars;
 
     fn lines(text: &str) -> Vec<Line> {

@@ -21,7 +21,7 @@ pub use rows::{parse_rows, parse_single_row};
 use super::tokens::Token;
 use crate::grammar::labels::{row_keys, RowKeys};
 use crate::grammar::{Format, Shape};
-use crate::model::{Line, Repair};
+use crate::model::{Line, Repair, Trail};
 use repairs::page_joins;
 
 /// How a row found its numbers; kept for the audit trail.
@@ -129,9 +129,14 @@ pub fn block_keys(format: &Format) -> Vec<RowKeys> {
 }
 
 /// Reads every table of template `f`: its region, then its rows; a table not
-/// found is a `ParsedTable` with `found = false`. Each table's repairs end with
-/// the page breaks its rows run across.
-pub fn parse_tables(tdoc: &TokenDoc, f: &Format, lines: &[Line]) -> Vec<ParsedTable> {
+/// found is a `ParsedTable` with `found = false`. Each table's repairs, ending
+/// with the page breaks its rows run across, are pushed to `trail` in table order.
+pub fn parse_tables(
+    tdoc: &TokenDoc,
+    f: &Format,
+    lines: &[Line],
+    trail: &mut Trail,
+) -> Vec<ParsedTable> {
     let regions = tdoc.regions_for(f);
     let mut out = Vec::new();
     for (id, shape) in f.tables.ids() {
@@ -154,6 +159,8 @@ pub fn parse_tables(tdoc: &TokenDoc, f: &Format, lines: &[Line]) -> Vec<ParsedTa
         };
         let joins = page_joins(&t, lines);
         t.repairs.extend(joins);
+        // The table keeps its own record (tests and tools read it per table).
+        trail.repairs.extend(t.repairs.iter().cloned());
         out.push(t);
     }
     out

@@ -144,7 +144,7 @@ mod tests {
         let f = g.format("f2021").unwrap();
         let ls = lines(text);
         let doc = TokenDoc::new(&ls, &g.common);
-        parse_tables(&doc, f, &ls)
+        parse_tables(&doc, f, &ls, &mut crate::model::Trail::default())
             .into_iter()
             .find(|t| t.table == "applications")
             .unwrap()
