@@ -46,21 +46,11 @@ fn column_chain(toks: &[Token], ti: usize, end: usize) -> Vec<usize> {
                 && t.kind == Kind::Text
                 && overlaps(t, &toks[cur])
         });
-        // Nothing of another cell may sit in the column between the two fragments.
-        match next {
-            Some(j)
-                if !(cur + 1..j).any(|k| {
-                    toks[k].kind == Kind::Text
-                        && toks[k].line > line
-                        && toks[k].line < toks[j].line
-                        && overlaps(&toks[k], &toks[cur])
-                }) =>
-            {
-                chain.push(j);
-                cur = j;
-            }
-            _ => break,
-        }
+        // `next` is the first text token below in the column, so no text of another
+        // cell sits in the column between the two fragments (a number line may).
+        let Some(j) = next else { break };
+        chain.push(j);
+        cur = j;
     }
     chain
 }
@@ -187,6 +177,9 @@ mod tests {
             at(Text, 1, 4, 8),
         ];
         assert_eq!(column_chain(&beside, 0, 4), [0, 3]);
+        // The number line of a row between a label's lines does not part them.
+        let around = [at(Text, 0, 4, 8), at(Num, 1, 4, 8), at(Text, 2, 4, 8)];
+        assert_eq!(column_chain(&around, 0, 3), [0, 2]);
         // At most MAX_CELL_LINES lines.
         let tall: Vec<Token> = (0..MAX_CELL_LINES + 2).map(|l| at(Text, l, 4, 8)).collect();
         assert_eq!(chain(&tall).len(), MAX_CELL_LINES);
