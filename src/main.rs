@@ -66,7 +66,7 @@ fn extract(a: ExtractArgs) -> ExitCode {
     }
     let opts = IngestOptions {
         timeout_secs: a.timeout,
-        ..IngestOptions::default()
+        ..IngestOptions::for_grammars(&grammars)
     };
     let csv = match CsvSink::create(&a.out, &grammars, a.excel) {
         Ok(w) => w,
@@ -184,7 +184,7 @@ fn audit_command(a: AuditArgs) -> ExitCode {
     let aopts = nianbao::audit::AuditOptions {
         inputs: a.inputs,
         page_images: a.page_images,
-        ..Default::default()
+        ingest: IngestOptions::for_grammars(&grammars),
     };
     match audit(&a.out, &grammars, &aopts) {
         Ok(()) => ExitCode::SUCCESS,
@@ -201,6 +201,7 @@ fn worker(a: WorkerArgs) -> ExitCode {
     let opts = IngestOptions {
         timeout_secs: a.timeout,
         search_nodes: a.search_nodes,
+        ..IngestOptions::for_grammars(&grammars)
     };
     match nianbao::worker::serve(&grammars, &opts, a.memory_mb) {
         Ok(()) => ExitCode::SUCCESS,

@@ -339,6 +339,10 @@ pub struct TitleRules {
     /// Labels of publication-date metadata at the top of saved web pages.
     #[serde(default)]
     pub date_labels: Vec<String>,
+    /// Words that name the report in its title (年度报告): a web page's text
+    /// holding one, before the first section heading, is the report's title.
+    #[serde(default)]
+    pub report_words: Vec<String>,
     /// Longest plausible agency name, in characters, wherever it is read (title,
     /// opening paragraph, signature); 0 for no limit. Longer is a sentence or
     /// page chrome.

@@ -95,10 +95,11 @@ pub fn decode_html(bytes: &[u8]) -> Result<(String, String), IngestError> {
     super::decode_text(bytes)
 }
 
-/// Reads an HTML page into one page of lines.
-pub fn read_html(bytes: &[u8]) -> Result<Document, IngestError> {
+/// Reads an HTML page into one page of lines; `report_words` name the report in
+/// its title (`[title] report_words` of `common.toml`).
+pub fn read_html(bytes: &[u8], report_words: &[String]) -> Result<Document, IngestError> {
     let (text, enc) = decode_html(bytes)?;
-    let lines = html_to_lines(&text);
+    let lines = html_to_lines(&text, report_words);
     if lines.iter().all(|l| l.trim().is_empty()) {
         return Err(IngestError::Empty);
     }
@@ -114,14 +115,17 @@ pub fn read_html(bytes: &[u8]) -> Result<Document, IngestError> {
 }
 
 /// The article of a page as lines: blocks one per line, tables one row per line
-/// with tab-separated cells.
-pub fn html_to_lines(html: &str) -> Vec<String> {
+/// with tab-separated cells. A text holding one of `report_words` names the report
+/// (its title anchors the article; the page's `<title>` stands in when the
+/// article lacks one).
+pub fn html_to_lines(html: &str, report_words: &[String]) -> Vec<String> {
     let doc = Html::parse_document(html);
     let root = doc.tree.root();
-    let article = find_article(root);
+    let names_report = |t: &str| report_words.iter().any(|w| t.contains(w.as_str()));
+    let article = find_article(root, &names_report);
     let mut out = Lines::default();
-    if let Some(title) = page_title(root) {
-        if !text_of(article).contains("年度报告") {
+    if let Some(title) = page_title(root, &names_report) {
+        if !names_report(&text_of(article)) {
             out.text(&title);
             out.flush();
         }
@@ -533,9 +537,9 @@ fn inside_link(n: NodeR) -> bool {
 }
 
 /// The part of the page holding the report: the lowest common ancestor of its
-/// title (first text with 年度报告 before the first heading, not a link), its
-/// section headings and its data tables. Without such anchors, the whole body.
-fn find_article(root: NodeR) -> NodeR {
+/// title (the first text naming the report before the first heading, not a link),
+/// its section headings and its data tables. Without such anchors, the whole body.
+fn find_article<'a>(root: NodeR<'a>, names_report: &dyn Fn(&str) -> bool) -> NodeR<'a> {
     let body = root
         .descendants()
         .find(|d| element_name(d) == Some("body"))
@@ -556,7 +560,7 @@ fn find_article(root: NodeR) -> NodeR {
                 if is_section_heading(&t) && !d.ancestors().any(|a| is_data_table(a)) {
                     first_heading_seen = true;
                     anchors.push(d);
-                } else if !first_heading_seen && title.is_none() && t.contains("年度报告") {
+                } else if !first_heading_seen && title.is_none() && names_report(&t) {
                     title = Some(d);
                 }
             }
@@ -596,7 +600,7 @@ fn common_ancestor<'a>(a: NodeR<'a>, b: NodeR<'a>) -> Option<NodeR<'a>> {
 
 /// The page's `<title>` when it names the report (the site name after `_`, `-`
 /// or `|` dropped), for pages whose article body lacks the title.
-fn page_title(root: NodeR) -> Option<String> {
+fn page_title(root: NodeR, names_report: &dyn Fn(&str) -> bool) -> Option<String> {
     let t = root
         .descendants()
         .find(|d| element_name(d) == Some("title"))?;
@@ -609,7 +613,7 @@ fn page_title(root: NodeR) -> Option<String> {
     s.split(['_', '|', '－'])
         .flat_map(|p| p.split(" - "))
         .map(str::trim)
-        .find(|p| p.contains("年度报告"))
+        .find(|p| names_report(p))
         .map(str::to_string)
 }
 
@@ -657,6 +661,20 @@ mod tests {
     }
 
     #[test]
+    fn the_words_naming_the_report_come_from_the_grammar() {
+        let page = "<html><head><title>X局2020年信息公开年报_X市政府</title></head><body>\
+            <div class=art><p>一、总体情况</p><p>正文。</p><p>二、主动公开</p></div></body></html>";
+        let with = |w: &str| html_to_lines(page, &[w.to_string()]);
+        assert_eq!(with("年报")[0], "X局2020年信息公开年报");
+        assert_eq!(with("年度报告")[0], "一、总体情况");
+        // The built-in grammars' words are the default.
+        assert_eq!(
+            crate::ingest::IngestOptions::default().report_words,
+            ["年度报告"]
+        );
+    }
+
+    #[test]
     fn section_headings_are_the_numbering_grammars_level_one() {
         for t in ["一、总体情况", "一、", "七、存在的主要问题", "十、其他"] {
             assert!(is_section_heading(t), "{t}");
@@ -684,7 +702,7 @@ mod tests {
             <p style='display:none'>隐藏</p><p>二、其他</p></div></div>\
             <div class=related><a>2019年政府信息公开工作年度报告</a></div></div>\
             <div class=footer>主办单位：X市人民政府办公室</div></body></html>";
-        let lines = html_to_lines(page);
+        let lines = html_to_lines(page, &["年度报告".to_string()]);
         assert_eq!(
             lines,
             vec![

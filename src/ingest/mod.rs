@@ -62,6 +62,19 @@ pub struct IngestOptions {
     pub timeout_secs: u64,
     /// Search nodes the report may spend (see [`crate::budget`]); tests lower it.
     pub search_nodes: u64,
+    /// Words that name the report in its title (`[title] report_words` of the
+    /// grammars in use): the HTML reader finds the article by its title.
+    pub report_words: Vec<String>,
+}
+
+impl IngestOptions {
+    /// The defaults, reading with `grammars`' genre knowledge.
+    pub fn for_grammars(grammars: &crate::grammar::Grammars) -> Self {
+        IngestOptions {
+            report_words: grammars.common.title.report_words.clone(),
+            ..Self::default()
+        }
+    }
 }
 
 impl Default for IngestOptions {
@@ -69,6 +82,11 @@ impl Default for IngestOptions {
         IngestOptions {
             timeout_secs: 60,
             search_nodes: crate::budget::NODES_PER_REPORT,
+            // The built-in grammars' words (they always load: they are checked by
+            // the suite), for callers that read without a grammar folder.
+            report_words: crate::grammar::Grammars::embedded()
+                .map(|g| g.common.title.report_words)
+                .unwrap_or_default(),
         }
     }
 }
@@ -91,7 +109,7 @@ pub fn read_bytes(bytes: &[u8], opts: &IngestOptions) -> Result<Document, Ingest
         return docx::read_legacy(bytes, kind, opts);
     }
     if html::looks_like_html(bytes) {
-        return html::read_html(bytes);
+        return html::read_html(bytes, &opts.report_words);
     }
     let (text, enc) = decode_text(bytes)?;
     let repairs = replaced_bytes(bytes, &text, &enc);
