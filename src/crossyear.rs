@@ -489,6 +489,47 @@ mod tests {
     }
 
     #[test]
+    fn as_a_sink_the_facts_do_not_depend_on_arrival_order() {
+        use crate::model::{Cell, Report};
+        use crate::sink::ReportSink;
+        let g = Grammars::embedded().unwrap();
+        let report = |id: &str, year: i32, format: &str, row: &str, v: &str| {
+            let mut r = Report::empty(id);
+            r.agency = "某局".into();
+            r.year = Some(year);
+            r.format = format.into();
+            r.cells.push(Cell {
+                table: "applications".into(),
+                row: row.into(),
+                column: "total".into(),
+                value: v.into(),
+                page: Some(1),
+                line: Some(9),
+                ..Default::default()
+            });
+            r
+        };
+        let reports = [
+            report("a2020", 2020, "f2019", "carried_forward", "5"),
+            report("b2021", 2021, "f2021", "carried_over", "3"),
+        ];
+        let mut forward = CrossYear::new(&g);
+        let mut backward = CrossYear::new(&g);
+        for (seq, r) in reports.iter().enumerate() {
+            forward.report(seq, r.clone()).unwrap();
+        }
+        for (seq, r) in reports.iter().enumerate().rev() {
+            backward.report(seq, r.clone()).unwrap();
+        }
+        forward.finish().unwrap();
+        backward.finish().unwrap();
+        let f = forward.findings();
+        assert_eq!(f, backward.findings());
+        assert_eq!(f["b2021"].len(), 1);
+        assert_eq!(f["b2021"][0].line, Some(9), "points at this year's cell");
+    }
+
+    #[test]
     fn stock_identity_sums_operands() {
         let g = Grammars::embedded().unwrap();
         let mut cy = CrossYear::new(&g);

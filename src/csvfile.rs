@@ -209,30 +209,6 @@ impl<'a> ReportRow<'a> {
     }
 }
 
-impl ReportRow<'_> {
-    /// Every column with its field as written, for comparing fields by name
-    /// (the meta fields `eval` scores).
-    pub fn fields(&self) -> io::Result<Vec<(&'static str, String)>> {
-        let mut w = csv::WriterBuilder::new()
-            .has_headers(false)
-            .from_writer(Vec::new());
-        w.serialize(self)?;
-        let bytes = w
-            .into_inner()
-            .map_err(|e| io::Error::other(e.to_string()))?;
-        let mut r = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .from_reader(bytes.as_slice());
-        let mut rec = csv::StringRecord::new();
-        r.read_record(&mut rec)?;
-        Ok(ReportRow::header()
-            .iter()
-            .copied()
-            .zip(rec.iter().map(str::to_string))
-            .collect())
-    }
-}
-
 impl<'a> CellRow<'a> {
     pub fn of(report: &'a str, c: &'a Cell) -> Self {
         CellRow {
@@ -514,6 +490,29 @@ impl<T: CsvRow> Iterator for RowReader<T> {
     }
 }
 
+/// Every column of a row with its field as it is written, in file order: for
+/// reading fields by their column name (the meta fields `eval` scores, the lead
+/// columns of a `wide.csv` sheet) without a second list of them.
+pub fn row_fields<T: CsvRow>(row: &T::Of<'_>) -> io::Result<Vec<(&'static str, String)>> {
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::new());
+    w.serialize(row)?;
+    let bytes = w
+        .into_inner()
+        .map_err(|e| io::Error::other(e.to_string()))?;
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(bytes.as_slice());
+    let mut rec = csv::StringRecord::new();
+    r.read_record(&mut rec)?;
+    Ok(T::header()
+        .iter()
+        .copied()
+        .zip(rec.iter().map(str::to_string))
+        .collect())
+}
+
 /// The field names of a struct, in order, as serde's derive sees them: read by
 /// asking `T` to deserialize itself from a deserializer that only records the
 /// names it is offered. That is what ties a file's header to its row struct.
@@ -615,6 +614,9 @@ mod tests {
             ("7", Some(3), None)
         );
         assert_eq!(r.extra_fields().collect::<Vec<_>>(), ["1"]);
+        let fields = row_fields::<CellRow>(&row).unwrap();
+        assert_eq!(fields[4], ("value", "7".to_string()));
+        assert_eq!(fields[10], ("line", "3".to_string()));
         // A missing column is named before any row.
         std::fs::write(&p, "report,table\nr,t\n").unwrap();
         let e = RowReader::<CellRow>::open(&p).err().unwrap();

@@ -13,7 +13,9 @@
 //! only one report's error findings are held at a time. A sheet that would pass
 //! Excel's row limit continues on `name 2`, `name 3`, ….
 
-use crate::csvfile::{open_csv, CsvReader, CsvRow, FindingRow, ReportRow, RowReader, WideRow};
+use crate::csvfile::{
+    open_csv, row_fields, CsvReader, CsvRow, FindingRow, ReportRow, RowReader, WideRow,
+};
 use crate::grammar::Grammars;
 use rust_xlsxwriter::{Color, Format, Workbook, Worksheet, XlsxError};
 use std::collections::HashSet;
@@ -384,12 +386,11 @@ fn table_sheets(
     while let Some(w) = rd.next_row()? {
         let flags = findings.take(&w.report)?;
         let values: Vec<&str> = rd.extra_fields().collect();
-        let year = w.year.map(|y| y.to_string()).unwrap_or_default();
-        let lead = [w.report.as_ref(), &w.agency, &year, &w.format];
+        let lead = row_fields::<WideRow>(&w)?;
         for (sheet, cols) in sheets.iter_mut().zip(&columns) {
             let (ws, row) = sheet.next_row(wb, st)?;
-            for (c, text) in lead.iter().enumerate() {
-                write_cell(ws, row, c, text, c == 2, None)?;
+            for (c, (name, text)) in lead.iter().enumerate() {
+                write_cell(ws, row, c, text, *name == "year", None)?;
             }
             for (n, (i, [t, r, c])) in cols.iter().enumerate() {
                 let fill = flags.flagged(t, r, c).then_some(&st.error);

@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 use super::score::{Expected, Extracted, FindingScope, Key, ReportInfo};
 use super::{EvalError, EXPECTED_SUFFIX};
 use crate::csvfile::{
-    field_names, CellRow, CsvRow, FindingRow, MissingColumn, RepairRow, ReportRow, RowReader, BOM,
+    field_names, row_fields, CellRow, CsvRow, FindingRow, MissingColumn, RepairRow, ReportRow,
+    RowReader, BOM,
 };
 
 /// Collects `*.expected.csv` files under `root`, keyed by their path relative to
@@ -162,8 +163,7 @@ pub(super) fn for_each_row<T: CsvRow>(
 pub(super) fn read_reports(path: &Path) -> Result<Vec<ReportInfo>, EvalError> {
     let mut reports = Vec::new();
     for_each_row(path, |r: ReportRow| {
-        let fields = r
-            .fields()
+        let fields = row_fields::<ReportRow>(&r)
             .map_err(|source| EvalError::Io {
                 path: path.to_path_buf(),
                 source,
