@@ -165,3 +165,60 @@ pub fn parse_tables(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grammar::Grammars;
+    use crate::model::Trail;
+
+    #[test]
+    fn every_table_is_returned_found_or_not_with_its_region() {
+        let g = Grammars::embedded().unwrap();
+        let f = g.format("f2021").unwrap();
+        let text = [
+            "一、总体情况",
+            "三、收到和处理政府信息公开申请情况",
+            "申请人情况",
+            "自然人\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t总计",
+            "一、本年新收政府信息公开申请数量\t5\t0\t0\t0\t0\t1\t6",
+            "二、上年结转政府信息公开申请数量\t0\t0\t0\t0\t0\t0\t0",
+            "五、存在的主要问题及改进情况",
+        ];
+        let ls: Vec<Line> = text
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Line::new(*t, 1, i + 1))
+            .collect();
+        let doc = TokenDoc::new(&ls, &g.common);
+        let ts = parse_tables(&doc, f, &ls, &mut Trail::default());
+        let ids: Vec<(&str, bool)> = ts.iter().map(|t| (t.table.as_str(), t.found)).collect();
+        let expected: Vec<(&str, bool)> = f
+            .tables
+            .ids()
+            .iter()
+            .map(|(id, _)| (*id, *id == "applications"))
+            .collect();
+        assert_eq!(ids, expected);
+        let t3 = ts.iter().find(|t| t.found).unwrap();
+        // The region's first and last lines (indices into the cleaned lines): from
+        // its header words to its last row, not the next section's heading.
+        assert_eq!(t3.lines, (2, 5));
+    }
+
+    #[test]
+    fn table_3_data_rows_know_their_group() {
+        let g = Grammars::embedded().unwrap();
+        let f = g.format("f2021").unwrap();
+        let keys = grid_keys(f);
+        let parent = |id: &str| keys.iter().find(|k| k.id == id).unwrap().parent.clone();
+        assert_eq!(parent("denied_state_secret"), "denied");
+        assert_eq!(parent("granted"), "results");
+        assert_eq!(parent("new_received"), "");
+        // Group rows are keyed apart, data rows never among them.
+        let groups: Vec<String> = grid_group_keys(f).into_iter().map(|k| k.id).collect();
+        assert!(groups.contains(&"denied".to_string()));
+        assert!(!groups.contains(&"granted".to_string()));
+        assert!(!keys.iter().any(|k| k.id == "denied"));
+    }
+}
