@@ -27,6 +27,7 @@ use nom::multi::separated_list1;
 use nom::sequence::{delimited, pair, preceded, terminated, tuple};
 use nom::IResult;
 use serde::Deserialize;
+use std::collections::HashMap;
 
 /// Where an identity is evaluated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -351,45 +352,30 @@ pub fn compile(format: &Format, id: &super::Identity) -> Result<Expr, String> {
 
 /// Cell values by `(table, row, column)`; only printed numbers.
 ///
-/// Looked up by borrowed ids (no key is built per lookup) with FxHash: the
-/// identities read every cell several times per report, and joint digit-split
-/// resolution once per combination tried. The keys are the grammar's ids, not
-/// free input text, so a non-keyed hasher is safe; nothing iterates the map, so
-/// its order never reaches an output.
+/// Keys borrow the cells' own ids (building the map allocates no string) and are
+/// hashed with FxHash: the identities read every cell several times per report,
+/// and joint digit-split resolution once per combination tried. The keys are the
+/// grammar's ids, not free input text, so a non-keyed hasher is safe; nothing
+/// iterates the map, so its order never reaches an output.
 #[derive(Debug, Clone, Default)]
-pub struct Values(hashbrown::HashMap<(String, String, String), f64, rustc_hash::FxBuildHasher>);
+pub struct Values<'a>(HashMap<(&'a str, &'a str, &'a str), f64, rustc_hash::FxBuildHasher>);
 
-/// A borrowed `(table, row, column)`: hashes exactly as the owned key does.
-#[derive(Hash)]
-struct KeyRef<'a>(&'a str, &'a str, &'a str);
-
-impl hashbrown::Equivalent<(String, String, String)> for KeyRef<'_> {
-    fn equivalent(&self, k: &(String, String, String)) -> bool {
-        self.0 == k.0 && self.1 == k.1 && self.2 == k.2
-    }
-}
-
-impl Values {
+impl<'a> Values<'a> {
     pub fn get(&self, table: &str, row: &str, column: &str) -> Option<f64> {
-        self.0.get(&KeyRef(table, row, column)).copied()
+        self.0.get(&(table, row, column)).copied()
     }
 
     /// Sets a cell's value; returns the one it replaces.
-    pub fn insert(&mut self, table: &str, row: &str, column: &str, v: f64) -> Option<f64> {
-        if let Some(old) = self.0.get_mut(&KeyRef(table, row, column)) {
-            return Some(std::mem::replace(old, v));
-        }
-        self.0
-            .insert((table.to_string(), row.to_string(), column.to_string()), v);
-        None
+    pub fn insert(&mut self, table: &'a str, row: &'a str, column: &'a str, v: f64) -> Option<f64> {
+        self.0.insert((table, row, column), v)
     }
 
-    pub fn remove(&mut self, table: &str, row: &str, column: &str) -> Option<f64> {
-        self.0.remove(&KeyRef(table, row, column))
+    pub fn remove(&mut self, table: &'a str, row: &'a str, column: &'a str) -> Option<f64> {
+        self.0.remove(&(table, row, column))
     }
 }
 
-pub fn values_of(cells: &[Cell]) -> Values {
+pub fn values_of(cells: &[Cell]) -> Values<'_> {
     let mut v = Values::default();
     v.0.reserve(cells.len());
     for c in cells {

@@ -34,6 +34,12 @@ impl Ctx<'_> {
         })
     }
 
+    /// The number a cell made from `raw` by [`Ctx::cell`] holds for the
+    /// identities (`values_of`): its canonical value read as a number.
+    pub(super) fn cell_number(&self, raw: &str) -> Option<f64> {
+        parse_number(raw, self.units).and_then(|n| n.value.parse().ok())
+    }
+
     pub(super) fn cell(
         &self,
         table: &str,

@@ -86,6 +86,25 @@ pub(super) fn resolve_jointly(
     {
         let mut idx = vec![0usize; ambiguous.len()];
         let mut winners = Vec::new();
+        // Each row's column ids, and each reading's values as the cells would
+        // hold them (what `ctx.cell` and `values_of` make of the raw text).
+        let columns: Vec<Vec<(String, String)>> = ambiguous
+            .iter()
+            .map(|a| columns_of(&parsed.rows[a.row].row))
+            .collect();
+        let numbers: Vec<Vec<Vec<Option<f64>>>> = ambiguous
+            .iter()
+            .map(|a| {
+                a.readings
+                    .iter()
+                    .map(|o| o.iter().map(|v| ctx.cell_number(v)).collect())
+                    .collect()
+            })
+            .collect();
+        // The placed cells' values, with each combination's values set on top
+        // and taken off again (not a copy of every cell per combination).
+        let mut vals = values_of(&m.cells);
+        let mut undo = Vec::new();
         loop {
             // One combination evaluated is one node of the report's budget; out of
             // budget, the rows stay ambiguous (no winner is taken from a partial search).
@@ -93,16 +112,22 @@ pub(super) fn resolve_jointly(
                 winners.clear();
                 break;
             }
-            let mut cells = m.cells.clone();
             for (ai, a) in ambiguous.iter().enumerate() {
-                let (ri, opts, tok) = (&a.row, &a.readings, &a.token);
-                let row = &parsed.rows[*ri];
-                for (v, (cid, clabel)) in opts[idx[ai]].iter().zip(columns_of(&row.row)) {
-                    cells.push(ctx.cell(&parsed.table, row, (&cid, &clabel), v, tok));
+                let row = parsed.rows[a.row].row.as_str();
+                for (x, (cid, _)) in numbers[ai][idx[ai]].iter().zip(&columns[ai]) {
+                    if let Some(x) = *x {
+                        let before = vals.insert(&parsed.table, row, cid, x);
+                        undo.push((row, cid.as_str(), before));
+                    }
                 }
             }
-            let vals = values_of(&cells);
             let outcomes = evaluate(format, &vals);
+            while let Some((row, cid, before)) = undo.pop() {
+                match before {
+                    Some(x) => vals.insert(&parsed.table, row, cid, x),
+                    None => vals.remove(&parsed.table, row, cid),
+                };
+            }
             if outcomes
                 .iter()
                 .filter(|o| o.table == parsed.table && o.relation == Relation::Eq)
