@@ -378,6 +378,10 @@ impl TitleRules {
 pub struct CellTokens {
     pub empty_tokens: Vec<String>,
     pub units: Vec<String>,
+    /// In glued web text (no cell separators), a number followed — after its
+    /// unit, if any — by one of these characters is part of a sentence (`2019年`,
+    /// `1000余条`, `3个月`, `50%`), not a table value.
+    pub text_after_number: Vec<char>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -73,13 +73,13 @@ pub fn by_section(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse::tokens::tokenize_line;
+    use crate::parse::tokens::{test_cells, tokenize_line};
 
     fn tokens(lines: &[&str]) -> Vec<Token> {
         lines
             .iter()
             .enumerate()
-            .flat_map(|(i, l)| tokenize_line(l, i, &["—".to_string()], &[]))
+            .flat_map(|(i, l)| tokenize_line(l, i, &test_cells(&["—"], &[])))
             .collect()
     }
 

@@ -6,6 +6,7 @@
 //! digit runs are told apart character by character, and a digit followed by `.`,
 //! `．` or `、` and a word is an enumerator (`0000000` + `2.其他法律…`).
 
+use crate::grammar::CellTokens;
 use crate::text::norm_char;
 
 /// Text longer than this (characters) is not a row label but a sentence, or web
@@ -76,6 +77,18 @@ pub fn split_sign_unit<'a>(s: &'a str, units: &[String]) -> (Option<char>, &'a s
 
 /// Parses a printed cell as a number: sign, thousands separators and a unit allowed.
 pub fn parse_number(raw: &str, units: &[String]) -> Option<Number> {
+    // Most cells are text or plain digits: decide those without building the
+    // normalised copy (the answers are those of the general reading below).
+    let first = raw.chars().map(norm_char).find(|c| !c.is_whitespace());
+    if !first.is_some_and(|c| c.is_ascii_digit() || c == '+' || c == '-') {
+        return None;
+    }
+    if raw.bytes().all(|b| b.is_ascii_digit()) && !units.iter().any(|u| raw.ends_with(u.as_str())) {
+        return Some(Number {
+            value: raw.to_string(),
+            unit: String::new(),
+        });
+    }
     let s: String = raw
         .chars()
         .map(norm_char)
@@ -125,37 +138,33 @@ fn width(c: char) -> usize {
 
 /// Splits one line into cells at separators; returns (cell text, start col, end col)
 /// and whether the line had any separator at all.
-fn split_cells(line: &str) -> (Vec<(String, usize, usize)>, bool) {
-    let chars: Vec<char> = line.chars().collect();
+fn split_cells(line: &str) -> (Vec<(&str, usize, usize)>, bool) {
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let byte_at = |i: usize| chars.get(i).map_or(line.len(), |&(b, _)| b);
     let mut cells = Vec::new();
     let mut had_sep = false;
-    let mut cur = String::new();
+    // The current cell: its first character and its display column.
+    let mut cur_from = 0usize;
     let mut cur_start = 0usize;
     let mut col = 0usize;
     let mut i = 0usize;
-    let push =
-        |cells: &mut Vec<(String, usize, usize)>, cur: &mut String, start: usize, end: usize| {
-            let t = cur.trim();
-            let lead = cur.len() - cur.trim_start().len();
-            let lead_cols: usize = cur[..lead].chars().map(width).sum();
-            let trail_cols: usize = cur[lead + t.len()..].chars().map(width).sum();
-            cells.push((
-                t.to_string(),
-                start + lead_cols,
-                end.saturating_sub(trail_cols),
-            ));
-            cur.clear();
-        };
+    fn push<'a>(cells: &mut Vec<(&'a str, usize, usize)>, cur: &'a str, start: usize, end: usize) {
+        let t = cur.trim();
+        let lead = cur.len() - cur.trim_start().len();
+        let lead_cols: usize = cur[..lead].chars().map(width).sum();
+        let trail_cols: usize = cur[lead + t.len()..].chars().map(width).sum();
+        cells.push((t, start + lead_cols, end.saturating_sub(trail_cols)));
+    }
     while i < chars.len() {
-        let c = chars[i];
+        let c = chars[i].1;
         let is_space = |c: char| c == ' ' || c == '\u{3000}' || c == '\u{00A0}';
         let sep_len = if c == '\t' || c == '|' {
             1
         } else if is_space(c) {
             let mut j = i;
             let mut w = 0;
-            while j < chars.len() && is_space(chars[j]) {
-                w += width(chars[j]);
+            while j < chars.len() && is_space(chars[j].1) {
+                w += width(chars[j].1);
                 j += 1;
             }
             if w >= MIN_SEPARATOR_WIDTH {
@@ -168,19 +177,19 @@ fn split_cells(line: &str) -> (Vec<(String, usize, usize)>, bool) {
         };
         if sep_len > 0 {
             had_sep = true;
-            push(&mut cells, &mut cur, cur_start, col);
-            for &c in &chars[i..i + sep_len] {
+            push(&mut cells, &line[byte_at(cur_from)..byte_at(i)], cur_start, col);
+            for &(_, c) in &chars[i..i + sep_len] {
                 col += width(c);
             }
             i += sep_len;
+            cur_from = i;
             cur_start = col;
             continue;
         }
-        cur.push(c);
         col += width(c);
         i += 1;
     }
-    push(&mut cells, &mut cur, cur_start, col);
+    push(&mut cells, &line[byte_at(cur_from)..], cur_start, col);
     (cells, had_sep)
 }
 
@@ -193,13 +202,10 @@ fn is_rule_line(line: &str) -> bool {
 }
 
 /// Tokenises one line of the cleaned document.
-pub fn tokenize_line(
-    line: &str,
-    line_no: usize,
-    empty_tokens: &[String],
-    units: &[String],
-) -> Vec<Token> {
-    let mut toks = tokenize_cells(line, line_no, empty_tokens, units);
+/// `cells` are the grammar's blank-cell tokens, units and the words that make a
+/// glued number part of the prose (`[cells]` in `common.toml`).
+pub fn tokenize_line(line: &str, line_no: usize, cells: &CellTokens) -> Vec<Token> {
+    let mut toks = tokenize_cells(line, line_no, cells);
     // Character positions from display positions.
     let mut at_width = Vec::with_capacity(line.len() + 1);
     for (i, c) in line.chars().enumerate() {
@@ -216,20 +222,23 @@ pub fn tokenize_line(
     toks
 }
 
-fn tokenize_cells(
-    line: &str,
-    line_no: usize,
-    empty_tokens: &[String],
-    units: &[String],
-) -> Vec<Token> {
+fn tokenize_cells(line: &str, line_no: usize, grammar: &CellTokens) -> Vec<Token> {
     if is_rule_line(line) {
         return Vec::new();
     }
+    let (empty_tokens, units) = (&grammar.empty_tokens, &grammar.units);
+    // Normalising keeps the character count, so a longer cell is no blank token.
+    let longest_empty = empty_tokens
+        .iter()
+        .map(|t| t.chars().count())
+        .max()
+        .unwrap_or(0);
     let pipe_row = line.trim_start().starts_with('|');
     let (cells, had_sep) = split_cells(line);
     let mut out = Vec::new();
     let n = cells.len();
     for (k, (cell, start, end)) in cells.into_iter().enumerate() {
+        let cell_chars = cell.chars().count();
         // The empty strings outside a markdown row's outer pipes are not cells.
         if pipe_row && cell.is_empty() && (k == 0 || k + 1 == n) {
             continue;
@@ -250,16 +259,19 @@ fn tokenize_cells(
             }
             continue;
         }
-        let normalized: String = cell.chars().map(norm_char).collect();
-        if empty_tokens.contains(&normalized) {
-            out.push(tok(Kind::Blank, &cell, start, end, false));
-        } else if parse_number(&cell, units).is_some() {
-            out.push(tok(Kind::Num, &cell, start, end, false));
+        let blank = cell_chars <= longest_empty
+            && empty_tokens
+                .iter()
+                .any(|t| t.chars().eq(cell.chars().map(norm_char)));
+        if blank {
+            out.push(tok(Kind::Blank, cell, start, end, false));
+        } else if parse_number(cell, units).is_some() {
+            out.push(tok(Kind::Num, cell, start, end, false));
         } else {
             // A long cell is web text whose borders were lost, even on a line that
             // has a double space somewhere.
-            let separated = had_sep && cell.chars().count() <= MAX_LABEL_CHARS;
-            out.extend(scan_mixed(&cell, start, line_no, separated, units));
+            let separated = had_sep && cell_chars <= MAX_LABEL_CHARS;
+            out.extend(scan_mixed(cell, start, line_no, separated, grammar));
         }
     }
     out
@@ -274,21 +286,27 @@ fn scan_mixed(
     start_col: usize,
     line_no: usize,
     had_sep: bool,
-    units: &[String],
+    grammar: &CellTokens,
 ) -> Vec<Token> {
+    let units = &grammar.units;
     let chars: Vec<char> = cell.chars().map(norm_char).collect();
-    let orig: Vec<char> = cell.chars().collect();
+    // Byte offset of each character (and of the end) and its display column.
+    let mut bytes = Vec::with_capacity(chars.len() + 1);
+    let mut cols = Vec::with_capacity(chars.len() + 1);
+    let mut col = start_col;
+    for (b, c) in cell.char_indices() {
+        bytes.push(b);
+        cols.push(col);
+        col += width(c);
+    }
+    bytes.push(cell.len());
+    cols.push(col);
+    let text = |from: usize, to: usize| &cell[bytes[from]..bytes[to]];
     let mut toks = Vec::new();
     let mut i = 0;
     let mut text_start = 0;
-    let mut cols = vec![start_col];
-    for &c in &orig {
-        let last = *cols.last().unwrap_or(&start_col);
-        cols.push(last + width(c));
-    }
     let flush_text = |toks: &mut Vec<Token>, from: usize, to: usize| {
-        let s: String = orig[from..to].iter().collect();
-        let t = s.trim();
+        let t = text(from, to).trim();
         if !t.is_empty() {
             toks.push(Token {
                 kind: Kind::Text,
@@ -332,9 +350,9 @@ fn scan_mixed(
         // (`2019年`, `16条`) unless the line is glued web text and the word is a label.
         let mut end = j;
         for u in units {
-            let u: Vec<char> = u.chars().collect();
-            if chars[j..].starts_with(&u) {
-                end = j + u.len();
+            let n = u.chars().count();
+            if chars.len() - j >= n && chars[j..j + n].iter().copied().eq(u.chars()) {
+                end = j + n;
                 break;
             }
         }
@@ -344,18 +362,23 @@ fn scan_mixed(
             i = end.max(i + 1);
             continue;
         }
-        if !had_sep && word_follows && next.is_some_and(|n| "年月日条件个项次人余万亿%".contains(n))
+        if !had_sep && word_follows && next.is_some_and(|n| grammar.text_after_number.contains(&n))
         {
             i = end.max(i + 1);
             continue;
         }
         flush_text(&mut toks, text_start, i);
-        let raw: String = orig[i..end].iter().collect();
-        let pieces: Vec<&str> = raw.split(' ').filter(|p| !p.is_empty()).collect();
+        let raw = text(i, end);
+        let raw = if raw.contains(' ') {
+            let pieces: Vec<&str> = raw.split(' ').filter(|p| !p.is_empty()).collect();
+            pieces.join(" ")
+        } else {
+            raw.to_string()
+        };
         let glued = !had_sep;
         toks.push(Token {
             kind: Kind::Num,
-            raw: pieces.join(" "),
+            raw,
             line: line_no,
             col: cols[i],
             col_end: cols[end],
@@ -424,6 +447,20 @@ fn is_run_break(chars: &[char], i: usize) -> bool {
     matches!(chars.get(i + 1), Some('.') | Some('、'))
 }
 
+/// Cell tokens for unit tests: the given blank tokens and units, and the built-in
+/// grammar's words after a number.
+#[cfg(test)]
+pub(crate) fn test_cells(empty_tokens: &[&str], units: &[&str]) -> CellTokens {
+    let words = crate::grammar::Grammars::embedded()
+        .map(|g| g.common.cells.text_after_number)
+        .unwrap_or_default();
+    CellTokens {
+        empty_tokens: empty_tokens.iter().map(|t| t.to_string()).collect(),
+        units: units.iter().map(|u| u.to_string()).collect(),
+        text_after_number: words,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -439,14 +476,8 @@ mod tests {
     }
 
     fn toks(line: &str) -> Vec<(Kind, String)> {
-        let empty = vec![
-            "-".to_string(),
-            "—".to_string(),
-            "/".to_string(),
-            "无".to_string(),
-        ];
-        let units = vec!["万元".to_string(), "元".to_string()];
-        tokenize_line(line, 0, &empty, &units)
+        let cells = test_cells(&["-", "—", "/", "无"], &["万元", "元"]);
+        tokenize_line(line, 0, &cells)
             .into_iter()
             .map(|t| (t.kind, t.raw))
             .collect()
@@ -569,7 +600,7 @@ mod tests {
     #[test]
     fn tokens_keep_their_columns_in_display_width_and_characters() {
         let line = "规章  12\t3";
-        let t = tokenize_line(line, 7, &[], &[]);
+        let t = tokenize_line(line, 7, &test_cells(&[], &[]));
         let cols: Vec<(usize, usize, usize, usize, usize)> = t
             .iter()
             .map(|t| (t.line, t.col, t.col_end, t.ccol, t.ccol_end))
@@ -577,7 +608,7 @@ mod tests {
         // 规章 is 4 columns wide and 2 characters long.
         assert_eq!(cols, [(7, 0, 4, 0, 2), (7, 6, 8, 4, 6), (7, 9, 10, 7, 8)]);
         // Leading and trailing spaces inside a cell are not part of its extent.
-        let t = tokenize_line("| 规章 | 5 |", 0, &[], &[]);
+        let t = tokenize_line("| 规章 | 5 |", 0, &test_cells(&[], &[]));
         let cols: Vec<(usize, usize)> = t.iter().map(|t| (t.col, t.col_end)).collect();
         assert_eq!(cols, [(2, 6), (9, 10)]);
         // A full-width space counts two columns, so it separates on its own.
@@ -613,7 +644,7 @@ mod tests {
     fn a_long_cell_of_a_separated_line_is_read_as_glued_text() {
         let glued = format!("{}规章000", "甲".repeat(36));
         assert_eq!(glued.chars().count(), 41);
-        let t = tokenize_line(&format!("标题  {glued}"), 0, &[], &[]);
+        let t = tokenize_line(&format!("标题  {glued}"), 0, &test_cells(&[], &[]));
         assert!(
             t.iter().any(|t| t.kind == Num && t.raw == "000" && t.glued),
             "{t:?}"

@@ -101,7 +101,7 @@ pub fn find_in_column(
 mod tests {
     use super::*;
     use crate::grammar::labels::row_keys;
-    use crate::parse::tokens::tokenize_line;
+    use crate::parse::tokens::{test_cells, tokenize_line};
 
     #[test]
     fn interleaved_group_and_sub_row_labels_are_read_down_their_columns() {
@@ -116,7 +116,7 @@ mod tests {
         let toks: Vec<Token> = lines
             .iter()
             .enumerate()
-            .flat_map(|(i, l)| tokenize_line(l, i, &[], &[]))
+            .flat_map(|(i, l)| tokenize_line(l, i, &test_cells(&[], &[])))
             .collect();
         let keys = row_keys(
             "denied_law_prohibited",

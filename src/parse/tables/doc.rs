@@ -27,12 +27,7 @@ impl TokenDoc {
     pub fn new(lines: &[Line], common: &Common) -> Self {
         let mut tokens = Vec::new();
         for (i, l) in lines.iter().enumerate() {
-            tokens.extend(tokenize_line(
-                &l.text,
-                i,
-                &common.cells.empty_tokens,
-                &common.cells.units,
-            ));
+            tokens.extend(tokenize_line(&l.text, i, &common.cells));
         }
         let mut stream = Vec::new();
         let mut owner = Vec::new();
