@@ -177,7 +177,12 @@ fn split_cells(line: &str) -> (Vec<(&str, usize, usize)>, bool) {
         };
         if sep_len > 0 {
             had_sep = true;
-            push(&mut cells, &line[byte_at(cur_from)..byte_at(i)], cur_start, col);
+            push(
+                &mut cells,
+                &line[byte_at(cur_from)..byte_at(i)],
+                cur_start,
+                col,
+            );
             for &(_, c) in &chars[i..i + sep_len] {
                 col += width(c);
             }

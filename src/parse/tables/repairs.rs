@@ -164,7 +164,7 @@ mod tests {
             row: id.into(),
             label: String::new(),
             cells: line
-                .map(|l| tokenize_line("5", l, &[], &[]))
+                .map(|l| tokenize_line("5", l, &crate::parse::tokens::test_cells(&[], &[])))
                 .unwrap_or_default(),
             binding: Binding::SameLine,
         }
