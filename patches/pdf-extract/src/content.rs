@@ -88,11 +88,25 @@ type R<T> = Result<(usize, T), Stop>;
 /// Parses a content stream. `None` where `Content::decode` fails (then call it
 /// for its error). Streams over 4 GiB are not parsed here (`None` as well).
 pub fn parse(data: &[u8]) -> Option<Operations> {
-    if data.len() >= u32::MAX as usize {
-        return None;
-    }
-    let p = Parser { d: data };
     let mut out = Operations::default();
+    out.parse(data).then_some(out)
+}
+
+impl Operations {
+    /// [`parse`] into these buffers (their old content is dropped, their
+    /// memory kept); false where [`parse`] gives `None`.
+    pub fn parse(&mut self, data: &[u8]) -> bool {
+        self.ops.clear();
+        self.operands.clear();
+        if data.len() >= u32::MAX as usize {
+            return false;
+        }
+        parse_into(data, self)
+    }
+}
+
+fn parse_into(data: &[u8], out: &mut Operations) -> bool {
+    let p = Parser { d: data };
     let mut pos = p.content_space(0);
     loop {
         let before = out.operands.len();
@@ -103,9 +117,9 @@ pub fn parse(data: &[u8]) -> Option<Operations> {
             }
             Err(Stop::Error) => {
                 out.operands.truncate(before);
-                return Some(out);
+                return true;
             }
-            Err(Stop::Failure) => return None,
+            Err(Stop::Failure) => return false,
         }
     }
 }

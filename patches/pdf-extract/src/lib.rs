@@ -1684,6 +1684,9 @@ struct Processor<'a> {
     /// The form XObjects being drawn, innermost last: a form that draws
     /// itself, directly or through others, is drawn once.
     forms: Vec<*const Stream>,
+    /// Parsed content streams' buffers, kept for the next stream: their
+    /// memory is reused instead of being faulted in afresh for every page.
+    spare: Vec<content::Operations>,
     _none: PhantomData<&'a ()>,
 }
 
@@ -1693,6 +1696,7 @@ impl<'a> Processor<'a> {
             font_table: HashMap::new(),
             colorspace_table: HashMap::new(),
             forms: Vec::new(),
+            spare: Vec::new(),
             _none: PhantomData,
         }
     }
@@ -1718,11 +1722,13 @@ impl<'a> Processor<'a> {
         // Our parser accepts what lopdf's does, without an allocation per
         // operation (content.rs). Where it gives up, lopdf's decides: its
         // error is the one reported, as before.
-        let (operations, fallback) = match content::parse(&content) {
-            Some(ops) => (ops, None),
-            None => {
+        let mut operations = self.spare.pop().unwrap_or_default();
+        let fallback = match operations.parse(&content) {
+            true => None,
+            false => {
                 let (ops, text) = content::Operations::from_lopdf(Content::decode(&content).unwrap());
-                (ops, Some(text))
+                operations = ops;
+                Some(text)
             }
         };
         let op_text = fallback.as_deref().unwrap_or(&content);
@@ -2029,6 +2035,8 @@ impl<'a> Processor<'a> {
 
             }
         }
+        drop(mc_stack);
+        self.spare.push(operations);
         Ok(())
     }
 }

@@ -1,6 +1,6 @@
 //! A pdf-extract [`OutputDev`] that records every shown glyph with its position.
 
-use super::layout::{Glyph, Rule};
+use super::layout::{Glyph, GlyphText, Rule};
 use pdf_extract::{ColorSpace, MediaBox, OutputDev, OutputError, Path, PathOp, Transform};
 
 /// A segment shorter than this (points) in x counts as vertical.
@@ -176,7 +176,7 @@ impl OutputDev for GlyphCollector {
             y,
             width: (width * font_size.abs() * x_scale).max(0.0),
             size,
-            text: char.to_string(),
+            text: GlyphText::from(char),
         });
         Ok(())
     }

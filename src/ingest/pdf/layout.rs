@@ -19,7 +19,59 @@ pub struct Glyph {
     /// Effective font size (the em), after all transforms.
     pub size: f64,
     /// Decoded text; usually one char, sometimes a ligature or empty.
-    pub text: String,
+    pub text: GlyphText,
+}
+
+/// The text of one glyph, kept inline: a document shows some 100,000 glyphs,
+/// almost all one character, and a `String` each was an allocation and a free
+/// per glyph. Longer mappings (a ToUnicode entry may map one code to a word)
+/// go to the heap.
+#[derive(Clone, PartialEq, Eq)]
+pub enum GlyphText {
+    Inline {
+        len: u8,
+        bytes: [u8; GlyphText::INLINE],
+    },
+    Heap(Box<str>),
+}
+
+impl GlyphText {
+    /// Bytes kept inline: five characters of CJK, the enum as large as a `String`.
+    const INLINE: usize = 22;
+}
+
+impl From<&str> for GlyphText {
+    fn from(s: &str) -> Self {
+        if s.len() <= Self::INLINE {
+            let mut bytes = [0; Self::INLINE];
+            bytes[..s.len()].copy_from_slice(s.as_bytes());
+            GlyphText::Inline {
+                len: s.len() as u8,
+                bytes,
+            }
+        } else {
+            GlyphText::Heap(s.into())
+        }
+    }
+}
+
+impl std::ops::Deref for GlyphText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        match self {
+            // The bytes were copied from a `str`, at most INLINE of them.
+            GlyphText::Inline { len, bytes } => {
+                std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or_default()
+            }
+            GlyphText::Heap(s) => s,
+        }
+    }
+}
+
+impl std::fmt::Debug for GlyphText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
+    }
 }
 
 impl Glyph {
@@ -233,7 +285,9 @@ fn dedup_overprint<'a>(sorted: &[&'a Glyph]) -> Vec<&'a Glyph> {
     let mut out: Vec<&Glyph> = Vec::with_capacity(sorted.len());
     for &g in sorted {
         let dup = out.iter().rev().take(4).any(|p| {
-            p.text == g.text && (p.x - g.x).abs() < 0.3 * g.size && (p.y - g.y).abs() < 0.3 * g.size
+            *p.text == *g.text
+                && (p.x - g.x).abs() < 0.3 * g.size
+                && (p.y - g.y).abs() < 0.3 * g.size
         });
         if !dup {
             out.push(g);
@@ -273,7 +327,7 @@ fn split_spans(glyphs: &[&Glyph], rules: &[Rule]) -> Vec<Span> {
         let Some(p) = prev else {
             spans.push(Span {
                 x: g.x,
-                text: g.text.clone(),
+                text: g.text.to_string(),
             });
             prev = Some(g);
             continue;
@@ -294,7 +348,7 @@ fn split_spans(glyphs: &[&Glyph], rules: &[Rule]) -> Vec<Span> {
             }
             _ => spans.push(Span {
                 x: g.x,
-                text: g.text.clone(),
+                text: g.text.to_string(),
             }),
         }
         // Keep the glyph that reaches furthest right, so that an overlapping
@@ -345,7 +399,7 @@ mod tests {
                 y,
                 width: adv,
                 size,
-                text: c.to_string(),
+                text: GlyphText::from(c.to_string().as_str()),
             })
             .collect()
     }
@@ -355,6 +409,22 @@ mod tests {
             origin: 0.0,
             unit: 5.0,
         }
+    }
+
+    #[test]
+    fn glyph_text_inline_and_long() {
+        let one = GlyphText::from("政");
+        assert!(matches!(one, GlyphText::Inline { len: 3, .. }));
+        assert_eq!(&*one, "政");
+        let long = "一个代码映射成很长的一串文字";
+        let t = GlyphText::from(long);
+        assert!(matches!(t, GlyphText::Heap(_)));
+        assert_eq!(&*t, long);
+        assert_eq!(&*GlyphText::from(""), "");
+        assert_eq!(
+            std::mem::size_of::<GlyphText>(),
+            std::mem::size_of::<String>()
+        );
     }
 
     #[test]
@@ -477,7 +547,7 @@ mod tests {
             y: 100.0,
             width: 16.0,
             size: 16.0,
-            text: String::new(),
+            text: GlyphText::from(""),
         });
         assert_eq!(layout_page(&g, &[], &scale()), vec!["甲乙"]);
     }

@@ -131,7 +131,7 @@ mod tests {
                 y: 0.0,
                 width: 1.0,
                 size: 10.0,
-                text: t.to_string(),
+                text: (*t).into(),
             })
             .collect()
     }
