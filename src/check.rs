@@ -1,7 +1,9 @@
 //! Check: the arithmetic the template implies (勾稽关系) and the figures the prose
 //! restates. Every failure becomes a [`Finding`]; nothing here changes a value.
 
-use crate::grammar::identity::{evaluate, fmt_num, get, group_outcomes, Apply, Outcome, Relation};
+use crate::grammar::identity::{
+    evaluate, fmt_num, get, group_outcomes, Apply, Outcome, Relation, EQ_TOLERANCE,
+};
 use crate::grammar::{CellKey, Common, Format, Shape, Status};
 use crate::model::{Cell, Finding, Line, Severity, Trail};
 use crate::parse::tables::ParsedTable;
@@ -254,7 +256,7 @@ pub fn prose_findings(common: &Common, prose: &[&Line], cells: &[Cell]) -> Vec<F
                 };
                 let (page, line_no) =
                     line.place_at(offsets.get(figure.start()).copied().unwrap_or(0));
-                if !readings.iter().any(|(_, x)| (n - x).abs() < 1e-9) {
+                if !readings.iter().any(|(_, x)| (n - x).abs() < EQ_TOLERANCE) {
                     // Each reading by the cells' own labels (`“（七）总计” / “总计”`).
                     let named = |keys: &[CellKey]| {
                         keys.iter()
