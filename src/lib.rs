@@ -4,7 +4,10 @@
 //! The flow is one-directional: [`ingest`] (bytes → pages) → [`clean`] (furniture,
 //! page-break repairs, with an audit trail) → [`parse`] (outline, table regions and
 //! rows) → [`map`] (canonical cells, with [`grammar`] the templates as data) → [`check`] (identities, prose) →
-//! [`write`]. [`pipeline::extract_bytes`] runs one input; [`corpus`] runs many.
+//! [`write`]. [`pipeline::extract_bytes`] runs one input (its stages push repairs
+//! and findings into one [`model::Trail`]); [`corpus::run`] runs many and pushes
+//! each finished report into a [`sink::ReportSink`] (the CSV files:
+//! [`write::CsvSink`], rows defined once in [`csvfile`]).
 pub mod audit;
 pub mod budget;
 pub mod check;

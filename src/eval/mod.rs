@@ -10,9 +10,9 @@
 //! columns without breaking evaluation. Every CSV may start with a UTF-8 BOM (the
 //! `--excel` output mode writes one).
 //!
-//! Three parts: [`read`] (the output files through their row structs, the expected
-//! files, pairing them), [`score`] (one report against its expected file) and
-//! [`display`] (the aligned table `nianbao eval` prints).
+//! Three parts: `read` (the output files through their row structs, the expected
+//! files, pairing them), `score` (one report against its expected file) and
+//! `display` (the aligned table `nianbao eval` prints).
 
 mod display;
 mod read;
