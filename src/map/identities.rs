@@ -52,3 +52,59 @@ pub(super) fn identities_hold(v: &[String], ids: &[(usize, Vec<usize>)]) -> bool
         (total - sum).abs() < crate::grammar::identity::EQ_TOLERANCE
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grammar::Grammars;
+
+    fn v(xs: &[&str]) -> Vec<String> {
+        xs.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn row_identities_are_column_positions_of_required_sums() {
+        let g = Grammars::embedded().unwrap();
+        let f = g.format("f2021").unwrap();
+        let t3 = &f.tables.applications;
+        let cols: Vec<(String, String)> = t3
+            .columns
+            .iter()
+            .map(|c| (c.id.clone(), c.label.clone()))
+            .collect();
+        // total == the six applicant columns; the optional subtotal identity is not one.
+        let ids = row_identities(f, &t3.id, &cols);
+        assert_eq!(ids, [(6, vec![0, 1, 2, 3, 4, 5])]);
+        // An identity naming a column the row does not have is dropped.
+        assert!(row_identities(f, &t3.id, &cols[..6]).is_empty());
+        // Table 4: three single-row totals.
+        let t4 = &f.tables.review_litigation;
+        let cols: Vec<(String, String)> = t4
+            .columns
+            .iter()
+            .map(|c| (c.id.clone(), c.label.clone()))
+            .collect();
+        let ids = row_identities(f, &t4.id, &cols);
+        assert_eq!(ids.len(), 3);
+        assert_eq!(ids[0], (4, vec![0, 1, 2, 3]));
+        // Another table's identities are not this one's.
+        assert!(row_identities(f, "active_disclosure", &cols).is_empty());
+    }
+
+    #[test]
+    fn identities_hold_when_their_numbers_add_up_or_are_incomplete() {
+        let ids = vec![(2, vec![0, 1])];
+        assert!(identities_hold(&v(&["1", "2", "3"]), &ids));
+        assert!(!identities_hold(&v(&["1", "2", "4"]), &ids));
+        assert!(!identities_hold(&v(&["1", "2", "2"]), &ids));
+        assert!(identities_hold(&v(&["1.5", "1.5", "3"]), &ids));
+        // A blank operand or total: nothing to check.
+        assert!(identities_hold(&v(&["", "2", "4"]), &ids));
+        assert!(identities_hold(&v(&["1", "2", ""]), &ids));
+        assert!(identities_hold(&v(&["1", "2"]), &ids));
+        // Every identity must hold.
+        let two = vec![(2, vec![0, 1]), (3, vec![0])];
+        assert!(identities_hold(&v(&["1", "2", "3", "1"]), &two));
+        assert!(!identities_hold(&v(&["1", "2", "3", "2"]), &two));
+    }
+}

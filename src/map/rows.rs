@@ -280,3 +280,61 @@ pub(super) fn map_rows(
     }
     (m, ambiguous)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::tokens::tokenize_line;
+
+    fn toks(line: &str) -> Vec<Token> {
+        tokenize_line(line, 0, &["—".to_string()], &[])
+            .into_iter()
+            .filter(|t| t.kind != Kind::Text)
+            .collect()
+    }
+
+    fn kinds(ts: &[Token]) -> Vec<(Kind, &str)> {
+        ts.iter().map(|t| (t.kind, t.raw.as_str())).collect()
+    }
+
+    #[test]
+    fn blanks_at_the_edges_go_only_while_the_row_is_too_wide() {
+        use Kind::*;
+        let row = toks("a\t\t1\t2\t");
+        assert_eq!(
+            kinds(&row),
+            [(Blank, ""), (Num, "1"), (Num, "2"), (Blank, "")]
+        );
+        assert_eq!(kinds(&trim_blanks(&row, 2)), [(Num, "1"), (Num, "2")]);
+        // The trailing blank goes first.
+        assert_eq!(
+            kinds(&trim_blanks(&row, 3)),
+            [(Blank, ""), (Num, "1"), (Num, "2")]
+        );
+        assert_eq!(kinds(&trim_blanks(&row, 4)), kinds(&row));
+        // Numbers are never trimmed.
+        assert_eq!(kinds(&trim_blanks(&toks("a\t1\t2\t3"), 2)).len(), 3);
+    }
+
+    #[test]
+    fn a_lone_field_of_digits_is_a_glued_run() {
+        assert!(lone_digit_run(&toks("a\t898989"), 3));
+        assert!(lone_digit_run(&toks("a\t898"), 3));
+        assert!(!lone_digit_run(&toks("a\t89"), 3));
+        assert!(!lone_digit_run(&toks("a\t898989"), 1));
+        assert!(!lone_digit_run(&toks("a\t8,989"), 3));
+        assert!(!lone_digit_run(&toks("a\t898\t9"), 3));
+        assert!(lone_digit_run(&toks("a\t\t898"), 3));
+    }
+
+    #[test]
+    fn separated_rows_are_those_on_tab_or_pipe_lines() {
+        let lines = |t: &str| vec![Line::new(t, 1, 1)];
+        let t = toks("a  1");
+        assert!(!is_separated(&t, &lines("a  1")));
+        assert!(is_separated(&t, &lines("a\t1")));
+        assert!(is_separated(&t, &lines("  | a | 1 |")));
+        assert!(!is_separated(&t, &lines("a 1 | 2")));
+        assert!(!is_separated(&t, &[]));
+    }
+}
