@@ -93,3 +93,60 @@ pub(super) fn is_row(toks: &[Token], widest: usize, g: &Group) -> bool {
     toks[g.first..=g.last].iter().any(|t| t.glued)
         || group_len(toks, g) as f64 > widest as f64 * MIN_ROW_WIDTH_SHARE
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::tokens::tokenize_line;
+
+    fn tokens(lines: &[&str]) -> Vec<Token> {
+        lines
+            .iter()
+            .enumerate()
+            .flat_map(|(i, l)| tokenize_line(l, i, &["—".to_string()], &[]))
+            .collect()
+    }
+
+    fn spans(lines: &[&str]) -> Vec<(usize, usize, usize, usize)> {
+        let t = tokens(lines);
+        groups(&t, 0, t.len())
+            .iter()
+            .map(|g| (g.first, g.last, g.line, g.last_line))
+            .collect()
+    }
+
+    #[test]
+    fn a_group_is_a_run_of_values_on_one_line() {
+        // Words part runs; so does a new line.
+        assert_eq!(spans(&["甲\t1\t—\t乙\t3"]), [(1, 2, 0, 0), (4, 4, 0, 0)]);
+        assert_eq!(spans(&["1\t2", "3\t4"]), [(0, 1, 0, 0), (2, 3, 1, 1)]);
+        // Blanks alone carry nothing.
+        assert_eq!(spans(&["甲\t—\t—\t乙\t3"]), [(4, 4, 0, 0)]);
+        // The range is respected.
+        let t = tokens(&["1\t2\t3"]);
+        let g = groups(&t, 1, 2);
+        assert_eq!((g[0].first, g[0].last), (1, 1));
+    }
+
+    #[test]
+    fn one_number_a_line_down_consecutive_lines_is_one_group() {
+        assert_eq!(spans(&["1", "2", "3"]), [(0, 2, 0, 2)]);
+        // A gap line, a second number on a line or a word between: separate.
+        assert_eq!(spans(&["1", "", "2"]), [(0, 0, 0, 0), (1, 1, 2, 2)]);
+        assert_eq!(spans(&["1", "2\t3"]), [(0, 0, 0, 0), (1, 2, 1, 1)]);
+        assert_eq!(spans(&["1", "甲", "2"]), [(0, 0, 0, 0), (2, 2, 2, 2)]);
+        assert_eq!(spans(&["1\t2", "3"]), [(0, 1, 0, 0), (2, 2, 1, 1)]);
+    }
+
+    #[test]
+    fn a_row_is_wider_than_half_the_widest_or_glued() {
+        let t = tokens(&["1\t2", "1\t2\t3", "规章123"]);
+        let gs = groups(&t, 0, t.len());
+        assert_eq!(group_len(&t, &gs[1]), 3);
+        assert!(!is_row(&t, 4, &gs[0]));
+        assert!(is_row(&t, 4, &gs[1]));
+        assert!(is_row(&t, 3, &gs[0]));
+        assert!(t[gs[2].first].glued);
+        assert!(is_row(&t, 9, &gs[2]));
+    }
+}

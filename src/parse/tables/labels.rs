@@ -87,3 +87,63 @@ pub(super) fn find_label(
     }
     best
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grammar::labels::row_keys;
+    use crate::grammar::Grammars;
+    use crate::model::Line;
+
+    /// The label of `label` found in `lines`: (first token, last token, words).
+    fn found(lines: &[&str], label: &str) -> Option<(usize, usize, String, bool)> {
+        let g = Grammars::embedded().unwrap();
+        let ls: Vec<Line> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Line::new(*t, 1, i + 1))
+            .collect();
+        let doc = TokenDoc::new(&ls, &g.common);
+        let keys = row_keys("r", label, &[]);
+        find_label(&doc, &keys, 0, doc.tokens.len())
+            .map(|m| (m.first, m.last, m.words, m.ends_token))
+    }
+
+    #[test]
+    fn a_short_label_counts_only_with_numbers_after_it() {
+        assert_eq!(found(&["总计\t5"], "总计").map(|m| m.0), Some(0));
+        // One cell per line: a lone number opening the next line.
+        assert_eq!(found(&["总计", "5", "其他"], "总计").map(|m| m.0), Some(0));
+        assert_eq!(found(&["总计", "5\t6"], "总计"), None);
+        assert_eq!(found(&["总计为本表之和"], "总计"), None);
+        assert_eq!(found(&["总计\t说明", "5"], "总计"), None);
+        // A longer label needs no numbers.
+        assert_eq!(found(&["行政许可"], "行政许可").map(|m| m.0), Some(0));
+    }
+
+    #[test]
+    fn a_near_miss_must_start_a_label() {
+        assert!(found(&["2.重复申请\t1"], "重复申请").is_some());
+        assert!(found(&["2.重复申情\t1"], "重复申请").is_some());
+        assert!(found(&["4.无正当理由大量反复申请\t1"], "重复申请").is_none());
+        // An exact match counts anywhere.
+        assert!(found(&["某某重复申请\t1"], "重复申请").is_some());
+    }
+
+    #[test]
+    fn the_earliest_label_wins_and_says_where_it_ends() {
+        let m = found(&["甲\t行政许可\t1", "行政许可\t2"], "行政许可").unwrap();
+        assert_eq!((m.0, m.1, m.2.as_str(), m.3), (1, 1, "行政许可", true));
+        // Glued to more text: the match does not end its token.
+        let m = found(&["行政许可证明\t1"], "行政许可").unwrap();
+        assert!(!m.3);
+    }
+
+    #[test]
+    fn the_search_is_bounded() {
+        let filler = "甲".repeat(LABEL_SEARCH_CHARS + 10);
+        assert!(found(&[&filler, "行政许可\t1"], "行政许可").is_none());
+        let filler = "甲".repeat(LABEL_SEARCH_CHARS - 10);
+        assert!(found(&[&filler, "行政许可\t1"], "行政许可").is_some());
+    }
+}
