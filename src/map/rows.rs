@@ -287,7 +287,7 @@ mod tests {
     use crate::parse::tokens::tokenize_line;
 
     fn toks(line: &str) -> Vec<Token> {
-        tokenize_line(line, 0, &["—".to_string()], &[])
+        tokenize_line(line, 0, &crate::parse::tokens::test_cells(&["—"], &[]))
             .into_iter()
             .filter(|t| t.kind != Kind::Text)
             .collect()

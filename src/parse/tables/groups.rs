@@ -103,7 +103,7 @@ mod tests {
         lines
             .iter()
             .enumerate()
-            .flat_map(|(i, l)| tokenize_line(l, i, &["—".to_string()], &[]))
+            .flat_map(|(i, l)| tokenize_line(l, i, &crate::parse::tokens::test_cells(&["—"], &[])))
             .collect()
     }
 
