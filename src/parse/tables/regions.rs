@@ -179,3 +179,89 @@ fn is_heading_like(raw: &str) -> bool {
     }
     !numbering::starts_like_enumerator(&c) && c.chars().count() > MAX_LABEL_CHARS
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grammar::Grammars;
+    use crate::model::Line;
+
+    /// (table, first line, line after the end) of each region.
+    fn regions(text: &[&str]) -> Vec<(String, usize, Option<usize>)> {
+        let g = Grammars::embedded().unwrap();
+        let f = g.format("f2021").unwrap();
+        let ls: Vec<Line> = text
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Line::new(*t, 1, i + 1))
+            .collect();
+        let doc = TokenDoc::new(&ls, &g.common);
+        doc.regions_for(f)
+            .into_iter()
+            .map(|r| {
+                (
+                    r.table,
+                    doc.tokens[r.start].line,
+                    doc.tokens.get(r.end).map(|t| t.line),
+                )
+            })
+            .collect()
+    }
+
+    const T2: [&str; 3] = [
+        "第二十条第（一）项",
+        "信息内容\t本年制发件数\t本年废止件数\t现行有效件数",
+        "规章\t0\t0\t3",
+    ];
+    const T3: [&str; 3] = [
+        "申请人情况",
+        "自然人\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t总计",
+        "一、本年新收政府信息公开申请数量\t5\t0\t0\t0\t0\t1\t6",
+    ];
+    const T4: [&str; 3] = [
+        "行政复议\t行政诉讼",
+        "结果维持\t结果纠正\t其他结果\t尚未审结\t总计\t未经复议直接起诉\t复议后起诉",
+        "0\t3\t0\t0\t3\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0",
+    ];
+
+    #[test]
+    fn each_table_runs_to_the_next_and_the_last_to_a_heading() {
+        let text = [
+            &["一、总体情况", "本年度行政复议工作平稳。"][..],
+            &T2,
+            &T3,
+            &T4,
+            &["五、存在的主要问题及改进情况", "正文"],
+        ]
+        .concat();
+        assert_eq!(
+            regions(&text),
+            [
+                ("active_disclosure".to_string(), 2, Some(5)),
+                ("applications".to_string(), 5, Some(8)),
+                ("review_litigation".to_string(), 8, Some(11)),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_caption_needs_its_confirming_words_nearby() {
+        // 行政复议 in the prose, with no 结果维持 after it: no table 4 there.
+        let text = [
+            &["一、总体情况", "本年度行政复议工作平稳。"][..],
+            &T3,
+            &["四、政府信息公开行政复议、行政诉讼情况", "本年度未发生。"],
+        ]
+        .concat();
+        let r = regions(&text);
+        assert_eq!(r.len(), 1, "{r:?}");
+        // Table 3 is the last: it ends at the template's next section heading.
+        assert_eq!(r[0], ("applications".to_string(), 2, Some(5)));
+    }
+
+    #[test]
+    fn a_last_table_without_a_heading_after_it_runs_to_the_end() {
+        let r = regions(&T3);
+        assert_eq!(r, [("applications".to_string(), 0, None)]);
+    }
+}
