@@ -2,6 +2,7 @@
 
 /// Maps one character to its matching form: full-width ASCII to half-width,
 /// ideographic and no-break spaces to a space, Chinese brackets and stops to ASCII.
+#[inline]
 pub fn norm_char(c: char) -> char {
     match c {
         '\u{3000}' | '\u{00A0}' | '\u{2002}'..='\u{200B}' | '\u{202F}' | '\u{FEFF}' => ' ',
@@ -17,7 +18,9 @@ pub fn norm_char(c: char) -> char {
 
 /// Normalises a whole string with [`norm_char`].
 pub fn normalize(s: &str) -> String {
-    s.chars().map(norm_char).collect()
+    let mut out = String::with_capacity(s.len());
+    out.extend(s.chars().map(norm_char));
+    out
 }
 
 /// The compact matching key of a label: normalised, without whitespace, quotes
@@ -29,8 +32,9 @@ pub fn compact(s: &str) -> String {
 /// [`compact`] of `s`, with the byte offset in `s` of each byte of the result, so a
 /// match in the compact form can be traced back to its place in the line.
 pub fn compact_mapped(s: &str) -> (String, Vec<usize>) {
-    let mut out = String::new();
-    let mut offsets = Vec::new();
+    // Normalising never lengthens a character's UTF-8 form: `s.len()` is enough.
+    let mut out = String::with_capacity(s.len());
+    let mut offsets = Vec::with_capacity(s.len());
     for (i, c) in s.char_indices() {
         if let Some(k) = compact_char(c) {
             out.push(k);
@@ -41,6 +45,7 @@ pub fn compact_mapped(s: &str) -> (String, Vec<usize>) {
 }
 
 /// One character of [`compact`]: normalised, or `None` when compact drops it.
+#[inline]
 pub fn compact_char(c: char) -> Option<char> {
     let c = norm_char(c);
     (!c.is_whitespace() && !matches!(c, '"' | '\'' | '|' | '#' | '*')).then_some(c)

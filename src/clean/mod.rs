@@ -116,7 +116,12 @@ pub fn clean(pages: &[Page], common: &Common, trail: &mut Trail) -> Vec<Line> {
             let at_edge = edges.contains(&i);
             let number = pats.anywhere.iter().any(|r| r.is_match(t))
                 || (multi && at_edge && pats.edge.iter().any(|r| r.is_match(t)));
-            let key = furniture_key(t);
+            // Only a line at a page edge can be a running header.
+            let key = if at_edge {
+                furniture_key(t)
+            } else {
+                String::new()
+            };
             let mut header = at_edge && running.contains_key(&key) && !removed_here.contains(&key);
             if header && !number && p.number == first_page && is_only_title(p, i, &common.title) {
                 findings.push(
