@@ -16,17 +16,62 @@ pub fn norm_char(c: char) -> char {
     }
 }
 
+/// Whether a character starting with this UTF-8 byte may be changed by
+/// [`norm_char`]: every character it maps starts with one of these (U+00A0;
+/// U+2000–U+2FFF; U+3000–U+3FFF; U+F000–U+FFFF), so ASCII and the Chinese
+/// characters of a text (lead bytes E4–E9) are skipped without decoding.
+/// `tests::lead_bytes_cover_every_changed_character` checks every character.
+fn may_normalize(lead: u8) -> bool {
+    matches!(lead, 0xC2 | 0xE2 | 0xE3 | 0xEF)
+}
+
 /// Normalises a whole string with [`norm_char`].
 pub fn normalize(s: &str) -> String {
+    // Runs of characters that stay as they are (nearly all of a Chinese text) are
+    // copied as slices; only characters that may change are decoded.
+    let bytes = s.as_bytes();
     let mut out = String::with_capacity(s.len());
-    out.extend(s.chars().map(norm_char));
+    let mut from = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if !may_normalize(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        // A lead byte is never a continuation byte: `i` starts a character.
+        let Some(c) = s[i..].chars().next() else {
+            break;
+        };
+        let n = norm_char(c);
+        if n != c {
+            out.push_str(&s[from..i]);
+            out.push(n);
+            from = i + c.len_utf8();
+        }
+        i += c.len_utf8();
+    }
+    out.push_str(&s[from..]);
     out
 }
 
 /// The compact matching key of a label: normalised, without whitespace, quotes
 /// or table rules. Enumerators are kept (`crate::numbering` strips them).
 pub fn compact(s: &str) -> String {
-    s.chars().filter_map(compact_char).collect()
+    // As in `normalize`: unchanged runs are copied as slices.
+    let mut out = String::with_capacity(s.len());
+    let mut from = 0;
+    for (i, c) in s.char_indices() {
+        let k = compact_char(c);
+        if k != Some(c) {
+            out.push_str(&s[from..i]);
+            if let Some(k) = k {
+                out.push(k);
+            }
+            from = i + c.len_utf8();
+        }
+    }
+    out.push_str(&s[from..]);
+    out
 }
 
 /// [`compact`] of `s`, with the byte offset in `s` of each byte of the result, so a
@@ -156,5 +201,36 @@ mod tests {
         assert_eq!(compact("1. 属于 国家秘密"), "1.属于国家秘密");
         assert_eq!(compact("危及“三安全一稳定”"), "危及三安全一稳定");
         assert_eq!(compact("|　行政许可 |"), "行政许可");
+    }
+
+    #[test]
+    fn lead_bytes_cover_every_changed_character() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            if norm_char(c) != c {
+                let mut b = [0u8; 4];
+                c.encode_utf8(&mut b);
+                assert!(
+                    may_normalize(b[0]),
+                    "{c:?} changes but its lead byte is skipped"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn slice_copies_equal_the_character_maps() {
+        for s in [
+            "",
+            "（四）１２３＋ 行政许可\u{3000}“三安全”|#*x",
+            "一、总体情况。2020年，本局收到申请１６件",
+            "　\t 【】〔〕‘’′‐‑‒\u{FEFF}",
+            "plain ascii only",
+        ] {
+            assert_eq!(normalize(s), s.chars().map(norm_char).collect::<String>());
+            assert_eq!(
+                compact(s),
+                s.chars().filter_map(compact_char).collect::<String>()
+            );
+        }
     }
 }
