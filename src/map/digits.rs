@@ -240,4 +240,33 @@ mod tests {
         let s = digit_splits("3232028233002682331246", 15, &units(), &check);
         assert!(!(s.complete && s.readings.len() == 1), "{:?}", s.readings);
     }
+
+    #[test]
+    fn the_search_stops_at_its_node_cap() {
+        let run = |start: u64| {
+            let ps = pieces("1234567890", &units());
+            let mut out = Splits {
+                readings: Vec::new(),
+                complete: true,
+            };
+            let mut nodes = start;
+            split_rec(
+                &ps,
+                0,
+                0,
+                4,
+                &|_| true,
+                &mut Vec::new(),
+                &mut out,
+                &mut nodes,
+            );
+            (out.complete, nodes)
+        };
+        let (complete, used) = run(0);
+        assert!(complete);
+        assert!(used > 10);
+        // The same search with fewer nodes left than it needs is cut short.
+        let (complete, _) = run(MAX_NODES - 10);
+        assert!(!complete);
+    }
 }

@@ -169,4 +169,38 @@ mod tests {
         assert_eq!(subtotals(&[wide_new, over]), &two[..1]);
         assert!(subtotals(&[wide_new, over, granted]).is_empty());
     }
+
+    #[test]
+    fn cells_are_sorted_into_template_order() {
+        let g = Grammars::embedded().unwrap();
+        let f = g.format("f2021").unwrap();
+        let cell = |t: &str, r: &str, c: &str| Cell {
+            table: t.into(),
+            row: r.into(),
+            column: c.into(),
+            ..Default::default()
+        };
+        let mut cells = vec![
+            cell("review_litigation", "cases", "review_total"),
+            cell("applications", "carried_over", "total"),
+            cell("applications", "new_received", "total"),
+            cell("applications", "new_received", "natural_person"),
+            cell("made_up", "x", "y"),
+        ];
+        sort_cells(f, &mut cells);
+        let got: Vec<(&str, &str)> = cells
+            .iter()
+            .map(|c| (c.row.as_str(), c.column.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("new_received", "natural_person"),
+                ("new_received", "total"),
+                ("carried_over", "total"),
+                ("cases", "review_total"),
+                ("x", "y")
+            ]
+        );
+    }
 }

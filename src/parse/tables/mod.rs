@@ -221,4 +221,81 @@ mod tests {
         assert!(!groups.contains(&"granted".to_string()));
         assert!(!keys.iter().any(|k| k.id == "denied"));
     }
+
+    #[test]
+    fn group_rows_printed_with_numbers_keep_their_labels() {
+        let g = Grammars::embedded().unwrap();
+        let f = g.format("f2021").unwrap();
+        let text = [
+            "三、收到和处理政府信息公开申请情况",
+            "申请人情况",
+            "自然人\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t总计",
+            "一、本年新收政府信息公开申请数量\t5\t0\t0\t0\t0\t1\t6",
+            "（三）不予公开\t2\t0\t0\t0\t0\t0\t2",
+            "1.属于国家秘密\t2\t0\t0\t0\t0\t0\t2",
+            "（四）无法提供\t3\t0\t0\t0\t0\t0\t3",
+            "1.本机关不掌握相关政府信息\t3\t0\t0\t0\t0\t0\t3",
+            "四、结转下年度继续办理\t1\t0\t0\t0\t0\t0\t1",
+        ];
+        let ls: Vec<Line> = text
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Line::new(*t, 1, i + 1))
+            .collect();
+        let doc = TokenDoc::new(&ls, &g.common);
+        let ts = parse_tables(&doc, f, &ls, &mut Trail::default());
+        let t3 = ts.iter().find(|t| t.table == "applications").unwrap();
+        let rows: Vec<(&str, &str, usize)> = t3
+            .rows
+            .iter()
+            .map(|r| (r.row.as_str(), r.label.as_str(), r.cells.len()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("new_received", "一、本年新收政府信息公开申请数量", 7),
+                ("denied_state_secret", "1.属于国家秘密", 7),
+                ("unable_not_held", "1.本机关不掌握相关政府信息", 7),
+                ("carried_forward", "四、结转下年度继续办理", 7),
+                ("denied", "（三）不予公开", 7),
+                ("unable", "（四）无法提供", 7),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_table_2_label_takes_the_value_line_next_to_it() {
+        let g = Grammars::embedded().unwrap();
+        let f = g.format("f2021").unwrap();
+        let text = [
+            "二、主动公开政府信息情况",
+            "第二十条第（一）项",
+            "信息内容\t本年制发件数\t本年废止件数\t现行有效件数",
+            "规范性文件",
+            "1\t2\t30",
+        ];
+        let ls: Vec<Line> = text
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Line::new(*t, 1, i + 1))
+            .collect();
+        let doc = TokenDoc::new(&ls, &g.common);
+        let ts = parse_tables(&doc, f, &ls, &mut Trail::default());
+        let t2 = ts.iter().find(|t| t.table == "active_disclosure").unwrap();
+        let rows: Vec<(&str, Vec<&str>, Binding)> = t2
+            .rows
+            .iter()
+            .map(|r| {
+                (
+                    r.row.as_str(),
+                    r.cells.iter().map(|c| c.raw.as_str()).collect(),
+                    r.binding,
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [("normative_docs", vec!["1", "2", "30"], Binding::Adjacent)]
+        );
+    }
 }
