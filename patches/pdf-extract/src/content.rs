@@ -75,6 +75,24 @@ impl Operations {
     }
 }
 
+/// `Content::decode` through [`parse`]: the same operations, as lopdf's own
+/// types, for callers that edit and re-encode a stream. lopdf's parser is
+/// used where ours gives up and for streams with inline images (whose image
+/// data we do not keep).
+pub fn decode_content(data: &[u8]) -> lopdf::Result<lopdf::content::Content<Vec<lopdf::content::Operation>>> {
+    let Some(parsed) = parse(data) else {
+        return lopdf::content::Content::decode(data);
+    };
+    let mut operations = Vec::with_capacity(parsed.len());
+    for op in parsed.iter(data) {
+        if op.operator == "BI" {
+            return lopdf::content::Content::decode(data);
+        }
+        operations.push(lopdf::content::Operation::new(op.operator, op.operands.to_vec()));
+    }
+    Ok(lopdf::content::Content { operations })
+}
+
 /// Why a rule did not match: `Error` lets the caller try another rule,
 /// `Failure` (nom's `cut`, or nesting too deep) ends the whole parse.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -695,6 +713,16 @@ mod tests {
         let last = ops.iter(SAMPLE).last().unwrap();
         assert_eq!((last.operator, ops.len()), ("Tj", ops.len()));
         assert!(ops.len() > 35, "{}", ops.len());
+    }
+
+    #[test]
+    fn decode_content_is_lopdfs() {
+        for data in [SAMPLE, &b"q 1 0 0 1 5 5 cm BT /F1 9 Tf (a) Tj ET Q"[..], b"(x) Tj }"] {
+            let ours = decode_content(data).unwrap();
+            let theirs = Content::decode(data).unwrap();
+            assert_eq!(format!("{:?}", ours.operations), format!("{:?}", theirs.operations));
+            assert_eq!(ours.encode().unwrap(), theirs.encode().unwrap());
+        }
     }
 
     #[test]

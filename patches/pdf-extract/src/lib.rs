@@ -31,6 +31,7 @@ mod zapfglyphnames;
 mod encodings;
 mod tounicode;
 mod content;
+pub use content::decode_content;
 
 pub struct Space;
 pub type Transform = Transform2D<f64, Space, Space>;

@@ -28,7 +28,7 @@
 //! re-encoding no longer applies to the space character.
 
 use encoding_rs::{Encoding, BIG5, EUC_JP, EUC_KR, GB18030, SHIFT_JIS};
-use lopdf::content::{Content, Operation};
+use lopdf::content::Operation;
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -303,7 +303,8 @@ impl Walker<'_, '_> {
         resources: Option<&Dictionary>,
         depth: usize,
     ) {
-        let Ok(mut parsed) = Content::decode(content) else {
+        // lopdf's operations, parsed by the patch's faster parser.
+        let Ok(mut parsed) = pdf_extract::decode_content(content) else {
             return;
         };
         let mut font: Option<ObjectId> = None;
