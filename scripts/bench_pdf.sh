@@ -16,6 +16,9 @@
 #          NIANBAO=path/to/binary times that binary instead of building)
 #          (default: corpus/pdf/*.pdf and ../shared/corpus/*.pdf if present;
 #          NIANBAO_SHARED_CORPUS=DIR names the shared corpus elsewhere)
+#          BATCH=N times each file as a batch: one `extract -j 1` over a folder
+#          of N copies (start-up paid once, as in a corpus run) against N
+#          `pdftotext -layout` runs, one per copy (its start-up is per file).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -44,10 +47,10 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-python3 - "$runs" "$ours" "$tmp" "${files[@]}" <<'EOF'
-import os, statistics, subprocess, sys, time
+python3 - "$runs" "$ours" "$tmp" "${BATCH:-1}" "${files[@]}" <<'EOF'
+import os, shutil, statistics, subprocess, sys, time
 
-runs, ours, tmp, files = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4:]
+runs, ours, tmp, batch, files = int(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5:]
 
 def measure(cmd):
     """CPU (user + sys) and wall seconds of one child process."""
@@ -67,19 +70,35 @@ head = f"{'file':<28} {'pages':>5} {'cpu ours':>9} {'cpu p2t':>9} {'cpu×':>6} {
 print(head)
 total = [0.0, 0.0, 0.0, 0.0]
 total_pages = 0
-for f in files:
-    a = [ours, "extract", "-q", "-j", "1", f, "--out", os.path.join(tmp, "out")]
-    b = ["pdftotext", "-layout", f, os.path.join(tmp, "p2t.txt")]
-    measure(a); measure(b)  # warm the page cache
+def measure_all(cmds):
+    """CPU and wall seconds of commands run one after another, summed."""
+    got = [measure(c) for c in cmds]
+    return sum(g[0] for g in got), sum(g[1] for g in got)
+
+if batch > 1:
+    print(f"batch mode: each row is one extract over {batch} copies against {batch} pdftotext runs")
+for i, f in enumerate(files):
+    src = f
+    if batch > 1:
+        src = os.path.join(tmp, f"batch{i}")
+        os.makedirs(src, exist_ok=True)
+        for k in range(batch):
+            shutil.copyfile(f, os.path.join(src, f"copy{k:04}.pdf"))
+        copies = sorted(os.path.join(src, n) for n in os.listdir(src))
+    else:
+        copies = [f]
+    a = [ours, "extract", "-q", "-j", "1", src, "--out", os.path.join(tmp, "out")]
+    b = [["pdftotext", "-layout", c, os.path.join(tmp, "p2t.txt")] for c in copies]
+    measure(a); measure_all(b)  # warm the page cache
     ra, rb = [], []
     for _ in range(runs):
         ra.append(measure(a))
-        rb.append(measure(b))
+        rb.append(measure_all(b))
     ca, wa = (statistics.median(x) * 1000 for x in zip(*ra))
     cb, wb = (statistics.median(x) * 1000 for x in zip(*rb))
     for i, v in enumerate((ca, cb, wa, wb)):
         total[i] += v
-    n = pages(f)
+    n = pages(f) * batch
     total_pages += n
     print(f"{os.path.basename(f)[:28]:<28} {n:>5} {ca:>9.1f} {cb:>9.1f} {ca / cb:>6.2f} {wa:>9.1f} {wb:>9.1f} {wa / wb:>6.2f}")
 ca, cb, wa, wb = total
