@@ -383,6 +383,10 @@ mod tests {
         // Four rows of three: MIN_NUMBER_CELLS numbers.
         assert_eq!(MIN_NUMBER_CELLS, 12);
         assert_eq!(rebuilt(&one_per_paragraph(2, 4)), 4);
+        // Every cell line went into a row: none is left over after the table.
+        let (out, _) = rebuild(lines(&one_per_paragraph(2, 4)), &g.common);
+        let texts: Vec<&str> = out.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(texts.last(), Some(&"行3\t1\t2\t3"), "{texts:?}");
         let mut eleven = one_per_paragraph(2, 4);
         eleven.truncate(eleven.rfind("\n\n3").unwrap());
         assert_eq!(rebuilt(&eleven), 0);

@@ -297,5 +297,27 @@ mod tests {
             rows,
             [("normative_docs", vec!["1", "2", "30"], Binding::Adjacent)]
         );
+        // Values printed a line above their label.
+        let above = [
+            "二、主动公开政府信息情况",
+            "第二十条第（一）项",
+            "信息内容\t本年制发件数\t本年废止件数\t现行有效件数",
+            "1\t2\t30",
+            "规范性文件",
+        ];
+        let ls: Vec<Line> = above
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Line::new(*t, 1, i + 1))
+            .collect();
+        let doc = TokenDoc::new(&ls, &g.common);
+        let ts = parse_tables(&doc, f, &ls, &mut Trail::default());
+        let t2 = ts.iter().find(|t| t.table == "active_disclosure").unwrap();
+        let bound: Vec<(&str, usize)> = t2
+            .rows
+            .iter()
+            .map(|r| (r.row.as_str(), r.cells.len()))
+            .collect();
+        assert_eq!(bound, [("normative_docs", 3)]);
     }
 }
