@@ -2,7 +2,7 @@
 //!
 //! The flow is one-directional: `ingest` turns bytes into [`Page`]s, `clean` turns
 //! pages into numbered [`Line`]s (logging every [`Repair`]), `parse` finds headings
-//! and tables, `template` maps table content to canonical [`Cell`]s, `check` turns
+//! and tables, `map` maps table content to canonical [`Cell`]s, `check` turns
 //! failed identities into [`Finding`]s, and `write` serialises a [`Report`].
 
 use std::fmt;
@@ -46,12 +46,14 @@ impl fmt::Display for SourceKind {
 }
 
 /// The result of ingesting one input: pages of text plus what ingest itself repaired
-/// (e.g. removed page furniture found by position).
+/// (e.g. removed page furniture found by position) and what it found about the
+/// input as a whole (e.g. invalid bytes replaced).
 #[derive(Debug, Clone)]
 pub struct Document {
     pub source: SourceKind,
     pub pages: Vec<Page>,
     pub repairs: Vec<Repair>,
+    pub findings: Vec<Finding>,
 }
 
 /// A cleaned line with its location in the source.
@@ -77,6 +79,16 @@ impl Line {
             line,
             joins: Vec::new(),
         }
+    }
+
+    /// Test input: one line per text, all on page 1, numbered from 1.
+    #[cfg(test)]
+    pub fn numbered(texts: &[&str]) -> Vec<Line> {
+        texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Line::new(*t, 1, i + 1))
+            .collect()
     }
 
     /// The input place `(page, line)` of the text at byte offset `at` of [`Line::text`].
@@ -241,12 +253,9 @@ pub struct TrailMark {
 }
 
 impl Trail {
-    /// A trail that starts with the repairs made while reading the input.
-    pub fn new(repairs: Vec<Repair>) -> Self {
-        Trail {
-            repairs,
-            findings: Vec::new(),
-        }
+    /// A trail that starts with the repairs and findings made while reading the input.
+    pub fn new(repairs: Vec<Repair>, findings: Vec<Finding>) -> Self {
+        Trail { repairs, findings }
     }
 
     pub fn repair(&mut self, r: Repair) {

@@ -66,19 +66,7 @@ pub fn extract_document(id: &str, doc: Document, grammars: &Grammars) -> Report 
     let mut report = Report::empty(id);
     report.source = doc.source.to_string();
     report.pages = doc.pages.len();
-    let mut trail = Trail::new(doc.repairs);
-    let replaced = trail
-        .repairs
-        .iter()
-        .filter(|r| r.kind == "invalid_bytes_replaced")
-        .count();
-    if replaced > 0 {
-        trail.finding(Finding::new(
-            "invalid_bytes",
-            Severity::Warning,
-            format!("{replaced} invalid UTF-8 byte sequence(s) replaced by U+FFFD (see repairs.csv); a value they touched may be missing"),
-        ));
-    }
+    let mut trail = Trail::new(doc.repairs, doc.findings);
     let cleaned = clean(&doc.pages, &grammars.common, &mut trail);
     // Tables whose rows a crawler lost (one cell per paragraph, ideographic spaces).
     let lines = crate::parse::crawled::rebuild(cleaned, &grammars.common, &mut trail);

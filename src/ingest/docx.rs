@@ -222,6 +222,7 @@ pub fn read_docx(bytes: &[u8], source: &str) -> Result<Document, IngestError> {
             line_offset: 0,
         }],
         repairs: Vec::new(),
+        findings: Vec::new(),
     })
 }
 

@@ -111,6 +111,7 @@ pub fn read_html(bytes: &[u8], report_words: &[String]) -> Result<Document, Inge
             line_offset: 0,
         }],
         repairs: Vec::new(),
+        findings: Vec::new(),
     })
 }
 

@@ -11,7 +11,7 @@ pub mod grid;
 pub mod html;
 pub mod pdf;
 
-use crate::model::{Document, Page, SourceKind};
+use crate::model::{Document, Finding, Page, Severity, SourceKind};
 use encoding_rs::{Encoding, GB18030, UTF_16BE, UTF_16LE, UTF_8};
 use thiserror::Error;
 
@@ -113,10 +113,21 @@ pub fn read_bytes(bytes: &[u8], opts: &IngestOptions) -> Result<Document, Ingest
     }
     let (text, enc) = decode_text(bytes)?;
     let repairs = replaced_bytes(bytes, &text, &enc);
+    let findings = (!repairs.is_empty())
+        .then(|| {
+            Finding::new(
+                "invalid_bytes",
+                Severity::Warning,
+                format!("{} invalid UTF-8 byte sequence(s) replaced by U+FFFD (see repairs.csv); a value they touched may be missing", repairs.len()),
+            )
+        })
+        .into_iter()
+        .collect();
     Ok(Document {
         source: SourceKind::Text(enc),
         pages: split_pages(&text),
         repairs,
+        findings,
     })
 }
 

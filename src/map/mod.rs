@@ -93,11 +93,7 @@ mod tests {
     fn mapped(text: &[&str]) -> Mapped {
         let g = Grammars::embedded().unwrap();
         let f = g.format("f2021").unwrap();
-        let ls: Vec<Line> = text
-            .iter()
-            .enumerate()
-            .map(|(i, t)| Line::new(*t, 1, i + 1))
-            .collect();
+        let ls = Line::numbered(text);
         let doc = TokenDoc::new(&ls, &g.common);
         let mut trail = Trail::default();
         let tables = parse_tables(&doc, f, &ls, &mut trail);

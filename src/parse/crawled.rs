@@ -407,29 +407,25 @@ mod tests {
 
     #[test]
     fn the_border_is_learnt_from_header_words() {
+        // Blank lines are borders, numbers values, the rest header words.
+        let kinds_of = |src: &[Line]| -> Vec<Option<CellKind>> {
+            src.iter()
+                .map(|l| match l.text.as_str() {
+                    "" => None,
+                    t if t.parse::<u32>().is_ok() => Some(CellKind::Value),
+                    _ => Some(CellKind::Word),
+                })
+                .collect()
+        };
         let src = lines("甲\n\n乙\n\n丙\n\n丁\n\n1\n\n\n\n2");
-        let kinds: Vec<Option<CellKind>> = src
-            .iter()
-            .map(|l| match l.text.as_str() {
-                "" => None,
-                t if t.parse::<u32>().is_ok() => Some(CellKind::Value),
-                _ => Some(CellKind::Word),
-            })
-            .collect();
+        let kinds = kinds_of(&src);
         let cells: Vec<usize> = (0..src.len()).filter(|&k| kinds[k].is_some()).collect();
         assert_eq!(separator(&src, &cells, &kinds), Some(2));
         // Seen fewer than MIN_HEADER_GAPS times: not trusted.
         assert_eq!(separator(&src, &cells[1..], &kinds), None);
         // A gap smaller than the border: no border.
         let tight = lines("甲\n\n乙\n\n丙\n\n丁\n1\n\n2");
-        let kinds: Vec<Option<CellKind>> = tight
-            .iter()
-            .map(|l| match l.text.as_str() {
-                "" => None,
-                t if t.parse::<u32>().is_ok() => Some(CellKind::Value),
-                _ => Some(CellKind::Word),
-            })
-            .collect();
+        let kinds = kinds_of(&tight);
         let cells: Vec<usize> = (0..tight.len()).filter(|&k| kinds[k].is_some()).collect();
         assert_eq!(separator(&tight, &cells, &kinds), None);
     }

@@ -127,10 +127,7 @@ mod tests {
     use crate::grammar::Grammars;
 
     fn lines(t: &[&str]) -> Vec<Line> {
-        t.iter()
-            .enumerate()
-            .map(|(i, s)| Line::new(*s, 1, i + 1))
-            .collect()
+        Line::numbered(t)
     }
 
     #[test]

@@ -91,6 +91,7 @@ fn extract(bytes: &[u8]) -> Result<Document, IngestError> {
         source: SourceKind::Pdf,
         pages,
         repairs,
+        findings: Vec::new(),
     })
 }
 

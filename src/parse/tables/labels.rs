@@ -98,11 +98,7 @@ mod tests {
     /// The label of `label` found in `lines`: (first token, last token, words).
     fn found(lines: &[&str], label: &str) -> Option<(usize, usize, String, bool)> {
         let g = Grammars::embedded().unwrap();
-        let ls: Vec<Line> = lines
-            .iter()
-            .enumerate()
-            .map(|(i, t)| Line::new(*t, 1, i + 1))
-            .collect();
+        let ls = Line::numbered(lines);
         let doc = TokenDoc::new(&ls, &g.common);
         let keys = row_keys("r", label, &[]);
         find_label(&doc, &keys, 0, doc.tokens.len())

@@ -185,11 +185,7 @@ mod tests {
             "二、上年结转政府信息公开申请数量\t0\t0\t0\t0\t0\t0\t0",
             "五、存在的主要问题及改进情况",
         ];
-        let ls: Vec<Line> = text
-            .iter()
-            .enumerate()
-            .map(|(i, t)| Line::new(*t, 1, i + 1))
-            .collect();
+        let ls = Line::numbered(&text);
         let doc = TokenDoc::new(&ls, &g.common);
         let ts = parse_tables(&doc, f, &ls, &mut Trail::default());
         let ids: Vec<(&str, bool)> = ts.iter().map(|t| (t.table.as_str(), t.found)).collect();
@@ -237,11 +233,7 @@ mod tests {
             "1.本机关不掌握相关政府信息\t3\t0\t0\t0\t0\t0\t3",
             "四、结转下年度继续办理\t1\t0\t0\t0\t0\t0\t1",
         ];
-        let ls: Vec<Line> = text
-            .iter()
-            .enumerate()
-            .map(|(i, t)| Line::new(*t, 1, i + 1))
-            .collect();
+        let ls = Line::numbered(&text);
         let doc = TokenDoc::new(&ls, &g.common);
         let ts = parse_tables(&doc, f, &ls, &mut Trail::default());
         let t3 = ts.iter().find(|t| t.table == "applications").unwrap();
@@ -274,11 +266,7 @@ mod tests {
             "规范性文件",
             "1\t2\t30",
         ];
-        let ls: Vec<Line> = text
-            .iter()
-            .enumerate()
-            .map(|(i, t)| Line::new(*t, 1, i + 1))
-            .collect();
+        let ls = Line::numbered(&text);
         let doc = TokenDoc::new(&ls, &g.common);
         let ts = parse_tables(&doc, f, &ls, &mut Trail::default());
         let t2 = ts.iter().find(|t| t.table == "active_disclosure").unwrap();
@@ -305,11 +293,7 @@ mod tests {
             "1\t2\t30",
             "规范性文件",
         ];
-        let ls: Vec<Line> = above
-            .iter()
-            .enumerate()
-            .map(|(i, t)| Line::new(*t, 1, i + 1))
-            .collect();
+        let ls = Line::numbered(&above);
         let doc = TokenDoc::new(&ls, &g.common);
         let ts = parse_tables(&doc, f, &ls, &mut Trail::default());
         let t2 = ts.iter().find(|t| t.table == "active_disclosure").unwrap();

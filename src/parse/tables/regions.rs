@@ -190,11 +190,7 @@ mod tests {
     fn regions(text: &[&str]) -> Vec<(String, usize, Option<usize>)> {
         let g = Grammars::embedded().unwrap();
         let f = g.format("f2021").unwrap();
-        let ls: Vec<Line> = text
-            .iter()
-            .enumerate()
-            .map(|(i, t)| Line::new(*t, 1, i + 1))
-            .collect();
+        let ls = Line::numbered(text);
         let doc = TokenDoc::new(&ls, &g.common);
         doc.regions_for(f)
             .into_iter()
