@@ -6,7 +6,7 @@ use nianbao::cli::{
     parse_shard, AuditArgs, Cli, Command, EvalArgs, ExtractArgs, MergeArgs, TextArgs, WorkerArgs,
 };
 use nianbao::corpus::{discover_counted, run, shard};
-use nianbao::grammar::Grammars;
+use nianbao::grammar::{Grammars, Regexes};
 use nianbao::ingest::IngestOptions;
 use nianbao::sink::Progress;
 use nianbao::worker::{run_isolated, WorkerConfig};
@@ -41,7 +41,14 @@ const EXIT_NOT_WRITTEN: u8 = 3;
 /// `nianbao extract`: every input through the pipeline into the CSV sink, then
 /// the workbook, the shard and input manifests and the audit view when asked.
 fn extract(a: ExtractArgs) -> ExitCode {
-    let grammars = match load_grammars(a.grammars.clone()) {
+    // With worker processes this process only writes CSV: the workers compile
+    // the regexes (and stop the run if one is refused), this one checks them.
+    let regexes = if a.in_process {
+        Regexes::Compile
+    } else {
+        Regexes::Check
+    };
+    let grammars = match load_grammars(a.grammars.clone(), regexes) {
         Ok(g) => g,
         Err(code) => return code,
     };
@@ -177,7 +184,7 @@ fn text(a: TextArgs) -> ExitCode {
 
 /// `nianbao audit`: the audit view of an output folder.
 fn audit_command(a: AuditArgs) -> ExitCode {
-    let grammars = match load_grammars(a.grammars) {
+    let grammars = match load_grammars(a.grammars, Regexes::Compile) {
         Ok(g) => g,
         Err(code) => return code,
     };
@@ -194,7 +201,7 @@ fn audit_command(a: AuditArgs) -> ExitCode {
 
 /// `nianbao worker` (internal): serves extraction requests on standard input.
 fn worker(a: WorkerArgs) -> ExitCode {
-    let grammars = match load_grammars(a.grammars) {
+    let grammars = match load_grammars(a.grammars, Regexes::Compile) {
         Ok(g) => g,
         Err(code) => return code,
     };
@@ -240,7 +247,8 @@ fn eval(a: EvalArgs) -> ExitCode {
 
 /// `nianbao merge`: shard output folders into the files one run writes.
 fn merge(a: MergeArgs) -> ExitCode {
-    let grammars = match load_grammars(a.grammars) {
+    // Merging matches no text: the regexes are only checked.
+    let grammars = match load_grammars(a.grammars, Regexes::Check) {
         Ok(g) => g,
         Err(code) => return code,
     };
@@ -298,9 +306,8 @@ fn audit(
 
 /// The built-in grammars, or those of `--grammars DIR`; an invalid grammar is a usage
 /// error (exit 2) before any input is read.
-fn load_grammars(dir: Option<PathBuf>) -> Result<Grammars, ExitCode> {
-    dir.map_or_else(Grammars::embedded, |d| Grammars::load_dir(&d))
-        .map_err(|e| usage(&e.to_string()))
+fn load_grammars(dir: Option<PathBuf>, regexes: Regexes) -> Result<Grammars, ExitCode> {
+    Grammars::load(dir.as_deref(), regexes).map_err(|e| usage(&e.to_string()))
 }
 
 fn usage(msg: &str) -> ExitCode {

@@ -490,6 +490,12 @@ fn death_reason(status: Option<std::process::ExitStatus>, tail: &[String], detai
         "stack overflow"
     } else if said("memory allocation of") {
         "out of memory (allocation failed)"
+    } else if status.and_then(|s| s.code()) == Some(2) {
+        // A worker that refused its grammars (a pattern over the regex
+        // compiler's size limit: the parent only checks their syntax) says why
+        // on its last line.
+        tail.last()
+            .map_or("", |l| l.trim_start_matches("nianbao: "))
     } else {
         ""
     };

@@ -130,3 +130,47 @@ fn built_in_grammars_do_not_know_the_synthetic_template() {
     assert_eq!(reports[0][2], "unknown");
     assert_eq!(rows(&tmp.path().join("cells.csv")).len(), 0);
 }
+
+/// The parent of worker processes only checks the grammars' regex syntax (it
+/// never matches them); a pattern that parses but is over the regex compiler's
+/// size limit is refused where it is compiled: in process, a usage error before
+/// any input is read; with workers, every file's error row says why.
+#[test]
+fn a_pattern_over_the_compilers_size_limit_is_named() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tmp = tempfile::tempdir().unwrap();
+    let grammars = tmp.path().join("grammars");
+    std::fs::create_dir_all(&grammars).unwrap();
+    for e in std::fs::read_dir(root.join("grammars")).unwrap() {
+        let p = e.unwrap().path();
+        let text = std::fs::read_to_string(&p).unwrap();
+        let text = text.replacen("上年结转(?:", "(?:\\w{400}){400}上年结转(?:", 1);
+        std::fs::write(grammars.join(p.file_name().unwrap()), text).unwrap();
+    }
+    let run = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_nianbao"))
+            .arg("extract")
+            .arg(data().join("report.txt"))
+            .arg("--out")
+            .arg(tmp.path().join("out"))
+            .arg("--quiet")
+            .arg("--grammars")
+            .arg(&grammars)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let r = run(&["--in-process"]);
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(2), "{err}");
+    assert!(err.contains("size limit"), "{err}");
+    let r = run(&[]);
+    assert_eq!(r.status.code(), Some(1), "{r:?}");
+    let reports = rows(&tmp.path().join("out").join("reports.csv"));
+    assert_eq!(reports.len(), 1);
+    let row = reports[0].join(",");
+    assert!(
+        row.contains("carried_over_total") && row.contains("size limit"),
+        "{row}"
+    );
+}

@@ -348,17 +348,20 @@ pub struct TitleRules {
     /// page chrome.
     #[serde(default)]
     pub max_agency_chars: usize,
-    /// `pattern`, compiled at load.
+    /// `pattern`, compiled at load ([`Regexes::Compile`]) or at first use.
     #[serde(skip)]
-    compiled: Option<regex::Regex>,
+    compiled: std::sync::OnceLock<regex::Regex>,
 }
 
 impl TitleRules {
-    /// The compiled title pattern.
+    /// The compiled title pattern. A load that only checked it
+    /// ([`Regexes::Check`]) compiles it here, once; its syntax was checked then,
+    /// so only the compiler's size limit could refuse it, and then no line is a
+    /// title (a process that extracts compiled it at load, where that is an error).
     pub fn regex(&self) -> &regex::Regex {
-        static NEVER: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-        self.compiled.as_ref().unwrap_or_else(|| {
-            NEVER.get_or_init(|| regex::Regex::new(r"[^\s\S]").expect("static regex"))
+        self.compiled.get_or_init(|| {
+            regex::Regex::new(&self.pattern)
+                .unwrap_or_else(|_| regex::Regex::new(r"[^\s\S]").expect("static regex"))
         })
     }
 
@@ -460,18 +463,53 @@ const EMBEDDED: &[(&str, &str)] = &[
 ];
 const EMBEDDED_COMMON: &str = include_str!("../../grammars/common.toml");
 
+/// What loading does with the grammars' regexes (prose figures, page furniture,
+/// the title, body metadata).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Regexes {
+    /// Parsed and compiled (into the process-wide cache the stages read them
+    /// from), so any pattern the regex compiler refuses is an error at load: a
+    /// process that extracts.
+    Compile,
+    /// Only parsed (syntax, the title's named groups), which finds every error
+    /// but the compiler's size limit at a hundredth of the cost: a process that
+    /// never matches them (the parent of worker processes only writes CSV).
+    /// Compiling them was most of that process's start-up; each worker compiles
+    /// them at its own load, where an oversized pattern still stops the run.
+    Check,
+}
+
 impl Grammars {
     /// The grammars compiled into the binary.
     pub fn embedded() -> Result<Self, GrammarError> {
-        let files = EMBEDDED
-            .iter()
-            .map(|(n, t)| (n.to_string(), t.to_string()))
-            .collect();
-        Self::from_sources(files, ("common.toml".into(), EMBEDDED_COMMON.into()))
+        Self::load(None, Regexes::Compile)
     }
 
     /// Every `*.toml` in `dir`; `common.toml` is required there.
     pub fn load_dir(dir: &Path) -> Result<Self, GrammarError> {
+        Self::load(Some(dir), Regexes::Compile)
+    }
+
+    /// The grammars of `dir` (`None`: the built-in ones), with their regexes
+    /// compiled or only checked.
+    pub fn load(dir: Option<&Path>, regexes: Regexes) -> Result<Self, GrammarError> {
+        match dir {
+            Some(d) => Self::read_dir(d, regexes),
+            None => {
+                let files = EMBEDDED
+                    .iter()
+                    .map(|(n, t)| (n.to_string(), t.to_string()))
+                    .collect();
+                Self::from_sources(
+                    files,
+                    ("common.toml".into(), EMBEDDED_COMMON.into()),
+                    regexes,
+                )
+            }
+        }
+    }
+
+    fn read_dir(dir: &Path, regexes: Regexes) -> Result<Self, GrammarError> {
         let io = |e: std::io::Error| GrammarError::Io(dir.display().to_string(), e.to_string());
         let mut files = Vec::new();
         let mut common = None;
@@ -500,12 +538,13 @@ impl Grammars {
             file: dir.join("common.toml").display().to_string(),
             msg: "missing".into(),
         })?;
-        Self::from_sources(files, common)
+        Self::from_sources(files, common, regexes)
     }
 
     fn from_sources(
         files: Vec<(String, String)>,
         common: (String, String),
+        regexes: Regexes,
     ) -> Result<Self, GrammarError> {
         let invalid = |file: &str, e: toml::de::Error| GrammarError::Invalid {
             file: file.to_string(),
@@ -528,7 +567,7 @@ impl Grammars {
         }
         formats.sort_by(|a, b| a.id.cmp(&b.id));
         let mut c: Common = toml::from_str(&common.1).map_err(|e| invalid(&common.0, e))?;
-        validate_common(&mut c).map_err(|(key, anchor, msg)| GrammarError::Invalid {
+        validate_common(&mut c, regexes).map_err(|(key, anchor, msg)| GrammarError::Invalid {
             file: common.0.clone(),
             msg: format!("line {}, {key}: {msg}", line_of(&common.1, &anchor)),
         })?;
@@ -648,10 +687,10 @@ fn validate_format(f: &mut Format) -> Result<(), Problem> {
     Ok(())
 }
 
-/// Compiles every regex of `common.toml` once (into the cache of
-/// [`crate::text::cached_regex`], where the stages find them), so an invalid
-/// pattern is an error at load rather than a rule silently skipped.
-fn validate_common(c: &mut Common) -> Result<(), Problem> {
+/// Checks every regex of `common.toml` (compiling it, with [`Regexes::Compile`],
+/// into the cache of [`crate::text::cached_regex`], where the stages find them),
+/// so an invalid pattern is an error at load rather than a rule silently skipped.
+fn validate_common(c: &mut Common, regexes: Regexes) -> Result<(), Problem> {
     c.body_meta.max_agency_chars = c.title.max_agency_chars;
     for rule in &mut c.prose {
         rule.readings = rule
@@ -672,23 +711,16 @@ fn validate_common(c: &mut Common) -> Result<(), Problem> {
             .collect::<Result<_, _>>()?;
     }
     let title = &mut c.title;
-    match regex::Regex::new(&title.pattern) {
-        Ok(re)
-            if re
-                .capture_names()
-                .flatten()
-                .any(|n| n == "year" || n == "year2") =>
-        {
-            title.compiled = Some(re);
-        }
-        Ok(_) => {
-            return Err((
-                "title pattern".into(),
-                "[title]".into(),
-                "needs a named group `year` or `year2`".into(),
-            ))
-        }
-        Err(e) => return Err(("title pattern".into(), "[title]".into(), e.to_string())),
+    let title_problem = |msg: String| ("title pattern".into(), "[title]".into(), msg);
+    let names = capture_names(&title.pattern).map_err(title_problem)?;
+    if !names.iter().any(|n| n == "year" || n == "year2") {
+        return Err(title_problem(
+            "needs a named group `year` or `year2`".into(),
+        ));
+    }
+    if regexes == Regexes::Compile {
+        let re = regex::Regex::new(&title.pattern).map_err(|e| title_problem(e.to_string()))?;
+        title.compiled = re.into();
     }
     let patterns = c
         .prose
@@ -705,13 +737,47 @@ fn validate_common(c: &mut Common) -> Result<(), Problem> {
                 .map(|x| ("furniture page_number".to_string(), x)),
         );
     for (key, pat) in patterns {
-        // Compiled into the process-wide cache the stages read them from.
-        if let Err(e) = crate::text::compile_regex(pat) {
+        let checked = match regexes {
+            // Compiled into the process-wide cache the stages read them from.
+            Regexes::Compile => crate::text::compile_regex(pat)
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
+            Regexes::Check => capture_names(pat).map(|_| ()),
+        };
+        if let Err(e) = checked {
             let first = pat.lines().next().unwrap_or("").to_string();
-            return Err((key, first, e.to_string()));
+            return Err((key, first, e));
         }
     }
     Ok(())
+}
+
+/// The named groups of `pattern`, or its syntax error, read by the regex
+/// crate's own parser (the same syntax options as `regex::Regex::new`) without
+/// compiling it.
+fn capture_names(pattern: &str) -> Result<Vec<String>, String> {
+    fn walk(h: &regex_syntax::hir::Hir, out: &mut Vec<String>) {
+        use regex_syntax::hir::HirKind;
+        match h.kind() {
+            HirKind::Capture(c) => {
+                if let Some(n) = &c.name {
+                    out.push(n.to_string());
+                }
+                walk(&c.sub, out);
+            }
+            HirKind::Repetition(r) => walk(&r.sub, out),
+            HirKind::Concat(hs) | HirKind::Alternation(hs) => {
+                hs.iter().for_each(|h| walk(h, out));
+            }
+            HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => {}
+        }
+    }
+    let hir = regex_syntax::Parser::new()
+        .parse(pattern)
+        .map_err(|e| e.to_string())?;
+    let mut names = Vec::new();
+    walk(&hir, &mut names);
+    Ok(names)
 }
 
 impl Format {
@@ -926,10 +992,44 @@ mod tests {
             let f = files.iter_mut().find(|(n, _)| n == file).unwrap();
             f.1 = edit(&f.1);
         }
-        match Grammars::from_sources(files, common) {
-            Ok(_) => panic!("{file}: the broken grammar was accepted"),
+        let load = |regexes| match Grammars::from_sources(files.clone(), common.clone(), regexes) {
+            Ok(_) => panic!("{file}: the broken grammar was accepted ({regexes:?})"),
             Err(e) => e.to_string(),
-        }
+        };
+        // Checking without compiling finds the same error, in the same words.
+        let e = load(Regexes::Compile);
+        assert_eq!(load(Regexes::Check), e);
+        e
+    }
+
+    #[test]
+    fn only_compiling_finds_an_oversized_pattern() {
+        let common = EMBEDDED_COMMON.replacen("上年结转(?:", "(?:\\w{400}){400}上年结转(?:", 1);
+        let files: Vec<(String, String)> = EMBEDDED
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        let load = |regexes| {
+            Grammars::from_sources(
+                files.clone(),
+                ("common.toml".into(), common.clone()),
+                regexes,
+            )
+        };
+        let e = load(Regexes::Compile).expect_err("refused").to_string();
+        assert!(
+            e.contains("carried_over_total") && e.contains("size limit"),
+            "{e}"
+        );
+        assert!(load(Regexes::Check).is_ok());
+    }
+
+    #[test]
+    fn a_checked_title_compiles_at_first_use() {
+        let g = Grammars::load(None, Regexes::Check).unwrap();
+        assert!(g.common.title.compiled.get().is_none());
+        assert!(g.common.title.matches("某局2020年政府信息公开工作年度报告"));
+        assert!(!g.common.title.matches("某局工作总结"));
     }
 
     fn line_with(file: &str, needle: &str) -> usize {

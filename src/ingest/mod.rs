@@ -70,24 +70,29 @@ pub struct IngestOptions {
 impl IngestOptions {
     /// The defaults, reading with `grammars`' genre knowledge.
     pub fn for_grammars(grammars: &crate::grammar::Grammars) -> Self {
+        // Not `..Self::default()`: that loads the built-in grammars again.
+        Self::with_words(grammars.common.title.report_words.clone())
+    }
+
+    fn with_words(report_words: Vec<String>) -> Self {
         IngestOptions {
-            report_words: grammars.common.title.report_words.clone(),
-            ..Self::default()
+            timeout_secs: 60,
+            search_nodes: crate::budget::NODES_PER_REPORT,
+            report_words,
         }
     }
 }
 
 impl Default for IngestOptions {
     fn default() -> Self {
-        IngestOptions {
-            timeout_secs: 60,
-            search_nodes: crate::budget::NODES_PER_REPORT,
-            // The built-in grammars' words (they always load: they are checked by
-            // the suite), for callers that read without a grammar folder.
-            report_words: crate::grammar::Grammars::embedded()
+        // The built-in grammars' words (they always load: they are checked by
+        // the suite), for callers that read without a grammar folder; their
+        // regexes are only checked, as these options need none of them.
+        Self::with_words(
+            crate::grammar::Grammars::load(None, crate::grammar::Regexes::Check)
                 .map(|g| g.common.title.report_words)
                 .unwrap_or_default(),
-        }
+        )
     }
 }
 
