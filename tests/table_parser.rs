@@ -5,7 +5,8 @@
 
 use nianbao::grammar::Grammars;
 use nianbao::model::{Line, Trail};
-use nianbao::parse::tables::{parse_tables, ParsedTable, TokenDoc};
+use nianbao::parse::tables::{parse_tables, TokenDoc};
+use nianbao::parse::tokens::Token;
 
 fn lines(text: &[(&str, usize)]) -> Vec<Line> {
     text.iter()
@@ -14,29 +15,43 @@ fn lines(text: &[(&str, usize)]) -> Vec<Line> {
         .collect()
 }
 
-fn tables(text: &[(&str, usize)], format: &str) -> Vec<ParsedTable> {
+/// What these tests read of a parsed table (which borrows the lines it was read from).
+#[derive(Debug)]
+struct Table {
+    id: String,
+    found: bool,
+    /// Row id → the raw number tokens bound to it.
+    rows: Vec<(String, Vec<String>)>,
+    stray: Vec<String>,
+}
+
+fn tables(text: &[(&str, usize)], format: &str) -> Vec<Table> {
     let g = Grammars::embedded().unwrap();
     let f = g.format(format).unwrap();
     let ls = lines(text);
     let doc = TokenDoc::new(&ls, &g.common);
+    let raws = |ts: &[Token]| ts.iter().map(|t| t.raw.to_string()).collect();
     parse_tables(&doc, f, &ls, &mut Trail::default())
-}
-
-fn table<'a>(ts: &'a [ParsedTable], id: &str) -> &'a ParsedTable {
-    ts.iter().find(|t| t.table == id).unwrap()
-}
-
-/// Row id → the raw number tokens bound to it.
-fn rows(t: &ParsedTable) -> Vec<(String, Vec<String>)> {
-    t.rows
-        .iter()
-        .map(|r| {
-            (
-                r.row.clone(),
-                r.cells.iter().map(|c| c.raw.clone()).collect(),
-            )
+        .into_iter()
+        .map(|t| Table {
+            id: t.table,
+            found: t.found,
+            rows: t
+                .rows
+                .iter()
+                .map(|r| (r.row.clone(), raws(&r.cells)))
+                .collect(),
+            stray: raws(&t.stray),
         })
         .collect()
+}
+
+fn table<'a>(ts: &'a [Table], id: &str) -> &'a Table {
+    ts.iter().find(|t| t.id == id).unwrap()
+}
+
+fn rows(t: &Table) -> Vec<(String, Vec<String>)> {
+    t.rows.clone()
 }
 
 const T3_HEAD: &[(&str, usize)] = &[
@@ -145,6 +160,6 @@ fn table_4_is_one_row_of_numbers() {
     );
     let t4 = table(&ts, "review_litigation");
     assert!(t4.found);
-    let nums: usize = t4.rows.iter().map(|r| r.cells.len()).sum::<usize>() + t4.stray.len();
+    let nums: usize = t4.rows.iter().map(|r| r.1.len()).sum::<usize>() + t4.stray.len();
     assert_eq!(nums, 15, "{:?}", rows(t4));
 }

@@ -82,7 +82,7 @@ impl Ctx<'_> {
             format!("number “{}”{of_row} was not put in any cell: {why}", t.raw),
         )
         .at(table, id, "")
-        .values("", t.raw.clone())
+        .values("", t.raw)
         .place_opt(page, line)
     }
 

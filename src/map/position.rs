@@ -67,10 +67,10 @@ pub(super) fn column_centers(rows: &[ParsedRow], k: usize) -> Option<(Vec<f64>, 
     })
 }
 
-pub(super) fn place_by_position(
-    cells: &[Token],
+pub(super) fn place_by_position<'a>(
+    cells: &[Token<'a>],
     (centers, m): &(Vec<f64>, Measure),
-) -> Option<Vec<Token>> {
+) -> Option<Vec<Token<'a>>> {
     let mut out: Vec<Option<Token>> = vec![None; centers.len()];
     let mut last: Option<usize> = None;
     // Too far from every column, or out of order: give up.
@@ -92,7 +92,7 @@ pub(super) fn place_by_position(
         if d > spacing * MAX_COLUMN_OFFSET || last.is_some_and(|l| j <= l) || out[j].is_some() {
             return None;
         }
-        out[j] = Some(t.clone());
+        out[j] = Some(*t);
         last = Some(j);
     }
     Some(
@@ -100,7 +100,7 @@ pub(super) fn place_by_position(
             .map(|t| {
                 t.unwrap_or(Token {
                     kind: Kind::Blank,
-                    raw: String::new(),
+                    raw: "",
                     line: cells[0].line,
                     col: 0,
                     col_end: 0,
@@ -119,10 +119,10 @@ mod tests {
     use crate::parse::tables::Binding;
 
     /// A number token over display columns `[a, b)` and character columns `[ca, cb)`.
-    fn num(a: usize, b: usize, ca: usize, cb: usize) -> Token {
+    fn num(a: usize, b: usize, ca: usize, cb: usize) -> Token<'static> {
         Token {
             kind: Kind::Num,
-            raw: "1".into(),
+            raw: "1",
             line: 0,
             col: a,
             col_end: b,
@@ -133,7 +133,7 @@ mod tests {
     }
 
     /// A number centred at display column `x` (character column the same).
-    fn at(x: usize) -> Token {
+    fn at(x: usize) -> Token<'static> {
         num(x - 1, x + 1, x - 1, x + 1)
     }
 
@@ -214,7 +214,7 @@ mod tests {
         // A blank token with no text is no value.
         let mut gap = at(20);
         gap.kind = Blank;
-        gap.raw.clear();
+        gap.raw = "";
         assert_eq!(
             placed(vec![at(10), gap]),
             Some(vec![(Num, 10), (Blank, 0), (Blank, 0)])

@@ -10,7 +10,7 @@ use crate::parse::tables::{ParsedRow, ParsedTable};
 use crate::parse::tokens::{parse_number, Kind, Token};
 
 /// A glued row left with several readings (or none), for joint resolution.
-pub(super) struct Ambiguous {
+pub(super) struct Ambiguous<'a> {
     /// Index of the row in its parsed table.
     pub(super) row: usize,
     /// The readings that pass the row's own checks.
@@ -18,13 +18,13 @@ pub(super) struct Ambiguous {
     /// The glued digits as printed.
     pub(super) raw: String,
     /// The token whose place the cells and findings point at.
-    pub(super) token: Token,
+    pub(super) token: Token<'a>,
     /// Whether `readings` are all there are (the enumeration was not cut short).
     pub(super) complete: bool,
 }
 
 /// Trims blank cells at the edges while the row is wider than the template.
-pub(super) fn trim_blanks(cells: &[Token], k: usize) -> Vec<Token> {
+pub(super) fn trim_blanks<'a>(cells: &[Token<'a>], k: usize) -> Vec<Token<'a>> {
     let mut v: Vec<Token> = cells.to_vec();
     while v.len() > k && v.last().is_some_and(|t| t.kind == Kind::Blank) {
         v.pop();
@@ -36,17 +36,17 @@ pub(super) fn trim_blanks(cells: &[Token], k: usize) -> Vec<Token> {
 }
 
 /// What one row's tokens say before identities are applied.
-pub(super) enum Reading {
+pub(super) enum Reading<'a> {
     /// One token per column.
-    Cells(Vec<Token>),
+    Cells(Vec<Token<'a>>),
     /// Glued digits with several possible readings.
     Candidates {
         raw: String,
         options: Splits,
-        token: Token,
+        token: Token<'a>,
     },
     /// Fewer numbers than columns and no way to place them.
-    Short(Vec<Token>),
+    Short(Vec<Token<'a>>),
 }
 
 /// Whether a row's cells come from field-separated lines (tabs, markdown pipes):
@@ -71,14 +71,14 @@ pub(super) fn lone_digit_run(cells: &[Token], k: usize) -> bool {
         && nums[0].raw.chars().count() >= k
 }
 
-pub(super) fn read_row(
-    row: &ParsedRow,
+pub(super) fn read_row<'a>(
+    row: &ParsedRow<'a>,
     k: usize,
     units: &[String],
     centers: &Option<(Vec<f64>, Measure)>,
     lines: &[Line],
     check: &dyn Fn(&[String]) -> bool,
-) -> (Reading, Vec<Token>) {
+) -> (Reading<'a>, Vec<Token<'a>>) {
     let cells = trim_blanks(&row.cells, k);
     let separated = is_separated(&cells, lines);
     let short_run = separated && cells.len() < k && lone_digit_run(&cells, k);
@@ -89,7 +89,7 @@ pub(super) fn read_row(
         let raw: String = cells
             .iter()
             .filter(|t| t.kind == Kind::Num)
-            .map(|t| t.raw.as_str())
+            .map(|t| t.raw)
             .collect::<Vec<_>>()
             .join(" ");
         let options = digit_splits(&raw, k, units, check);
@@ -98,7 +98,7 @@ pub(super) fn read_row(
             .find(|t| t.glued)
             .or_else(|| cells.iter().find(|t| t.kind == Kind::Num))
             .cloned()
-            .unwrap_or_else(|| cells[0].clone());
+            .unwrap_or_else(|| cells[0]);
         return (
             Reading::Candidates {
                 raw,
@@ -127,12 +127,12 @@ pub(super) fn read_row(
 
 /// Maps a table whose rows each carry the same `columns` (table 3) or, with
 /// `columns_of`, per-row columns (table 2), or the single row of table 4.
-pub(super) fn map_rows(
-    parsed: &ParsedTable,
+pub(super) fn map_rows<'a>(
+    parsed: &ParsedTable<'a>,
     columns_of: &dyn Fn(&str) -> Vec<(String, String)>,
     row_check: &dyn Fn(&str, &[String]) -> bool,
     ctx: &Ctx,
-) -> (Mapped, Vec<Ambiguous>) {
+) -> (Mapped, Vec<Ambiguous<'a>>) {
     let mut m = Mapped::default();
     let mut ambiguous = Vec::new();
     let k_of = |row: &str| columns_of(row).len();
@@ -154,7 +154,7 @@ pub(super) fn map_rows(
             let values: Vec<String> = tokens
                 .iter()
                 .map(|t| {
-                    parse_number(&t.raw, ctx.units)
+                    parse_number(t.raw, ctx.units)
                         .map(|n| n.value)
                         .unwrap_or_default()
                 })
@@ -197,7 +197,7 @@ pub(super) fn map_rows(
             Reading::Cells(tokens) => {
                 for (t, (cid, clabel)) in tokens.iter().zip(&cols) {
                     m.cells
-                        .push(ctx.cell(&parsed.table, row, (cid, clabel), &t.raw, t));
+                        .push(ctx.cell(&parsed.table, row, (cid, clabel), t.raw, t));
                 }
             }
             Reading::Candidates {
@@ -286,15 +286,15 @@ mod tests {
     use super::*;
     use crate::parse::tokens::tokenize_line;
 
-    fn toks(line: &str) -> Vec<Token> {
+    fn toks(line: &str) -> Vec<Token<'_>> {
         tokenize_line(line, 0, &crate::parse::tokens::test_cells(&["—"], &[]))
             .into_iter()
             .filter(|t| t.kind != Kind::Text)
             .collect()
     }
 
-    fn kinds(ts: &[Token]) -> Vec<(Kind, &str)> {
-        ts.iter().map(|t| (t.kind, t.raw.as_str())).collect()
+    fn kinds<'a>(ts: &[Token<'a>]) -> Vec<(Kind, &'a str)> {
+        ts.iter().map(|t| (t.kind, t.raw)).collect()
     }
 
     #[test]

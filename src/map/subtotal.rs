@@ -21,17 +21,17 @@ const MIN_COLUMNS_FOR_SUBTOTAL: usize = 3;
 /// five organisation columns while the remaining cells satisfy 总计 = Σ applicants.
 /// Returns the table without that column and the subtotal tokens by row; `None`
 /// when no position (or more than one reading) fits.
-pub(super) fn split_subtotal(
-    parsed: &ParsedTable,
+pub(super) fn split_subtotal<'a>(
+    parsed: &ParsedTable<'a>,
     k: usize,
     units: &[String],
     row_ids: &[(usize, Vec<usize>)],
     parts: &[usize],
-) -> Option<(ParsedTable, Vec<(usize, Token)>)> {
+) -> Option<(ParsedTable<'a>, Vec<(usize, Token<'a>)>)> {
     if parts.is_empty() {
         return None;
     }
-    let num = |t: &Token| parse_number(&t.raw, units).and_then(|n| n.value.parse::<f64>().ok());
+    let num = |t: &Token| parse_number(t.raw, units).and_then(|n| n.value.parse::<f64>().ok());
     let wide: Vec<usize> = parsed
         .rows
         .iter()
@@ -76,7 +76,7 @@ pub(super) fn split_subtotal(
                 c.iter()
                     .enumerate()
                     .filter(|(i, _)| *i != x)
-                    .map(|(_, t)| t.raw.clone())
+                    .map(|(_, t)| t.raw.to_string())
                     .collect()
             };
             drop(p) == drop(q)
@@ -89,12 +89,12 @@ pub(super) fn split_subtotal(
     let mut subtotals = Vec::new();
     for &ri in &wide {
         let c = trim_blanks(&parsed.rows[ri].cells, k);
-        subtotals.push((ri, c[p].clone()));
+        subtotals.push((ri, c[p]));
         out.rows[ri].cells = c
             .iter()
             .enumerate()
             .filter(|(i, _)| *i != p)
-            .map(|(_, t)| t.clone())
+            .map(|(_, t)| *t)
             .collect();
     }
     Some((out, subtotals))

@@ -54,7 +54,7 @@ pub(super) fn map_applications(parsed: &ParsedTable, format: &Format, ctx: &Ctx)
                     let cells = s
                         .iter()
                         .map(|(ri, tok)| {
-                            ctx.cell(&p.table, &p.rows[*ri], (&sub.id, &sub.label), &tok.raw, tok)
+                            ctx.cell(&p.table, &p.rows[*ri], (&sub.id, &sub.label), tok.raw, tok)
                         })
                         .collect();
                     (p, cells)
@@ -125,7 +125,7 @@ pub(super) fn map_review(parsed: &ParsedTable, format: &Format, ctx: &Ctx) -> Ma
             .iter()
             .filter(|t| t.kind == Kind::Num)
             .map(|t| {
-                parse_number(&t.raw, ctx.units)
+                parse_number(t.raw, ctx.units)
                     .map(|n| n.value)
                     .unwrap_or_default()
             })

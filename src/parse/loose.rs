@@ -37,10 +37,10 @@ pub fn by_section(
     let heading = (from..end).find(|&i| {
         let t = &tokens[i];
         t.kind == Kind::Text
-            && is_heading(&t.raw)
+            && is_heading(t.raw)
             && heading_keys
                 .iter()
-                .any(|k| !k.is_empty() && compact(&t.raw).contains(k.as_str()))
+                .any(|k| !k.is_empty() && compact(t.raw).contains(k.as_str()))
     })?;
     let mut header: Vec<char> = Vec::new();
     let mut i = heading + 1;
@@ -51,7 +51,7 @@ pub fn by_section(
             .take_while(|t| t.line == line)
             .collect();
         let texts: Vec<&&Token> = on_line.iter().filter(|t| t.kind == Kind::Text).collect();
-        if texts.iter().any(|t| is_heading(&t.raw)) {
+        if texts.iter().any(|t| is_heading(t.raw)) {
             return None;
         }
         let numbers = on_line.iter().filter(|t| t.kind == Kind::Num).count();
@@ -63,7 +63,7 @@ pub fn by_section(
             return (found as f64 >= LOOSE_HEADER_SHARE * distinct.len() as f64).then_some(heading);
         }
         for t in texts {
-            header.extend(compact(&t.raw).chars());
+            header.extend(compact(t.raw).chars());
         }
         i += on_line.len();
     }
@@ -75,7 +75,7 @@ mod tests {
     use super::*;
     use crate::parse::tokens::{test_cells, tokenize_line};
 
-    fn tokens(lines: &[&str]) -> Vec<Token> {
+    fn tokens<'a>(lines: &[&'a str]) -> Vec<Token<'a>> {
         lines
             .iter()
             .enumerate()

@@ -31,11 +31,14 @@ pub enum Kind {
 }
 
 /// A token of one cleaned line.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Token {
+///
+/// `raw` borrows the line: a report has thousands of tokens, and a `String` each
+/// was a fifth of the tokenizer's time in allocation alone.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Token<'a> {
     pub kind: Kind,
-    /// As printed (trimmed).
-    pub raw: String,
+    /// As printed (trimmed): a slice of the line.
+    pub raw: &'a str,
     /// Index of the line in the cleaned document.
     pub line: usize,
     /// Display columns (CJK = 2) of the token's extent on its line.
@@ -75,19 +78,50 @@ pub fn split_sign_unit<'a>(s: &'a str, units: &[String]) -> (Option<char>, &'a s
     }
 }
 
-/// Parses a printed cell as a number: sign, thousands separators and a unit allowed.
-pub fn parse_number(raw: &str, units: &[String]) -> Option<Number> {
-    // Most cells are text or plain digits: decide those without building the
-    // normalised copy (the answers are those of the general reading below).
+/// What the cheap look at a cell decides without normalising it.
+enum Quick {
+    /// Not a number.
+    No,
+    /// Plain ASCII digits without a unit: the number is the cell itself.
+    Digits,
+    /// Needs the general reading.
+    Unsure,
+}
+
+/// Most cells are text or plain digits: decides those without building the
+/// normalised copy (the answers are those of the general reading in
+/// [`parse_number`]).
+fn quick_number(raw: &str, units: &[String]) -> Quick {
     let first = raw.chars().map(norm_char).find(|c| !c.is_whitespace());
     if !first.is_some_and(|c| c.is_ascii_digit() || c == '+' || c == '-') {
-        return None;
+        return Quick::No;
     }
     if raw.bytes().all(|b| b.is_ascii_digit()) && !units.iter().any(|u| raw.ends_with(u.as_str())) {
-        return Some(Number {
-            value: raw.to_string(),
-            unit: String::new(),
-        });
+        return Quick::Digits;
+    }
+    Quick::Unsure
+}
+
+/// Whether a printed cell reads as a number ([`parse_number`] without building it).
+pub fn is_number(raw: &str, units: &[String]) -> bool {
+    match quick_number(raw, units) {
+        Quick::No => false,
+        Quick::Digits => true,
+        Quick::Unsure => parse_number(raw, units).is_some(),
+    }
+}
+
+/// Parses a printed cell as a number: sign, thousands separators and a unit allowed.
+pub fn parse_number(raw: &str, units: &[String]) -> Option<Number> {
+    match quick_number(raw, units) {
+        Quick::No => return None,
+        Quick::Digits => {
+            return Some(Number {
+                value: raw.to_string(),
+                unit: String::new(),
+            })
+        }
+        Quick::Unsure => {}
     }
     let s: String = raw
         .chars()
@@ -106,12 +140,12 @@ pub fn parse_number(raw: &str, units: &[String]) -> Option<Number> {
             '0'..='9' => out.push(c),
             ',' => {
                 // A thousands separator must be followed by exactly three digits.
-                let rest: String = digits
+                let rest = digits
                     .chars()
                     .skip(i + 1)
                     .take_while(|c| c.is_ascii_digit())
-                    .collect();
-                if seen_dot || rest.len() != THOUSANDS_GROUP_DIGITS {
+                    .count();
+                if seen_dot || rest != THOUSANDS_GROUP_DIGITS {
                     return None;
                 }
             }
@@ -136,65 +170,87 @@ fn width(c: char) -> usize {
     }
 }
 
-/// Splits one line into cells at separators; returns (cell text, start col, end col)
-/// and whether the line had any separator at all.
-fn split_cells(line: &str) -> (Vec<(&str, usize, usize)>, bool) {
-    let chars: Vec<(usize, char)> = line.char_indices().collect();
-    let byte_at = |i: usize| chars.get(i).map_or(line.len(), |&(b, _)| b);
+/// A place on a line: display column and character index.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Pos {
+    col: usize,
+    ch: usize,
+}
+
+impl Pos {
+    /// The place after `s`, which starts here.
+    fn after(self, s: &str) -> Pos {
+        // ASCII is one column and one character a byte: counted without decoding.
+        if s.is_ascii() {
+            return Pos {
+                col: self.col + s.len(),
+                ch: self.ch + s.len(),
+            };
+        }
+        s.chars().fold(self, |p, c| Pos {
+            col: p.col + width(c),
+            ch: p.ch + 1,
+        })
+    }
+}
+
+/// One cell of a line: its trimmed text and the places where that text starts
+/// and ends.
+struct Cell<'a> {
+    text: &'a str,
+    start: Pos,
+    end: Pos,
+}
+
+fn is_space(c: char) -> bool {
+    c == ' ' || c == '\u{3000}' || c == '\u{00A0}'
+}
+
+/// Splits one line into cells at separators; returns the cells and whether the
+/// line had any separator at all.
+fn split_cells(line: &str) -> (Vec<Cell<'_>>, bool) {
     let mut cells = Vec::new();
     let mut had_sep = false;
-    // The current cell: its first character and its display column.
+    // The current cell: its first byte and its place.
     let mut cur_from = 0usize;
-    let mut cur_start = 0usize;
-    let mut col = 0usize;
-    let mut i = 0usize;
-    fn push<'a>(cells: &mut Vec<(&'a str, usize, usize)>, cur: &'a str, start: usize, end: usize) {
-        let t = cur.trim();
+    let mut cur_start = Pos::default();
+    let mut pos = Pos::default();
+    fn push<'a>(cells: &mut Vec<Cell<'a>>, cur: &'a str, start: Pos) {
+        let text = cur.trim();
         let lead = cur.len() - cur.trim_start().len();
-        let lead_cols: usize = cur[..lead].chars().map(width).sum();
-        let trail_cols: usize = cur[lead + t.len()..].chars().map(width).sum();
-        cells.push((t, start + lead_cols, end.saturating_sub(trail_cols)));
+        let start = start.after(&cur[..lead]);
+        let end = start.after(text);
+        cells.push(Cell { text, start, end });
     }
-    while i < chars.len() {
-        let c = chars[i].1;
-        let is_space = |c: char| c == ' ' || c == '\u{3000}' || c == '\u{00A0}';
-        let sep_len = if c == '\t' || c == '|' {
-            1
+    let mut it = line.char_indices().peekable();
+    while let Some((b, c)) = it.next() {
+        let sep_end = if c == '\t' || c == '|' {
+            pos = pos.after(&line[b..b + 1]);
+            Some(b + 1)
         } else if is_space(c) {
-            let mut j = i;
-            let mut w = 0;
-            while j < chars.len() && is_space(chars[j].1) {
-                w += width(chars[j].1);
-                j += 1;
+            // The whole run of spaces: a separator when it is wide enough.
+            let mut run = pos.after(&line[b..b + c.len_utf8()]);
+            let mut to = b + c.len_utf8();
+            while let Some(&(nb, nc)) = it.peek().filter(|(_, nc)| is_space(*nc)) {
+                run = run.after(&line[nb..nb + nc.len_utf8()]);
+                to = nb + nc.len_utf8();
+                it.next();
             }
-            if w >= MIN_SEPARATOR_WIDTH {
-                j - i
-            } else {
-                0
-            }
+            let wide = run.col - pos.col >= MIN_SEPARATOR_WIDTH;
+            pos = run;
+            wide.then_some(to)
         } else {
-            0
+            pos = pos.after(&line[b..b + c.len_utf8()]);
+            None
         };
-        if sep_len > 0 {
+        if let Some(to) = sep_end {
             had_sep = true;
-            push(
-                &mut cells,
-                &line[byte_at(cur_from)..byte_at(i)],
-                cur_start,
-                col,
-            );
-            for &(_, c) in &chars[i..i + sep_len] {
-                col += width(c);
-            }
-            i += sep_len;
-            cur_from = i;
-            cur_start = col;
-            continue;
+            push(&mut cells, &line[cur_from..b], cur_start);
+            cur_from = to;
+            cur_start = pos;
         }
-        col += width(c);
-        i += 1;
     }
-    push(&mut cells, &line[byte_at(cur_from)..], cur_start, col);
+    push(&mut cells, &line[cur_from..], cur_start);
     (cells, had_sep)
 }
 
@@ -206,30 +262,17 @@ fn is_rule_line(line: &str) -> bool {
             .all(|c| matches!(c, '|' | '-' | ':' | ' ' | '+' | '='))
 }
 
-/// Tokenises one line of the cleaned document.
+/// Tokenises one line of the cleaned document into `out`.
 /// `cells` are the grammar's blank-cell tokens, units and the words that make a
 /// glued number part of the prose (`[cells]` in `common.toml`).
-pub fn tokenize_line(line: &str, line_no: usize, cells: &CellTokens) -> Vec<Token> {
-    let mut toks = tokenize_cells(line, line_no, cells);
-    // Character positions from display positions.
-    let mut at_width = Vec::with_capacity(line.len() + 1);
-    for (i, c) in line.chars().enumerate() {
-        for _ in 0..width(c) {
-            at_width.push(i);
-        }
-    }
-    let n = line.chars().count();
-    let to_char = |w: usize| at_width.get(w).copied().unwrap_or(n);
-    for t in &mut toks {
-        t.ccol = to_char(t.col);
-        t.ccol_end = to_char(t.col_end);
-    }
-    toks
-}
-
-fn tokenize_cells(line: &str, line_no: usize, grammar: &CellTokens) -> Vec<Token> {
+pub fn tokenize_line_into<'a>(
+    line: &'a str,
+    line_no: usize,
+    grammar: &CellTokens,
+    out: &mut Vec<Token<'a>>,
+) {
     if is_rule_line(line) {
-        return Vec::new();
+        return;
     }
     let (empty_tokens, units) = (&grammar.empty_tokens, &grammar.units);
     // Normalising keeps the character count, so a longer cell is no blank token.
@@ -240,65 +283,93 @@ fn tokenize_cells(line: &str, line_no: usize, grammar: &CellTokens) -> Vec<Token
         .unwrap_or(0);
     let pipe_row = line.trim_start().starts_with('|');
     let (cells, had_sep) = split_cells(line);
-    let mut out = Vec::new();
     let n = cells.len();
-    for (k, (cell, start, end)) in cells.into_iter().enumerate() {
-        let cell_chars = cell.chars().count();
+    for (
+        k,
+        Cell {
+            text: cell,
+            start,
+            end,
+        },
+    ) in cells.into_iter().enumerate()
+    {
         // The empty strings outside a markdown row's outer pipes are not cells.
         if pipe_row && cell.is_empty() && (k == 0 || k + 1 == n) {
             continue;
         }
-        let tok = |kind, raw: &str, col, col_end, glued| Token {
+        let tok = |kind, raw, start: Pos, end: Pos| Token {
             kind,
-            raw: raw.to_string(),
+            raw,
             line: line_no,
-            col,
-            col_end,
-            ccol: 0,
-            ccol_end: 0,
-            glued,
+            col: start.col,
+            col_end: end.col,
+            ccol: start.ch,
+            ccol_end: end.ch,
+            glued: false,
         };
         if cell.is_empty() {
             if had_sep && line.contains(['\t', '|']) {
-                out.push(tok(Kind::Blank, "", start, start, false));
+                out.push(tok(Kind::Blank, "", start, start));
             }
             continue;
         }
+        let cell_chars = end.ch - start.ch;
         let blank = cell_chars <= longest_empty
             && empty_tokens
                 .iter()
                 .any(|t| t.chars().eq(cell.chars().map(norm_char)));
         if blank {
-            out.push(tok(Kind::Blank, cell, start, end, false));
-        } else if parse_number(cell, units).is_some() {
-            out.push(tok(Kind::Num, cell, start, end, false));
+            out.push(tok(Kind::Blank, cell, start, end));
+        } else if is_number(cell, units) {
+            out.push(tok(Kind::Num, cell, start, end));
+        } else if !has_digit(cell) {
+            // No number can start without a digit: the cell is one text token.
+            out.push(tok(Kind::Text, cell, start, end));
         } else {
             // A long cell is web text whose borders were lost, even on a line that
             // has a double space somewhere.
             let separated = had_sep && cell_chars <= MAX_LABEL_CHARS;
-            out.extend(scan_mixed(cell, start, line_no, separated, grammar));
+            scan_mixed(cell, start, line_no, separated, grammar, out);
         }
     }
+}
+
+/// Tokenises one line of the cleaned document (see [`tokenize_line_into`]).
+pub fn tokenize_line<'a>(line: &'a str, line_no: usize, cells: &CellTokens) -> Vec<Token<'a>> {
+    let mut out = Vec::new();
+    tokenize_line_into(line, line_no, cells, &mut out);
     out
+}
+
+/// Whether `s` holds a digit, ASCII or full-width (`０`–`９`, which
+/// [`norm_char`] reads as ASCII).
+fn has_digit(s: &str) -> bool {
+    let b = s.as_bytes();
+    // Full-width digits are U+FF10–FF19: EF BC 90–99 in UTF-8.
+    b.iter().any(u8::is_ascii_digit)
+        || b.windows(3)
+            .any(|w| w[0] == 0xEF && w[1] == 0xBC && (0x90..=0x99).contains(&w[2]))
 }
 
 /// Splits a cell that mixes words and digits.
 ///
 /// In a separated line only a space may part a word from a number (`行政许可 97`);
 /// in a line without separators any word/digit boundary does (`规章000`).
-fn scan_mixed(
-    cell: &str,
-    start_col: usize,
+fn scan_mixed<'a>(
+    cell: &'a str,
+    start: Pos,
     line_no: usize,
     had_sep: bool,
     grammar: &CellTokens,
-) -> Vec<Token> {
+    out: &mut Vec<Token<'a>>,
+) {
     let units = &grammar.units;
     let chars: Vec<char> = cell.chars().map(norm_char).collect();
-    // Byte offset of each character (and of the end) and its display column.
+    // Byte offset of each character (and of the end) and its display column; the
+    // character index of character `i` is `start.ch + i`.
     let mut bytes = Vec::with_capacity(chars.len() + 1);
     let mut cols = Vec::with_capacity(chars.len() + 1);
-    let mut col = start_col;
+    let mut col = start.col;
     for (b, c) in cell.char_indices() {
         bytes.push(b);
         cols.push(col);
@@ -307,24 +378,24 @@ fn scan_mixed(
     bytes.push(cell.len());
     cols.push(col);
     let text = |from: usize, to: usize| &cell[bytes[from]..bytes[to]];
-    let mut toks = Vec::new();
-    let mut i = 0;
-    let mut text_start = 0;
-    let flush_text = |toks: &mut Vec<Token>, from: usize, to: usize| {
+    let token = |kind, raw, from: usize, to: usize, glued| Token {
+        kind,
+        raw,
+        line: line_no,
+        col: cols[from],
+        col_end: cols[to],
+        ccol: start.ch + from,
+        ccol_end: start.ch + to,
+        glued,
+    };
+    let flush_text = |out: &mut Vec<Token<'a>>, from: usize, to: usize| {
         let t = text(from, to).trim();
         if !t.is_empty() {
-            toks.push(Token {
-                kind: Kind::Text,
-                raw: t.to_string(),
-                line: line_no,
-                col: cols[from],
-                col_end: cols[to],
-                ccol: 0,
-                ccol_end: 0,
-                glued: false,
-            });
+            out.push(token(Kind::Text, t, from, to, false));
         }
     };
+    let mut i = 0;
+    let mut text_start = 0;
     while i < chars.len() {
         let c = chars[i];
         let starts_number = (c.is_ascii_digit()
@@ -372,32 +443,20 @@ fn scan_mixed(
             i = end.max(i + 1);
             continue;
         }
-        flush_text(&mut toks, text_start, i);
-        let raw = text(i, end);
-        let raw = if raw.contains(' ') {
-            let pieces: Vec<&str> = raw.split(' ').filter(|p| !p.is_empty()).collect();
-            pieces.join(" ")
-        } else {
-            raw.to_string()
-        };
+        flush_text(out, text_start, i);
+        // A run never holds two spaces in a row nor starts with one; it ends with
+        // one when a sign without a digit follows (`12 +`), which is not part of
+        // the number.
+        let raw = text(i, end).trim_end_matches(' ');
         let glued = !had_sep;
-        toks.push(Token {
-            kind: Kind::Num,
-            raw,
-            line: line_no,
-            col: cols[i],
-            col_end: cols[end],
-            ccol: 0,
-            ccol_end: 0,
-            glued,
-        });
+        // A number token whose raw is not one clean number is only kept in glued text.
+        if glued || is_number(raw, units) {
+            out.push(token(Kind::Num, raw, i, end, glued));
+        }
         i = end;
         text_start = end;
     }
-    flush_text(&mut toks, text_start, chars.len());
-    // A Num token whose raw is not one clean number is only kept in glued text.
-    toks.retain(|t| t.kind != Kind::Num || t.glued || parse_number(&t.raw, units).is_some());
-    toks
+    flush_text(out, text_start, chars.len());
 }
 
 /// Whether `chars[j]` extends the number run that started at `i`.
@@ -484,7 +543,7 @@ mod tests {
         let cells = test_cells(&["-", "—", "/", "无"], &["万元", "元"]);
         tokenize_line(line, 0, &cells)
             .into_iter()
-            .map(|t| (t.kind, t.raw))
+            .map(|t| (t.kind, t.raw.to_string()))
             .collect()
     }
     use Kind::*;
@@ -649,7 +708,8 @@ mod tests {
     fn a_long_cell_of_a_separated_line_is_read_as_glued_text() {
         let glued = format!("{}规章000", "甲".repeat(36));
         assert_eq!(glued.chars().count(), 41);
-        let t = tokenize_line(&format!("标题  {glued}"), 0, &test_cells(&[], &[]));
+        let line = format!("标题  {glued}");
+        let t = tokenize_line(&line, 0, &test_cells(&[], &[]));
         assert!(
             t.iter().any(|t| t.kind == Num && t.raw == "000" && t.glued),
             "{t:?}"

@@ -132,10 +132,10 @@ mod tests {
     }
 
     /// A token on `line` spanning character columns `[a, b)`.
-    fn at(kind: Kind, line: usize, a: usize, b: usize) -> Token {
+    fn at(kind: Kind, line: usize, a: usize, b: usize) -> Token<'static> {
         Token {
             kind,
-            raw: "字".repeat(b - a),
+            raw: "字",
             line,
             col: 2 * a,
             col_end: 2 * b,

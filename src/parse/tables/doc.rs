@@ -6,15 +6,15 @@ use crate::grammar::labels::find_approx;
 use crate::grammar::Common;
 use crate::model::Line;
 use crate::numbering;
-use crate::parse::tokens::{tokenize_line, Kind, Token};
+use crate::parse::tokens::{tokenize_line_into, Kind, Token};
 use crate::text::compact;
 
 /// All tokens of the document plus a compact label stream over its text tokens.
-pub struct TokenDoc {
-    pub tokens: Vec<Token>,
+pub struct TokenDoc<'a> {
+    pub tokens: Vec<Token<'a>>,
     /// The cleaned lines the tokens index into.
-    pub(super) lines: Vec<Line>,
-    pub(super) common: Common,
+    pub(super) lines: &'a [Line],
+    pub(super) common: &'a Common,
     /// Compact characters of text tokens…
     pub(super) stream: Vec<char>,
     /// …the token each character came from…
@@ -23,11 +23,11 @@ pub struct TokenDoc {
     pub(super) offset: Vec<usize>,
 }
 
-impl TokenDoc {
-    pub fn new(lines: &[Line], common: &Common) -> Self {
+impl<'a> TokenDoc<'a> {
+    pub fn new(lines: &'a [Line], common: &'a Common) -> Self {
         let mut tokens = Vec::new();
         for (i, l) in lines.iter().enumerate() {
-            tokens.extend(tokenize_line(&l.text, i, &common.cells));
+            tokenize_line_into(&l.text, i, &common.cells, &mut tokens);
         }
         let mut stream = Vec::new();
         let mut owner = Vec::new();
@@ -45,8 +45,8 @@ impl TokenDoc {
         }
         TokenDoc {
             tokens,
-            lines: lines.to_vec(),
-            common: common.clone(),
+            lines,
+            common,
             stream,
             owner,
             offset,

@@ -99,7 +99,7 @@ mod tests {
     use super::*;
     use crate::parse::tokens::tokenize_line;
 
-    fn tokens(lines: &[&str]) -> Vec<Token> {
+    fn tokens<'a>(lines: &[&'a str]) -> Vec<Token<'a>> {
         lines
             .iter()
             .enumerate()

@@ -38,22 +38,22 @@ pub enum Binding {
 }
 
 #[derive(Debug, Clone)]
-pub struct ParsedRow {
+pub struct ParsedRow<'a> {
     pub row: String,
     /// The report's own words for the label (empty when it was not found).
     pub label: String,
     /// Number and blank tokens of the row, in order.
-    pub cells: Vec<Token>,
+    pub cells: Vec<Token<'a>>,
     pub binding: Binding,
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct ParsedTable {
+pub struct ParsedTable<'a> {
     pub table: String,
     pub found: bool,
-    pub rows: Vec<ParsedRow>,
+    pub rows: Vec<ParsedRow<'a>>,
     /// Number tokens inside the region that no row took.
-    pub stray: Vec<Token>,
+    pub stray: Vec<Token<'a>>,
     /// Indices of the first and last cleaned line of the region.
     pub lines: (usize, usize),
     /// Structural repairs: rows re-aligned after a page break, blank lines dropped.
@@ -74,7 +74,7 @@ pub struct Released {
     pub at: Vec<(usize, usize)>,
 }
 
-impl ParsedTable {
+impl ParsedTable<'_> {
     /// An empty table found at token range `[start, end)`.
     fn found(table: &str, toks: &[Token], (start, end): (usize, usize)) -> Self {
         ParsedTable {
@@ -131,12 +131,12 @@ pub fn block_keys(format: &Format) -> Vec<RowKeys> {
 /// Reads every table of template `f`: its region, then its rows; a table not
 /// found is a `ParsedTable` with `found = false`. Each table's repairs, ending
 /// with the page breaks its rows run across, are pushed to `trail` in table order.
-pub fn parse_tables(
-    tdoc: &TokenDoc,
+pub fn parse_tables<'a>(
+    tdoc: &TokenDoc<'a>,
     f: &Format,
     lines: &[Line],
     trail: &mut Trail,
-) -> Vec<ParsedTable> {
+) -> Vec<ParsedTable<'a>> {
     let regions = tdoc.regions_for(f);
     let mut out = Vec::new();
     for (id, shape) in f.tables.ids() {
@@ -276,7 +276,7 @@ mod tests {
             .map(|r| {
                 (
                     r.row.as_str(),
-                    r.cells.iter().map(|c| c.raw.as_str()).collect(),
+                    r.cells.iter().map(|c| c.raw).collect(),
                     r.binding,
                 )
             })

@@ -17,7 +17,7 @@ pub struct Region {
     pub end: usize,
 }
 
-impl TokenDoc {
+impl TokenDoc<'_> {
     /// Token range `[start, end)` of each table of `format`, in document order:
     /// the regions found by the anchors of `common.toml` ([`TokenDoc::regions`]),
     /// the last one ended at the template's next section, and a table 4 found by
@@ -103,8 +103,8 @@ impl TokenDoc {
             .skip(start + 1)
             .find(|(_, t)| {
                 t.kind == Kind::Text
-                    && is_heading_like(&t.raw)
-                    && keys.iter().any(|k| compact(&t.raw).contains(k.as_str()))
+                    && is_heading_like(t.raw)
+                    && keys.iter().any(|k| compact(t.raw).contains(k.as_str()))
             })
             .map_or(self.tokens.len(), |(i, _)| i)
     }
@@ -163,7 +163,7 @@ impl TokenDoc {
         for (i, t) in self.tokens.iter().enumerate().skip(start) {
             match t.kind {
                 Kind::Num => seen_number = true,
-                Kind::Text if seen_number && is_heading_like(&t.raw) => return i,
+                Kind::Text if seen_number && is_heading_like(t.raw) => return i,
                 _ => {}
             }
         }

@@ -19,14 +19,14 @@ const ADJACENT_MAX_LINES: usize = 2;
 ///
 /// `rows` are the template's data rows in order; `ordered` says whether labels
 /// must appear in template order (table 3) or anywhere (table 2 blocks move).
-pub fn parse_rows(
-    doc: &TokenDoc,
+pub fn parse_rows<'a>(
+    doc: &TokenDoc<'a>,
     table: &str,
     (start, end): (usize, usize),
     rows: &[RowKeys],
     group_rows: &[RowKeys],
     ordered: bool,
-) -> ParsedTable {
+) -> ParsedTable<'a> {
     let toks = &doc.tokens;
     let mut hits: Vec<Option<LabelHit>> = vec![None; rows.len() + group_rows.len()];
     let mut cursor = start;
@@ -155,7 +155,7 @@ pub fn parse_rows(
     if ordered {
         fill_by_order(
             &gs,
-            &doc.lines,
+            doc.lines,
             &hits[..n_data],
             &mut bound,
             &mut row_group[..n_data],
@@ -204,7 +204,7 @@ pub fn parse_rows(
         if released {
             fill_by_order(
                 &gs,
-                &doc.lines,
+                doc.lines,
                 &hits[..n_data],
                 &mut bound,
                 &mut row_group[..n_data],
@@ -346,12 +346,12 @@ fn bind_adjacent(
 }
 
 /// Table 4: every number run after the header, in order, as its one row `row`.
-pub fn parse_single_row(
-    doc: &TokenDoc,
+pub fn parse_single_row<'a>(
+    doc: &TokenDoc<'a>,
     table: &str,
     row: &str,
     (start, end): (usize, usize),
-) -> ParsedTable {
+) -> ParsedTable<'a> {
     let toks = &doc.tokens;
     let gs = groups(toks, start, end);
     let mut cells = Vec::new();
