@@ -5,9 +5,9 @@ use crate::grammar::identity::{
     evaluate, fmt_num, get, group_outcomes, Apply, Outcome, Relation, EQ_TOLERANCE,
 };
 use crate::grammar::{CellKey, Common, Format, Shape, Status};
-use crate::model::{Cell, Finding, Line, Severity, Trail};
+use crate::map::ProseLines;
+use crate::model::{Cell, Finding, Severity, Trail};
 use crate::parse::tables::ParsedTable;
-use crate::text::compact_mapped;
 use std::collections::BTreeMap;
 
 pub use crate::grammar::identity::{values_of, Values};
@@ -218,12 +218,10 @@ fn reading(v: &Values, keys: &[CellKey]) -> Option<f64> {
 
 /// Compares figures the prose states with the table cells they restate.
 /// `prose` is the report's paragraphs outside tables.
-pub fn prose_findings(common: &Common, prose: &[&Line], cells: &[Cell]) -> Vec<Finding> {
+pub fn prose_findings(common: &Common, prose: &ProseLines, cells: &[Cell]) -> Vec<Finding> {
     let v = values_of(cells);
     let mut out = Vec::new();
-    let compacted: Vec<(String, Vec<usize>)> =
-        prose.iter().map(|l| compact_mapped(&l.text)).collect();
-    for rule in &common.prose {
+    for (ri, rule) in common.prose.iter().enumerate() {
         let readings: Vec<(&[CellKey], f64)> = rule
             .readings
             .iter()
@@ -240,11 +238,11 @@ pub fn prose_findings(common: &Common, prose: &[&Line], cells: &[Cell]) -> Vec<F
         else {
             continue;
         };
-        'patterns: for pat in &rule.patterns {
+        'patterns: for (pi, pat) in rule.patterns.iter().enumerate() {
             let Some(re) = crate::text::cached_regex(pat) else {
                 continue;
             };
-            for (line, (text, offsets)) in prose.iter().zip(&compacted) {
+            for (line, text, offsets) in prose.matching(ri, pi) {
                 let Some(m) = re.captures(text) else {
                     continue;
                 };
@@ -373,7 +371,7 @@ pub fn check_report(
     common: &Common,
     tables: &[ParsedTable],
     cells: &[Cell],
-    prose: &[&Line],
+    prose: &ProseLines,
     trail: &mut Trail,
 ) {
     let missing = missing_rows(f, tables, cells, &trail.findings);
@@ -459,6 +457,7 @@ pub fn missing_rows(
 mod tests {
     use super::*;
     use crate::grammar::Grammars;
+    use crate::model::Line;
 
     fn cell(t: &str, r: &str, c: &str, v: &str) -> Cell {
         Cell {
@@ -469,6 +468,12 @@ mod tests {
             raw: v.into(),
             ..Default::default()
         }
+    }
+
+    /// [`prose_findings`] on one line of prose.
+    fn prose_of(g: &Grammars, line: Line, cells: &[Cell]) -> Vec<Finding> {
+        let lines = [line];
+        prose_findings(&g.common, &ProseLines::new(&g.common, &lines), cells)
     }
 
     fn checks(f: &[Finding]) -> Vec<(&str, &str, &str)> {
@@ -585,8 +590,8 @@ mod tests {
         let cells = vec![cell("applications", "new_received", "total", "35")];
         let same = Line::new("2020年，共收到政府信息公开申请35件。", 1, 3);
         let other = Line::new("2020年，共收到政府信息公开申请36件。", 1, 3);
-        assert!(prose_findings(&g.common, &[&same], &cells).is_empty());
-        let out = prose_findings(&g.common, &[&other], &cells);
+        assert!(prose_of(&g, same, &cells).is_empty());
+        let out = prose_of(&g, other, &cells);
         assert_eq!(
             checks(&out),
             [("text_table_mismatch", "new_received", "total")]
@@ -833,9 +838,9 @@ mod tests {
         let says = |n: usize| Line::new(format!("2020年，共收到政府信息公开申请{n}件。"), 2, 7);
         // New applications, or new plus carried over: both readings hold.
         for n in [30, 35] {
-            assert!(prose_findings(&g.common, &[&says(n)], &cells).is_empty());
+            assert!(prose_of(&g, says(n), &cells).is_empty());
         }
-        let out = prose_findings(&g.common, &[&says(36)], &cells);
+        let out = prose_of(&g, says(36), &cells);
         assert_eq!(
             checks(&out),
             [("text_table_mismatch", "new_received", "total")]
@@ -853,7 +858,7 @@ mod tests {
             out[0].message
         );
         // A reading whose cell is absent is no reading: nothing to compare.
-        assert!(prose_findings(&g.common, &[&says(36)], &cells[2..]).is_empty());
+        assert!(prose_of(&g, says(36), &cells[2..]).is_empty());
     }
 
     #[test]

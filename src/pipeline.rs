@@ -4,8 +4,8 @@ use crate::check::check_report;
 use crate::clean::clean;
 use crate::grammar::Grammars;
 use crate::ingest::{read_bytes, IngestOptions};
-use crate::map::map_tables;
-use crate::model::{Document, Finding, Line, Report, Severity, Status, Trail};
+use crate::map::{map_tables, ProseLines};
+use crate::model::{Document, Finding, Report, Severity, Status, Trail};
 use crate::parse::outline::{headings, title_block};
 use crate::parse::tables::{parse_tables, TokenDoc};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -89,20 +89,22 @@ pub fn extract_document(id: &str, doc: Document, grammars: &Grammars) -> Report 
         // matched gets the one `no_template` finding below.
         trail.findings.extend(unclear);
         let tables = parse_tables(&tdoc, f, &lines, &mut trail);
-        let cells = map_tables(&tables, f, &lines, &grammars.common, &mut trail);
-        (f, tables, cells)
+        // The prose rules' lines, compacted and matched once for map and check.
+        let prose = ProseLines::new(&grammars.common, &lines);
+        let cells = map_tables(&tables, f, &lines, &grammars.common, &prose, &mut trail);
+        (f, tables, cells, prose)
     });
     // The template's words without a single number in its tables: a text about
     // reports (a README, a notice quoting the template), not a report.
     let not_a_report = tables_read
         .as_ref()
-        .filter(|(_, _, cells)| cells.iter().all(|c| c.value.is_empty()))
-        .map(|(f, _, _)| f.id.clone());
+        .filter(|(_, _, cells, _)| cells.iter().all(|c| c.value.is_empty()))
+        .map(|(f, _, _, _)| f.id.clone());
     if not_a_report.is_some() {
         format = None;
         trail.rollback(before_tables);
     }
-    if let Some((f, tables, cells)) = tables_read.filter(|_| format.is_some()) {
+    if let Some((f, tables, cells, mut prose)) = tables_read.filter(|_| format.is_some()) {
         report.format = f.id.clone();
         for t in &tables {
             if t.found {
@@ -110,12 +112,8 @@ pub fn extract_document(id: &str, doc: Document, grammars: &Grammars) -> Report 
             }
         }
         report.cells = cells;
-        let prose: Vec<&Line> = lines
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| !table_lines.iter().any(|&(a, b)| a <= *i && *i <= b))
-            .map(|(_, l)| l)
-            .collect();
+        // Check reads the prose outside the tables.
+        prose.retain_lines(|i| !table_lines.iter().any(|&(a, b)| a <= i && i <= b));
         check_report(
             f,
             &grammars.common,

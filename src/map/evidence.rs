@@ -8,9 +8,8 @@
 //! a reading is taken only when exactly one reading agrees with every figure
 //! stated for the row.
 
+use super::prose::ProseLines;
 use crate::grammar::{CellKey, Common};
-use crate::model::Line;
-use crate::text::compact_mapped;
 
 /// One figure the prose states for one cell.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,12 +27,9 @@ pub struct Figure {
 
 /// Figures stated for single cells by the prose rules, from every line (a table
 /// row is never matched: the rules need the figure's unit word, 件/条, after it).
-pub fn prose_figures(common: &Common, lines: &[Line]) -> Vec<Figure> {
+pub fn prose_figures(common: &Common, prose: &ProseLines) -> Vec<Figure> {
     let mut out = Vec::new();
-    // Each line compacted once, not once per pattern.
-    let compacted: Vec<(String, Vec<usize>)> =
-        lines.iter().map(|l| compact_mapped(&l.text)).collect();
-    for rule in &common.prose {
+    for (ri, rule) in common.prose.iter().enumerate() {
         // A rule whose figure may be a sum (收到…申请 N件 = new, or new plus
         // carried over) says nothing certain about one cell: not evidence.
         if rule.readings.iter().any(|r| r.len() > 1) {
@@ -43,11 +39,11 @@ pub fn prose_figures(common: &Common, lines: &[Line]) -> Vec<Figure> {
         if keys.is_empty() {
             continue;
         }
-        for pat in &rule.patterns {
+        for (pi, pat) in rule.patterns.iter().enumerate() {
             let Some(re) = crate::text::cached_regex(pat) else {
                 continue;
             };
-            for (l, (text, offsets)) in lines.iter().zip(&compacted) {
+            for (l, text, offsets) in prose.matching(ri, pi) {
                 for m in re.captures_iter(text) {
                     let Some(fig) = m.get(1) else { continue };
                     let value = fig.as_str().trim_start_matches('0');
@@ -108,6 +104,7 @@ pub fn agreeing<'f>(
 mod tests {
     use super::*;
     use crate::grammar::Grammars;
+    use crate::model::Line;
 
     #[test]
     fn one_agreeing_reading_is_taken_several_are_not() {
@@ -120,7 +117,7 @@ mod tests {
             ),
             Line::new("行政规范性文件693665", 1, 9),
         ];
-        let figs = prose_figures(&g.common, &lines);
+        let figs = prose_figures(&g.common, &ProseLines::new(&g.common, &lines));
         let f = figs
             .iter()
             .find(|f| f.row == "normative_docs" && f.column == "in_force")

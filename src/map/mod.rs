@@ -12,11 +12,13 @@ pub mod evidence;
 mod identities;
 mod joint;
 mod position;
+mod prose;
 mod rows;
 mod subtotal;
 mod tables;
 
 pub use digits::{digit_splits, fits_kinds, Splits};
+pub use prose::ProseLines;
 
 use context::Ctx;
 use tables::{map_active, map_applications, map_review};
@@ -24,6 +26,7 @@ use tables::{map_active, map_applications, map_review};
 use crate::grammar::{Common, Format, Shape};
 use crate::model::{Cell, Finding, Line, Repair, Trail};
 use crate::parse::tables::ParsedTable;
+use rustc_hash::FxHashMap;
 
 /// Output of mapping one table.
 #[derive(Debug, Default)]
@@ -35,11 +38,14 @@ pub struct Mapped {
 
 /// Maps every table that was found, then sorts the cells into template order.
 /// Each table's repairs and findings are pushed to `trail` in table order.
+/// `prose` is every line of the report matched by the prose rules (the figures
+/// it states decide some glued runs).
 pub fn map_tables(
     tables: &[ParsedTable],
     f: &Format,
     lines: &[Line],
     common: &Common,
+    prose: &ProseLines,
     trail: &mut Trail,
 ) -> Vec<Cell> {
     let mut cells = Vec::new();
@@ -48,7 +54,7 @@ pub fn map_tables(
         lines,
         char_starts: vec![std::cell::OnceCell::new(); lines.len()],
         units: &common.cells.units,
-        figures: evidence::prose_figures(common, lines),
+        figures: evidence::prose_figures(common, prose),
     };
     for t in tables.iter().filter(|t| t.found) {
         let m = match f.tables.shape_of(&t.table) {
@@ -66,18 +72,22 @@ pub fn map_tables(
 
 /// Sorts cells into template order (table 3's group rows and added columns in
 /// their places), for a deterministic `cells.csv`.
+///
+/// The order is looked up by borrowed ids with FxHash: building and SipHashing
+/// three `String`s per template cell and per cell was a twentieth of the run.
+/// The keys are the grammar's ids, so a non-keyed hasher is safe, and nothing
+/// iterates the map.
 fn sort_cells(f: &Format, cells: &mut [Cell]) {
-    let mut order: std::collections::HashMap<(String, String, String), usize> =
-        std::collections::HashMap::new();
-    for (t, r, c) in f.cell_ids() {
+    let ids = f.cell_ids();
+    let mut order: FxHashMap<(&str, &str, &str), usize> = FxHashMap::default();
+    order.reserve(ids.len());
+    for id in ids {
         let n = order.len();
-        order
-            .entry((t.to_string(), r.to_string(), c.to_string()))
-            .or_insert(n);
+        order.entry(id).or_insert(n);
     }
     cells.sort_by_cached_key(|c| {
         order
-            .get(&(c.table.clone(), c.row.clone(), c.column.clone()))
+            .get(&(&*c.table, &*c.row, &*c.column))
             .copied()
             .unwrap_or(usize::MAX)
     });
@@ -97,7 +107,8 @@ mod tests {
         let doc = TokenDoc::new(&ls, &g.common);
         let mut trail = Trail::default();
         let tables = parse_tables(&doc, f, &ls, &mut trail);
-        let cells = map_tables(&tables, f, &ls, &g.common, &mut trail);
+        let prose = ProseLines::new(&g.common, &ls);
+        let cells = map_tables(&tables, f, &ls, &g.common, &prose, &mut trail);
         Mapped {
             cells,
             findings: trail.findings,

@@ -1,0 +1,187 @@
+//! The report's lines as the prose rules of `common.toml` read them, matched once.
+//!
+//! Map (figures the prose states: evidence for glued runs) and check (figures
+//! that differ from the table) both run every prose pattern over the report's
+//! compacted lines. Done rule by rule, each stage compacted every line again and
+//! scanned it once per pattern, most of it over lines no pattern matches. Here
+//! each line is compacted once and scanned once by a [`RegexSet`] of every
+//! pattern; only the lines some pattern matches keep their compacted text, with
+//! the patterns that match, and a rule runs its own regex (for the captures) on
+//! those lines alone. Which lines a rule sees, and in which order, is unchanged.
+
+use crate::grammar::Common;
+use crate::model::Line;
+use crate::text::{cached_regex, compact, compact_mapped};
+use regex::RegexSet;
+use std::sync::{Mutex, OnceLock};
+
+/// The lines of a report that at least one prose pattern matches.
+pub struct ProseLines<'l> {
+    lines: &'l [Line],
+    /// Flat index (rules in grammar order, each rule's patterns in order) of
+    /// each rule's first pattern.
+    first_pattern: Vec<usize>,
+    hits: Vec<Hit>,
+}
+
+/// One line some prose pattern matches.
+struct Hit {
+    /// Index of the line in the report.
+    line: usize,
+    /// The compacted line, and the byte offset in the line of each of its bytes.
+    text: String,
+    offsets: Vec<usize>,
+    /// Flat indexes of the patterns that match it, ascending.
+    patterns: Vec<usize>,
+}
+
+impl<'l> ProseLines<'l> {
+    /// Compacts and scans every line of `lines` once.
+    pub fn new(common: &Common, lines: &'l [Line]) -> Self {
+        let mut first_pattern = Vec::with_capacity(common.prose.len());
+        let mut patterns: Vec<&str> = Vec::new();
+        for rule in &common.prose {
+            first_pattern.push(patterns.len());
+            patterns.extend(rule.patterns.iter().map(String::as_str));
+        }
+        let set = pattern_set(&patterns);
+        let mut hits = Vec::new();
+        for (i, l) in lines.iter().enumerate() {
+            let text = compact(&l.text);
+            let matched: Vec<usize> = match set {
+                Some(set) if !set.is_match(&text) => continue,
+                Some(set) => set.matches(&text).into_iter().collect(),
+                // Never for a loaded grammar (its patterns compile, and so does
+                // their set); kept so an odd grammar still reads its prose.
+                None => (0..patterns.len())
+                    .filter(|&p| cached_regex(patterns[p]).is_some_and(|re| re.is_match(&text)))
+                    .collect(),
+            };
+            if matched.is_empty() {
+                continue;
+            }
+            let (text, offsets) = compact_mapped(&l.text);
+            hits.push(Hit {
+                line: i,
+                text,
+                offsets,
+                patterns: matched,
+            });
+        }
+        ProseLines {
+            lines,
+            first_pattern,
+            hits,
+        }
+    }
+
+    /// Keeps only the lines whose index `keep` accepts (check reads the prose
+    /// outside the tables).
+    pub fn retain_lines(&mut self, keep: impl Fn(usize) -> bool) {
+        self.hits.retain(|h| keep(h.line));
+    }
+
+    /// The lines that pattern `pattern` of rule `rule` (grammar order) matches, in
+    /// line order: the line, its compacted text, and the byte offset in the line
+    /// of each byte of that text.
+    pub fn matching(
+        &self,
+        rule: usize,
+        pattern: usize,
+    ) -> impl Iterator<Item = (&'l Line, &str, &[usize])> + '_ {
+        let flat = self.first_pattern.get(rule).map(|f| f + pattern);
+        self.hits
+            .iter()
+            .filter(move |h| flat.is_some_and(|p| h.patterns.binary_search(&p).is_ok()))
+            .filter_map(|h| {
+                let line = self.lines.get(h.line)?;
+                Some((line, h.text.as_str(), h.offsets.as_slice()))
+            })
+    }
+}
+
+/// The set of the prose patterns, compiled once per process and shared (as
+/// [`cached_regex`] shares each pattern); `None` if it does not compile.
+fn pattern_set(patterns: &[&str]) -> Option<&'static RegexSet> {
+    type Cache = Vec<(Vec<String>, Option<&'static RegexSet>)>;
+    static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
+    let mut cache = CACHE
+        .get_or_init(|| Mutex::new(Vec::new()))
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    // One entry per distinct grammar (one in practice): a linear search.
+    if let Some((_, set)) = cache
+        .iter()
+        .find(|(k, _)| k.iter().map(String::as_str).eq(patterns.iter().copied()))
+    {
+        return *set;
+    }
+    let set = RegexSet::new(patterns)
+        .ok()
+        .map(|s| &*Box::leak(Box::new(s)));
+    cache.push((patterns.iter().map(|p| p.to_string()).collect(), set));
+    set
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grammar::Grammars;
+
+    /// The index of the rule that reads 上年结转 N件.
+    fn carried_over(common: &Common) -> usize {
+        common
+            .prose
+            .iter()
+            .position(|r| r.id == "carried_over_total")
+            .unwrap()
+    }
+
+    /// Every rule's pattern is reported on exactly the lines its own regex matches.
+    #[test]
+    fn the_set_finds_the_lines_each_pattern_matches() {
+        let g = Grammars::embedded().unwrap();
+        let lines = Line::numbered(&[
+            "本年新收政府信息公开申请 81 件，上年结转申请３件。",
+            "表格 1 2 3",
+            "行政复议案件2件，现行有效规范性文件665件。",
+            "",
+            "结转下年度继续办理5件",
+        ]);
+        let prose = ProseLines::new(&g.common, &lines);
+        let mut seen = 0;
+        for (ri, rule) in g.common.prose.iter().enumerate() {
+            for (pi, pat) in rule.patterns.iter().enumerate() {
+                let re = cached_regex(pat).unwrap();
+                let want: Vec<usize> = lines
+                    .iter()
+                    .filter(|l| re.is_match(&compact(&l.text)))
+                    .map(|l| l.line)
+                    .collect();
+                let got: Vec<usize> = prose.matching(ri, pi).map(|(l, ..)| l.line).collect();
+                assert_eq!(got, want, "{}", rule.id);
+                seen += got.len();
+            }
+        }
+        assert!(seen >= 5);
+        // Only matched lines are kept, with their text compacted and mapped back.
+        assert_eq!(prose.hits.len(), 3);
+        let carried = carried_over(&g.common);
+        let (l, text, offsets) = prose.matching(carried, 0).next().unwrap();
+        assert_eq!(&l.text[offsets[text.find('3').unwrap()]..], "３件。");
+        // Out of range: nothing.
+        assert_eq!(prose.matching(g.common.prose.len(), 0).count(), 0);
+    }
+
+    #[test]
+    fn retained_lines_are_the_only_ones_read() {
+        let g = Grammars::embedded().unwrap();
+        let lines = Line::numbered(&["上年结转申请3件", "上年结转申请4件"]);
+        let mut prose = ProseLines::new(&g.common, &lines);
+        let carried = carried_over(&g.common);
+        assert_eq!(prose.matching(carried, 0).count(), 2);
+        prose.retain_lines(|i| i != 0);
+        let got: Vec<usize> = prose.matching(carried, 0).map(|(l, ..)| l.line).collect();
+        assert_eq!(got, [2]);
+    }
+}
