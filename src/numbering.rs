@@ -7,7 +7,7 @@
 //! enumerator) and `（1）`. Headings additionally accept `一 ` (a numeral and a space),
 //! which is how hard-wrapped PDF titles often lose their `、`.
 
-use crate::text::normalize;
+use crate::text::{norm_char, normalized};
 use nom::branch::alt;
 use nom::bytes::complete::{take_while1, take_while_m_n};
 use nom::character::complete::{one_of, space0};
@@ -186,9 +186,24 @@ pub fn heading_number(s: &str) -> IResult<&str, (u8, String)> {
     Ok((rest, (e.form.level(), number)))
 }
 
+/// Whether `text` may be a heading: its first character other than spaces and
+/// `#` (normalised) may start a heading number. Most lines of a report are not
+/// headings, and this rejects them without normalising the line. It accepts
+/// every line [`heading_of`] accepts: that one skips spaces, `#`s and spaces in
+/// this order, so its first character is this one, or a space or a `#`.
+fn may_start_heading(text: &str) -> bool {
+    text.chars()
+        .map(norm_char)
+        .find(|&c| !c.is_whitespace() && c != '#')
+        .is_some_and(|c| is_numeral(c) || c == '(' || c.is_ascii_digit())
+}
+
 /// A line's heading `(level, number, title)`, or None for a paragraph.
 pub fn heading_of(text: &str) -> Option<(u8, String, String)> {
-    let t = normalize(text);
+    if !may_start_heading(text) {
+        return None;
+    }
+    let t = normalized(text);
     let t = t.trim().trim_start_matches('#').trim_start();
     if t.contains('\t') || t.contains('|') {
         return None;
@@ -260,6 +275,9 @@ mod tests {
         assert_eq!(heading_of("## 一、总体情况").unwrap().0, 1);
         assert!(heading_of("一、").is_none());
         assert!(heading_of("一、a\tb").is_none());
+        assert_eq!(heading_of("\u{3000}＃ （２）其他").unwrap().1, "(2)");
+        assert!(heading_of("#一、").is_none());
+        assert!(heading_of("总体情况").is_none());
         let long = format!("1.{}。正文", "字".repeat(MAX_HEADING_TITLE_CHARS + 1));
         assert!(heading_of(&long).is_none());
     }

@@ -67,7 +67,7 @@ pub fn extract_document(id: &str, doc: Document, grammars: &Grammars) -> Report 
     report.source = doc.source.to_string();
     report.pages = doc.pages.len();
     let mut trail = Trail::new(doc.repairs, doc.findings);
-    let cleaned = clean(&doc.pages, &grammars.common, &mut trail);
+    let cleaned = clean(doc.pages, &grammars.common, &mut trail);
     // Tables whose rows a crawler lost (one cell per paragraph, ideographic spaces).
     let lines = crate::parse::crawled::rebuild(cleaned, &grammars.common, &mut trail);
 

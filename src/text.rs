@@ -1,5 +1,7 @@
 //! Character normalisation used for matching only; outputs keep the report's own text.
 
+use std::borrow::Cow;
+
 /// Maps one character to its matching form: full-width ASCII to half-width,
 /// ideographic and no-break spaces to a space, Chinese brackets and stops to ASCII.
 #[inline]
@@ -21,57 +23,89 @@ pub fn norm_char(c: char) -> char {
 /// U+2000–U+2FFF; U+3000–U+3FFF; U+F000–U+FFFF), so ASCII and the Chinese
 /// characters of a text (lead bytes E4–E9) are skipped without decoding.
 /// `tests::lead_bytes_cover_every_changed_character` checks every character.
+#[inline]
 fn may_normalize(lead: u8) -> bool {
     matches!(lead, 0xC2 | 0xE2 | 0xE3 | 0xEF)
 }
 
-/// Normalises a whole string with [`norm_char`].
-pub fn normalize(s: &str) -> String {
-    // Runs of characters that stay as they are (nearly all of a Chinese text) are
-    // copied as slices; only characters that may change are decoded.
+/// Whether a character starting with this byte may be changed or dropped by
+/// [`compact_char`]: those of [`may_normalize`], ASCII whitespace and the
+/// dropped marks, and the lead bytes of Unicode whitespace (U+0085 and U+00A0:
+/// C2; U+1680: E1; U+2000–U+205F: E2; U+3000: E3). Chinese characters and
+/// ASCII letters, digits and most punctuation are kept as they are.
+/// `tests::lead_bytes_cover_every_changed_character` checks every character.
+#[inline]
+fn may_compact(lead: u8) -> bool {
+    matches!(
+        lead,
+        b'\t'..=b'\r' | b' ' | b'"' | b'\'' | b'|' | b'#' | b'*' | 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF
+    )
+}
+
+/// Calls `f(i, c)` for each character `c` at byte `i` of `s` whose lead byte
+/// passes `may_change`, in order; the others are not decoded. Nearly every byte
+/// of a Chinese report is a CJK character or plain ASCII, so this visits a few
+/// characters a line instead of decoding all of them.
+#[inline]
+fn for_each_candidate(s: &str, may_change: fn(u8) -> bool, mut f: impl FnMut(usize, char)) {
     let bytes = s.as_bytes();
-    let mut out = String::with_capacity(s.len());
-    let mut from = 0;
     let mut i = 0;
-    while i < bytes.len() {
-        if !may_normalize(bytes[i]) {
-            i += 1;
-            continue;
-        }
+    while let Some(k) = bytes[i..].iter().position(|&b| may_change(b)) {
+        i += k;
         // A lead byte is never a continuation byte: `i` starts a character.
         let Some(c) = s[i..].chars().next() else {
             break;
         };
-        let n = norm_char(c);
-        if n != c {
-            out.push_str(&s[from..i]);
-            out.push(n);
-            from = i + c.len_utf8();
-        }
+        f(i, c);
         i += c.len_utf8();
     }
-    out.push_str(&s[from..]);
-    out
 }
 
-/// The compact matching key of a label: normalised, without whitespace, quotes
-/// or table rules. Enumerators are kept (`crate::numbering` strips them).
-pub fn compact(s: &str) -> String {
-    // As in `normalize`: unchanged runs are copied as slices.
-    let mut out = String::with_capacity(s.len());
+/// `s` with each character replaced by `map` (dropped on `None`), borrowed when
+/// nothing changes. `may_change` must pass the lead byte of every character
+/// that `map` does not keep as it is.
+#[inline]
+fn rewrite(s: &str, may_change: fn(u8) -> bool, map: fn(char) -> Option<char>) -> Cow<'_, str> {
+    // Runs of characters that stay as they are are copied as slices.
+    let mut out: Option<String> = None;
     let mut from = 0;
-    for (i, c) in s.char_indices() {
-        let k = compact_char(c);
+    for_each_candidate(s, may_change, |i, c| {
+        let k = map(c);
         if k != Some(c) {
+            // Normalising never lengthens a character's UTF-8 form: `s.len()` is enough.
+            let out = out.get_or_insert_with(|| String::with_capacity(s.len()));
             out.push_str(&s[from..i]);
             if let Some(k) = k {
                 out.push(k);
             }
             from = i + c.len_utf8();
         }
+    });
+    match out {
+        None => Cow::Borrowed(s),
+        Some(mut out) => {
+            out.push_str(&s[from..]);
+            Cow::Owned(out)
+        }
     }
-    out.push_str(&s[from..]);
-    out
+}
+
+/// Normalises a whole string with [`norm_char`], borrowing it when it is
+/// already normal (no full-width form, special space, bracket or quote): the
+/// stages that only read the normal form need no copy of such a line.
+pub fn normalized(s: &str) -> Cow<'_, str> {
+    rewrite(s, may_normalize, |c| Some(norm_char(c)))
+}
+
+/// Normalises a whole string with [`norm_char`].
+pub fn normalize(s: &str) -> String {
+    normalized(s).into_owned()
+}
+
+/// The compact matching key of a label: normalised, without whitespace, quotes
+/// or table rules. Enumerators are kept (`crate::numbering` strips them).
+pub fn compact(s: &str) -> String {
+    rewrite(s, may_compact, compact_char).into_owned()
 }
 
 /// [`compact`] of `s`, with the byte offset in `s` of each byte of the result, so a
@@ -80,18 +114,46 @@ pub fn compact_mapped(s: &str) -> (String, Vec<usize>) {
     // Normalising never lengthens a character's UTF-8 form: `s.len()` is enough.
     let mut out = String::with_capacity(s.len());
     let mut offsets = Vec::with_capacity(s.len());
-    for (i, c) in s.char_indices() {
-        if let Some(k) = compact_char(c) {
-            out.push(k);
-            offsets.resize(out.len(), i);
+    // Each byte of a kept run maps to the start of its character.
+    let copy_run = |out: &mut String, offsets: &mut Vec<usize>, from: usize, to: usize| {
+        out.push_str(&s[from..to]);
+        let mut start = from;
+        offsets.extend(s.as_bytes()[from..to].iter().enumerate().map(|(k, &b)| {
+            if !is_continuation(b) {
+                start = from + k;
+            }
+            start
+        }));
+    };
+    let mut from = 0;
+    for_each_candidate(s, may_compact, |i, c| {
+        let k = compact_char(c);
+        if k != Some(c) {
+            copy_run(&mut out, &mut offsets, from, i);
+            if let Some(k) = k {
+                out.push(k);
+                offsets.resize(out.len(), i);
+            }
+            from = i + c.len_utf8();
         }
-    }
+    });
+    copy_run(&mut out, &mut offsets, from, s.len());
     (out, offsets)
+}
+
+/// Whether a UTF-8 byte continues a character (`10xxxxxx`) rather than starting one.
+#[inline]
+fn is_continuation(b: u8) -> bool {
+    b & 0xC0 == 0x80
 }
 
 /// One character of [`compact`]: normalised, or `None` when compact drops it.
 #[inline]
 pub fn compact_char(c: char) -> Option<char> {
+    // Chinese characters, most of a report, are kept as they are.
+    if ('\u{3400}'..='\u{9FFF}').contains(&c) {
+        return Some(c);
+    }
     let c = norm_char(c);
     (!c.is_whitespace() && !matches!(c, '"' | '\'' | '|' | '#' | '*')).then_some(c)
 }
@@ -206,12 +268,23 @@ mod tests {
     #[test]
     fn lead_bytes_cover_every_changed_character() {
         for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let mut b = [0u8; 4];
+            c.encode_utf8(&mut b);
             if norm_char(c) != c {
-                let mut b = [0u8; 4];
-                c.encode_utf8(&mut b);
                 assert!(
                     may_normalize(b[0]),
                     "{c:?} changes but its lead byte is skipped"
+                );
+            }
+            // The definition `compact_char` shortcuts for Chinese characters.
+            let n = norm_char(c);
+            let compacted =
+                (!n.is_whitespace() && !matches!(n, '"' | '\'' | '|' | '#' | '*')).then_some(n);
+            assert_eq!(compact_char(c), compacted, "{c:?}");
+            if compacted != Some(c) {
+                assert!(
+                    may_compact(b[0]),
+                    "{c:?} is compacted but its lead byte is skipped"
                 );
             }
         }
@@ -225,11 +298,27 @@ mod tests {
             "一、总体情况。2020年，本局收到申请１６件",
             "　\t 【】〔〕‘’′‐‑‒\u{FEFF}",
             "plain ascii only",
+            "１６条，“三安全”\u{85}\u{1680}\u{205F}x",
         ] {
             assert_eq!(normalize(s), s.chars().map(norm_char).collect::<String>());
             assert_eq!(
                 compact(s),
                 s.chars().filter_map(compact_char).collect::<String>()
+            );
+            // Each byte of the compact form maps to the start of its character.
+            let mut offsets = Vec::new();
+            let mut out = String::new();
+            for (i, c) in s.char_indices() {
+                if let Some(k) = compact_char(c) {
+                    out.push(k);
+                    offsets.resize(out.len(), i);
+                }
+            }
+            assert_eq!(compact_mapped(s), (out, offsets), "{s}");
+            assert_eq!(
+                matches!(normalized(s), Cow::Borrowed(_)),
+                normalize(s) == s,
+                "{s}"
             );
         }
     }

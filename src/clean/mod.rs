@@ -9,7 +9,7 @@
 use crate::grammar::{Common, Furniture, TitleRules};
 use crate::model::{Finding, Line, Page, Repair, Severity, Trail};
 use crate::numbering::heading_of;
-use crate::text::{ends_sentence, is_cjk, normalize};
+use crate::text::{ends_sentence, is_cjk, normalized};
 use regex::Regex;
 use std::collections::HashMap;
 
@@ -64,6 +64,15 @@ struct Patterns {
     edge: Vec<&'static Regex>,
 }
 
+impl Patterns {
+    /// Whether `t` (normalised, trimmed) is page furniture; `edge_of_several`:
+    /// `t` is at the edge of a page of a document of several pages.
+    fn page_number(&self, t: &str, edge_of_several: bool) -> bool {
+        self.anywhere.iter().any(|r| r.is_match(t))
+            || (edge_of_several && self.edge.iter().any(|r| r.is_match(t)))
+    }
+}
+
 fn patterns(f: &Furniture) -> Patterns {
     let mut anywhere = Vec::new();
     let mut edge = Vec::new();
@@ -73,12 +82,33 @@ fn patterns(f: &Furniture) -> Patterns {
         };
         // A pattern that matches a bare number is only trusted at a page edge.
         if re.is_match("3") {
-            edge.push(re);
+            edge.push(p.as_str());
         } else {
-            anywhere.push(re);
+            anywhere.push(p.as_str());
         }
     }
-    Patterns { anywhere, edge }
+    Patterns {
+        anywhere: any_of(&anywhere),
+        edge: any_of(&edge),
+    }
+}
+
+/// The patterns as one alternation, so a line is searched once rather than
+/// once per pattern (every line of every report is tested; the search's set-up
+/// costs more than matching these short anchored patterns); the patterns one by
+/// one if their alternation does not compile (a capture name used twice).
+fn any_of(patterns: &[&str]) -> Vec<&'static Regex> {
+    let one_by_one = || {
+        patterns
+            .iter()
+            .filter_map(|p| crate::text::cached_regex(p))
+            .collect()
+    };
+    if patterns.len() < 2 {
+        return one_by_one();
+    }
+    let alternation: Vec<String> = patterns.iter().map(|p| format!("(?:{p})")).collect();
+    crate::text::cached_regex(&alternation.join("|")).map_or_else(one_by_one, |re| vec![re])
 }
 
 fn is_table_line(t: &str) -> bool {
@@ -87,15 +117,18 @@ fn is_table_line(t: &str) -> bool {
 
 /// Runs the clean stage over a document's pages: the lines without furniture,
 /// sentences cut by a page joined; every change and doubt pushed to `trail`.
-pub fn clean(pages: &[Page], common: &Common, trail: &mut Trail) -> Vec<Line> {
+///
+/// Takes the pages by value: a kept line's text becomes its [`Line`]'s text
+/// without a copy.
+pub fn clean(mut pages: Vec<Page>, common: &Common, trail: &mut Trail) -> Vec<Line> {
     let pats = patterns(&common.furniture);
     let Trail { repairs, findings } = trail;
     let multi = pages.len() > 1;
-    let running = running_lines(pages);
+    let running = running_lines(&pages);
     let first_page = pages.first().map_or(0, |p| p.number);
     // Work on lines with furniture removed; each keeps its input place.
     let mut kept: Vec<Vec<Line>> = Vec::with_capacity(pages.len());
-    for p in pages {
+    for p in pages.iter_mut() {
         let nonempty: Vec<usize> = (0..p.lines.len())
             .filter(|&i| !p.lines[i].trim().is_empty())
             .collect();
@@ -105,19 +138,26 @@ pub fn clean(pages: &[Page], common: &Common, trail: &mut Trail) -> Vec<Line> {
             .chain(nonempty.iter().rev().take(FURNITURE_BOTTOM_LINES))
             .copied()
             .collect();
-        let mut lines = Vec::new();
+        // Lines kept, by index; their texts are moved into `Line`s once the
+        // page is decided (the title test reads the page's other lines).
+        let mut keep: Vec<usize> = Vec::with_capacity(p.lines.len());
         // A running header is printed once per page: a second line with the same
         // text on one page is content (the title set under a header that repeats it).
         let mut removed_here: Vec<String> = Vec::new();
         for (i, raw) in p.lines.iter().enumerate() {
             let source_line = p.line_offset + i + 1;
-            let t = normalize(raw);
+            let t = normalized(raw);
             let t = t.trim();
+            // A blank line is neither a page number nor a header.
+            if t.is_empty() {
+                keep.push(i);
+                continue;
+            }
             let at_edge = edges.contains(&i);
-            let number = pats.anywhere.iter().any(|r| r.is_match(t))
-                || (multi && at_edge && pats.edge.iter().any(|r| r.is_match(t)));
-            // Only a line at a page edge can be a running header.
-            let key = if at_edge {
+            let number = pats.page_number(t, multi && at_edge);
+            // Only a line at a page edge can be a running header (and only
+            // when some line repeats: a single page has none).
+            let key = if at_edge && !running.is_empty() {
                 furniture_key(t)
             } else {
                 String::new()
@@ -139,7 +179,7 @@ pub fn clean(pages: &[Page], common: &Common, trail: &mut Trail) -> Vec<Line> {
             if header {
                 removed_here.push(key);
             }
-            if !t.is_empty() && (number || header) {
+            if number || header {
                 repairs.push(Repair {
                     kind: if number {
                         "page_number"
@@ -160,12 +200,17 @@ pub fn clean(pages: &[Page], common: &Common, trail: &mut Trail) -> Vec<Line> {
                 });
                 continue;
             }
-            lines.push(Line::new(
-                raw.trim_end_matches([' ', '\r', '\u{3000}']),
-                p.number,
-                source_line,
-            ));
+            keep.push(i);
         }
+        let lines = keep
+            .into_iter()
+            .map(|i| {
+                let mut text = std::mem::take(&mut p.lines[i]);
+                let end = text.trim_end_matches([' ', '\r', '\u{3000}']).len();
+                text.truncate(end);
+                Line::new(text, p.number, p.line_offset + i + 1)
+            })
+            .collect();
         kept.push(lines);
     }
     // Join sentences broken by a page break.
@@ -273,7 +318,7 @@ fn has_clause(t: &str) -> bool {
 }
 
 fn starts_like_continuation(b: &str) -> bool {
-    let b = normalize(b);
+    let b = normalized(b);
     let b = b.trim();
     let Some(c) = b.chars().next() else {
         return false;
@@ -287,10 +332,11 @@ fn starts_like_continuation(b: &str) -> bool {
 /// A long prose line cut mid-sentence, followed by its continuation.
 fn continues(a: &str, b: &str) -> bool {
     let at = a.trim();
-    is_prose(at)
-        && has_clause(at)
-        && at.chars().count() >= MIN_BROKEN_LINE
+    // Cheapest tests first: `is_prose` parses a heading number.
+    has_clause(at)
         && !ends_sentence(at)
+        && at.chars().count() >= MIN_BROKEN_LINE
+        && is_prose(at)
         && starts_like_continuation(b)
 }
 
@@ -313,11 +359,11 @@ fn continues_across_page(a: &str, b: &str) -> bool {
 fn maybe_continues(a: &str, b: &str) -> bool {
     let at = a.trim();
     let n = at.chars().count();
-    is_prose(at)
+    (MIN_MAYBE_BROKEN_LINE..MIN_BROKEN_LINE).contains(&n)
         && has_clause(at)
-        && (MIN_MAYBE_BROKEN_LINE..MIN_BROKEN_LINE).contains(&n)
         && !ends_sentence(at)
         && at.chars().last().is_some_and(is_cjk)
+        && is_prose(at)
         && starts_like_continuation(b)
 }
 
@@ -330,7 +376,7 @@ fn is_only_title(p: &Page, i: usize, title: &TitleRules) -> bool {
     if !title.matches(&p.lines[i]) {
         return false;
     }
-    let key = furniture_key(&normalize(p.lines[i].trim()));
+    let key = furniture_key(&normalized(p.lines[i].trim()));
     let head: Vec<usize> = (0..p.lines.len())
         .filter(|&j| !p.lines[j].trim().is_empty())
         .take(TITLE_HEAD_LINES)
@@ -339,7 +385,7 @@ fn is_only_title(p: &Page, i: usize, title: &TitleRules) -> bool {
     // and the once-per-page rule keeps the second.
     let copies = head
         .iter()
-        .filter(|&&j| furniture_key(&normalize(p.lines[j].trim())) == key)
+        .filter(|&&j| furniture_key(&normalized(p.lines[j].trim())) == key)
         .count();
     if copies > 1 {
         return false;
@@ -348,7 +394,7 @@ fn is_only_title(p: &Page, i: usize, title: &TitleRules) -> bool {
     // that does not lean on line `i` or a copy of it.
     // Titles carry no clause punctuation; prose that restates the title does.
     let other = |k: usize| {
-        k != i && furniture_key(&normalize(p.lines[k].trim())) != key && !has_clause(&p.lines[k])
+        k != i && furniture_key(&normalized(p.lines[k].trim())) != key && !has_clause(&p.lines[k])
     };
     !head.iter().enumerate().any(|(n, &j)| {
         other(j)
@@ -363,16 +409,20 @@ fn is_only_title(p: &Page, i: usize, title: &TitleRules) -> bool {
 /// Lines repeated at the top or bottom of at least three pages (and half of them).
 fn running_lines(pages: &[Page]) -> HashMap<String, usize> {
     let mut counts: HashMap<String, usize> = HashMap::new();
+    // Too few pages for any line to repeat on enough of them.
+    if pages.len() < MIN_RUNNING_PAGES {
+        return counts;
+    }
     for p in pages {
         let nonempty: Vec<&String> = p.lines.iter().filter(|l| !l.trim().is_empty()).collect();
         let mut seen = std::collections::HashSet::new();
         let edges = nonempty.iter().take(RUNNING_EDGE_LINES);
         for l in edges.chain(nonempty.iter().rev().take(RUNNING_EDGE_LINES)) {
-            let k = furniture_key(&normalize(l));
-            if k.chars().count() >= MIN_RUNNING_KEY_CHARS
-                && !ends_sentence(l)
-                && seen.insert(k.clone())
-            {
+            if ends_sentence(l) {
+                continue;
+            }
+            let k = furniture_key(&normalized(l));
+            if k.chars().count() >= MIN_RUNNING_KEY_CHARS && seen.insert(k.clone()) {
                 *counts.entry(k).or_default() += 1;
             }
         }
@@ -384,10 +434,15 @@ fn running_lines(pages: &[Page]) -> HashMap<String, usize> {
 
 /// A line's identity for header detection: digits (page numbers) and spaces ignored.
 fn furniture_key(t: &str) -> String {
-    t.chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| if c.is_ascii_digit() { '#' } else { c })
-        .collect()
+    let mut key = String::with_capacity(t.len());
+    key.extend(t.chars().filter(|c| !c.is_whitespace()).map(|c| {
+        if c.is_ascii_digit() {
+            '#'
+        } else {
+            c
+        }
+    }));
+    key
 }
 
 fn tail(s: &str) -> String {
@@ -422,7 +477,7 @@ mod tests {
     /// [`super::clean`] with a trail of its own.
     fn clean(pages: &[Page], common: &Common) -> Cleaned {
         let mut trail = Trail::default();
-        let lines = super::clean(pages, common, &mut trail);
+        let lines = super::clean(pages.to_vec(), common, &mut trail);
         Cleaned {
             lines,
             repairs: trail.repairs,

@@ -116,8 +116,12 @@ pub fn read_bytes(bytes: &[u8], opts: &IngestOptions) -> Result<Document, Ingest
     if html::looks_like_html(bytes) {
         return html::read_html(bytes, &opts.report_words);
     }
-    let (text, enc) = decode_text(bytes)?;
-    let repairs = replaced_bytes(bytes, &text, &enc);
+    let decoded = decode(bytes)?;
+    let repairs = if decoded.replaced {
+        replaced_bytes(bytes)
+    } else {
+        Vec::new()
+    };
     let findings = (!repairs.is_empty())
         .then(|| {
             Finding::new(
@@ -129,8 +133,8 @@ pub fn read_bytes(bytes: &[u8], opts: &IngestOptions) -> Result<Document, Ingest
         .into_iter()
         .collect();
     Ok(Document {
-        source: SourceKind::Text(enc),
-        pages: split_pages(&text),
+        source: SourceKind::Text(decoded.encoding),
+        pages: split_pages(&decoded.text),
         repairs,
         findings,
     })
@@ -144,6 +148,27 @@ pub fn looks_like_pdf(bytes: &[u8]) -> bool {
 
 /// Decodes text and names the encoding used.
 pub fn decode_text(bytes: &[u8]) -> Result<(String, String), IngestError> {
+    decode(bytes).map(|d| (d.text, d.encoding))
+}
+
+/// A decoded text file.
+struct Decoded {
+    text: String,
+    /// The encoding's name, as `source` shows it (`utf-8`, `gb18030`, …).
+    encoding: String,
+    /// Read as UTF-8 with a few invalid sequences replaced by U+FFFD
+    /// ([`mostly_utf8`]): each is logged as a repair.
+    replaced: bool,
+}
+
+fn decode(bytes: &[u8]) -> Result<Decoded, IngestError> {
+    let checked = |text: String, encoding: String| {
+        check_text(text, encoding).map(|(text, encoding)| Decoded {
+            text,
+            encoding,
+            replaced: false,
+        })
+    };
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
         if had_errors {
@@ -154,22 +179,24 @@ pub fn decode_text(bytes: &[u8]) -> Result<(String, String), IngestError> {
         } else {
             enc.name().to_ascii_lowercase()
         };
-        return check_text(text.into_owned(), name);
+        return checked(text.into_owned(), name);
     }
     if let Some(enc) = sniff_utf16(bytes) {
         let (text, had_errors) = enc.decode_without_bom_handling(bytes);
         if !had_errors {
-            return check_text(text.into_owned(), enc.name().to_ascii_lowercase());
+            return checked(text.into_owned(), enc.name().to_ascii_lowercase());
         }
     }
     if let Ok(s) = std::str::from_utf8(bytes) {
-        return check_text(s.to_string(), "utf-8".to_string());
+        return checked(s.to_string(), "utf-8".to_string());
     }
     if let Some(text) = mostly_utf8(bytes) {
-        return check_text(text, "utf-8".to_string());
+        let mut d = checked(text, "utf-8".to_string())?;
+        d.replaced = true;
+        return Ok(d);
     }
     if let Some((text, enc)) = cjk_utf16(bytes) {
-        return check_text(text, enc.name().to_ascii_lowercase());
+        return checked(text, enc.name().to_ascii_lowercase());
     }
     if bytes.iter().filter(|&&b| b == 0).count() > bytes.len() / 100 {
         return Err(IngestError::Binary);
@@ -185,7 +212,7 @@ pub fn decode_text(bytes: &[u8]) -> Result<(String, String), IngestError> {
     };
     if enc == GB18030 {
         if let Some(text) = big5(bytes) {
-            return check_text(text, "big5".to_string());
+            return checked(text, "big5".to_string());
         }
     }
     let (text, had_errors) = enc.decode_without_bom_handling(bytes);
@@ -194,9 +221,9 @@ pub fn decode_text(bytes: &[u8]) -> Result<(String, String), IngestError> {
         if had_errors {
             return Err(IngestError::Undecodable);
         }
-        return check_text(text.into_owned(), "gb18030".to_string());
+        return checked(text.into_owned(), "gb18030".to_string());
     }
-    check_text(text.into_owned(), enc.name().to_ascii_lowercase())
+    checked(text.into_owned(), enc.name().to_ascii_lowercase())
 }
 
 /// Invalid byte sequences a UTF-8 file may have and still be read as UTF-8
@@ -221,10 +248,7 @@ fn mostly_utf8(bytes: &[u8]) -> Option<String> {
 
 /// One repair per invalid UTF-8 sequence replaced by U+FFFD (text decoded as
 /// UTF-8 from a file that was not valid UTF-8), at its page and line.
-fn replaced_bytes(bytes: &[u8], text: &str, enc: &str) -> Vec<crate::model::Repair> {
-    if enc != "utf-8" || std::str::from_utf8(bytes).is_ok() || !text.contains('\u{FFFD}') {
-        return Vec::new();
-    }
+fn replaced_bytes(bytes: &[u8]) -> Vec<crate::model::Repair> {
     let mut out = Vec::new();
     let (mut page, mut line, mut offset) = (1usize, 1usize, 0usize);
     for chunk in bytes.utf8_chunks() {
@@ -343,14 +367,8 @@ fn sniff_utf16(bytes: &[u8]) -> Option<&'static Encoding> {
 
 /// Rejects decoded text that is really binary (control characters, replacement chars).
 fn check_text(text: String, enc: String) -> Result<(String, String), IngestError> {
-    let total = text.chars().count().max(1);
-    let bad = text
-        .chars()
-        .filter(|&c| {
-            c == '\u{FFFD}' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{0C}'))
-        })
-        .count();
-    if bad * 20 > total {
+    let (total, bad) = suspicious_chars(&text);
+    if bad * 20 > total.max(1) {
         return Err(IngestError::Binary);
     }
     if text.trim().is_empty() {
@@ -359,19 +377,40 @@ fn check_text(text: String, enc: String) -> Result<(String, String), IngestError
     Ok((text, enc))
 }
 
+/// The characters of `text` and how many of them are U+FFFD or control
+/// characters other than line breaks, tabs and form feeds. Counted on the
+/// UTF-8 bytes, in passes the compiler vectorises, without decoding the text:
+/// the C0 controls and DEL are single bytes, the C1 controls (U+0080–U+009F)
+/// are `C2 80`–`C2 9F`, and U+FFFD is `EF BF BD`.
+fn suspicious_chars(text: &str) -> (usize, usize) {
+    let bytes = text.as_bytes();
+    let chars = bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count();
+    let ascii = bytes
+        .iter()
+        .filter(|&&b| (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0C)) || b == 0x7F)
+        .count();
+    let wide = bytes
+        .windows(3)
+        .filter(|w| matches!(w, [0xC2, 0x80..=0x9F, _] | [0xEF, 0xBF, 0xBD]))
+        .count();
+    // A C1 control as the text's last character has no third byte.
+    let last = bytes.len().saturating_sub(2);
+    let c1_at_end = matches!(bytes[last..], [0xC2, 0x80..=0x9F]);
+    (chars, ascii + wide + usize::from(c1_at_end))
+}
+
 /// Splits text into pages at form feeds and into lines at CRLF, CR or LF.
 ///
 /// Lines are numbered as an editor numbers the file: through all pages, a form
 /// feed not being a line break (a page starting after `\f` in mid-line starts on
 /// that line), so `Page::line_offset` counts the line breaks before the page.
 pub fn split_pages(text: &str) -> Vec<Page> {
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let mut offset = 0;
     let mut pages: Vec<Page> = text
         .split('\u{0C}')
         .enumerate()
         .map(|(i, p)| {
-            let lines: Vec<String> = p.split('\n').map(str::to_string).collect();
+            let lines = split_lines(p);
             let page = Page {
                 number: i + 1,
                 line_offset: offset,
@@ -390,6 +429,24 @@ pub fn split_pages(text: &str) -> Vec<Page> {
         pages.pop();
     }
     pages
+}
+
+/// Splits a page into lines at CRLF, CR or LF. (No line break spans a form
+/// feed, so splitting the pages first and their lines then is the same as
+/// splitting the whole text's lines.)
+fn split_lines(page: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut pieces = page.split('\n').peekable();
+    while let Some(piece) = pieces.next() {
+        // A CR before the LF that ends the piece is part of a CRLF; any other CR
+        // is a line break of its own.
+        let piece = match pieces.peek() {
+            Some(_) => piece.strip_suffix('\r').unwrap_or(piece),
+            None => piece,
+        };
+        lines.extend(piece.split('\r').map(str::to_string));
+    }
+    lines
 }
 
 #[cfg(test)]
@@ -491,6 +548,50 @@ mod tests {
             read_bytes(b"", &IngestOptions::default()).unwrap_err(),
             IngestError::Empty
         );
+    }
+
+    #[test]
+    fn suspicious_chars_are_counted_on_bytes_as_on_characters() {
+        for t in [
+            "",
+            "a",
+            "\u{85}",
+            "x\u{85}",
+            "一、总体\n\t\r\u{0C}情况\u{0}\u{1F}\u{7F}\u{80}\u{9F}\u{A0}\u{FFFD}，￼\u{FFFD}",
+            "ab\u{9F}",
+        ] {
+            let chars = t.chars().count();
+            let bad = t
+                .chars()
+                .filter(|&c| {
+                    c == '\u{FFFD}'
+                        || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{0C}'))
+                })
+                .count();
+            assert_eq!(suspicious_chars(t), (chars, bad), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn lines_split_as_line_breaks_normalised_first() {
+        for t in [
+            "",
+            "a",
+            "a\r\nb\rc\nd",
+            "a\r\r\nb\n\r\n\r",
+            "\r",
+            "\n\r",
+            "a\r\u{0C}\nb\u{0C}\r\n",
+        ] {
+            let reference: Vec<Vec<String>> = t
+                .replace("\r\n", "\n")
+                .replace('\r', "\n")
+                .split('\u{0C}')
+                .map(|p| p.split('\n').map(str::to_string).collect())
+                .collect();
+            let pages: Vec<Vec<String>> = t.split('\u{0C}').map(split_lines).collect();
+            assert_eq!(pages, reference, "{t:?}");
+        }
     }
 
     #[test]
