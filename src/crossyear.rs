@@ -15,11 +15,12 @@
 //! cross-year findings each shard computed on its own (they miss pairs that span
 //! shards). Both paths therefore end with byte-identical files.
 
-use crate::csvfile::{CsvRow, FindingRow, ReportRow, RowReader, RowWriter};
+use crate::csvfile::{cell_key_into, CsvRow, FindingRow, ReportRow, RowReader, RowWriter};
 use crate::grammar::identity::{fmt_num, Term as ExprTerm};
 use crate::grammar::{Apply, Expr, Format, Grammars, Identity, Status};
 use crate::model::{Finding, Severity};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 use std::path::Path;
 
@@ -68,6 +69,18 @@ impl Facts {
         self.values.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
     }
 
+    /// Records `value` under `key` if it is a number and the key has none yet
+    /// (the first value of a key wins, as in document order).
+    fn record(&mut self, key: u16, value: &str, place: Option<(usize, usize)>) {
+        let Ok(v) = value.parse::<f64>() else { return };
+        if self.get(key).is_none() {
+            self.values.push((key, v));
+            if let Some((p, l)) = place {
+                self.places.push((key, p, l));
+            }
+        }
+    }
+
     fn place(&self, key: u16) -> Option<(usize, usize)> {
         self.places
             .iter()
@@ -81,8 +94,9 @@ impl Facts {
 pub struct CrossYear {
     /// Rules by template id.
     rules: BTreeMap<String, Vec<Rule>>,
-    /// Every `table.row.column` some rule reads, to its index.
-    keys: HashMap<String, u16>,
+    /// Every `table.row.column` some rule reads, to its index (looked up once
+    /// per cell of every report, hence the fast hash).
+    keys: FxHashMap<String, u16>,
     /// Check ids of every cross-year identity (to drop stale ones when merging).
     ids: BTreeSet<String>,
     /// Facts by report id (sorted, which makes every choice below deterministic).
@@ -210,42 +224,44 @@ impl CrossYear {
         value: &str,
         place: Option<(usize, usize)>,
     ) {
-        if value.is_empty() {
-            return;
-        }
-        let Some(&key) = self.keys.get(&format!("{table}.{row}.{column}")) else {
-            return;
-        };
-        let Some(facts) = self.facts.get_mut(report) else {
+        let mut key = String::new();
+        cell_key_into(&mut key, table, row, column);
+        let Some(&key) = self.keys.get(key.as_str()) else {
             return;
         };
-        let Ok(v) = value.parse::<f64>() else { return };
-        if facts.get(key).is_none() {
-            facts.values.push((key, v));
-            if let Some((p, l)) = place {
-                facts.places.push((key, p, l));
-            }
+        if let Some(facts) = self.facts.get_mut(report) {
+            facts.record(key, value, place);
         }
     }
 
-    /// Registers a whole report.
     /// Registers a whole report; one without any value the rules read is dropped
-    /// at once, since it can be neither side of a comparison.
+    /// at once, since it can be neither side of a comparison. Its facts are
+    /// gathered before they are filed under its id, so each cell costs one key
+    /// lookup (in a reused buffer), not a search of every report's facts.
     pub fn add(&mut self, r: &crate::model::Report) {
-        self.add_report(&r.id, &r.agency, r.year, &r.format);
-        for c in &r.cells {
-            let place = c.page.zip(c.line);
-            self.add_placed(&r.id, (&c.table, &c.row, &c.column), &c.value, place);
+        let (false, Some(year)) = (r.agency.is_empty(), r.year) else {
+            return;
+        };
+        let mut facts = Facts {
+            agency: r.agency.clone(),
+            year,
+            format: r.format.clone(),
+            values: Vec::new(),
+            places: Vec::new(),
+        };
+        let mut key = String::new();
+        for c in r.cells.iter().filter(|c| !c.value.is_empty()) {
+            cell_key_into(&mut key, &c.table, &c.row, &c.column);
+            if let Some(&k) = self.keys.get(key.as_str()) {
+                facts.record(k, &c.value, c.page.zip(c.line));
+            }
         }
-        match self.facts.get_mut(&r.id) {
-            Some(f) if f.values.is_empty() => {
-                self.facts.remove(&r.id);
-            }
-            Some(f) => {
-                f.values.shrink_to_fit();
-                f.places.shrink_to_fit();
-            }
-            None => {}
+        if facts.values.is_empty() {
+            self.facts.remove(&r.id);
+        } else {
+            facts.values.shrink_to_fit();
+            facts.places.shrink_to_fit();
+            self.facts.insert(r.id.clone(), facts);
         }
     }
 

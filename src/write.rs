@@ -14,7 +14,8 @@ pub use crate::csvfile::*;
 use crate::grammar::Grammars;
 use crate::model::Report;
 use crate::sink::ReportSink;
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -63,7 +64,10 @@ pub struct CsvSink {
     tmp: Vec<PathBuf>,
     /// `None` once finished.
     files: Option<Files>,
-    wide_keys: Vec<String>,
+    /// The `wide.csv` column of each cell key (`table.row.column`) it has.
+    wide_index: FxHashMap<String, usize>,
+    /// A buffer for the key of each cell looked up in `wide_index`.
+    key: String,
     cross_year: CrossYear,
     /// The `seq` of the next report to write, and those that arrived before it.
     next: usize,
@@ -94,7 +98,12 @@ impl CsvSink {
             dir: dir.to_path_buf(),
             tmp,
             files: Some(files),
-            wide_keys,
+            wide_index: wide_keys
+                .into_iter()
+                .enumerate()
+                .map(|(i, k)| (k, i))
+                .collect(),
+            key: String::new(),
             cross_year: CrossYear::new(grammars),
             next: 0,
             waiting: BTreeMap::new(),
@@ -110,18 +119,16 @@ impl CsvSink {
     /// Appends one report's rows to every file.
     fn write(&mut self, r: &Report) -> io::Result<()> {
         self.cross_year.add(r);
-        let mut by_key: HashMap<String, &str> = HashMap::new();
+        // Each `wide.csv` column's value: the first cell of its key wins, as
+        // everywhere else.
+        let mut wide: Vec<Option<&str>> = vec![None; self.wide_index.len()];
         for c in &r.cells {
-            // The first cell of a key wins, as everywhere else.
-            by_key
-                .entry(CellRow::of(&r.id, c).key())
-                .or_insert(c.value.as_str());
+            cell_key_into(&mut self.key, &c.table, &c.row, &c.column);
+            if let Some(&i) = self.wide_index.get(self.key.as_str()) {
+                wide[i].get_or_insert(c.value.as_str());
+            }
         }
-        let wide: Vec<&str> = self
-            .wide_keys
-            .iter()
-            .map(|k| by_key.get(k).copied().unwrap_or(""))
-            .collect();
+        let wide: Vec<&str> = wide.into_iter().map(Option::unwrap_or_default).collect();
         let f = self
             .files
             .as_mut()

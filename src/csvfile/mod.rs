@@ -16,6 +16,8 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+mod record;
+
 /// One row of an output file: the file's name, and (from the struct's fields, in
 /// order) its header.
 pub trait CsvRow: Serialize + DeserializeOwned {
@@ -200,7 +202,7 @@ impl<'a> ReportRow<'a> {
             year: r.year,
             published: Cow::Borrowed(r.published.as_deref().unwrap_or("")),
             pages: r.pages,
-            status: Cow::Owned(r.status.to_string()),
+            status: Cow::Borrowed(r.status.as_str()),
             error: Cow::Borrowed(&r.error),
             cells: r.cells.iter().filter(|c| !c.value.is_empty()).count(),
             repairs: r.repairs.len(),
@@ -228,7 +230,23 @@ impl<'a> CellRow<'a> {
 
     /// The cell's key as a `wide.csv` column: `table.row.column`.
     pub fn key(&self) -> String {
-        format!("{}.{}.{}", self.table, self.row, self.column)
+        let mut key = String::new();
+        cell_key_into(&mut key, &self.table, &self.row, &self.column);
+        key
+    }
+}
+
+/// Writes a cell's key as a `wide.csv` column (`table.row.column`, see
+/// [`CellRow::key`]) into `out`, replacing what it held: the per-cell lookups
+/// of the writer and the cross-year facts reuse one buffer instead of formatting
+/// a new `String` for every cell.
+pub fn cell_key_into(out: &mut String, table: &str, row: &str, column: &str) {
+    out.clear();
+    for (i, part) in [table, row, column].into_iter().enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        out.push_str(part);
     }
 }
 
@@ -276,7 +294,7 @@ impl<'a> FindingRow<'a> {
         FindingRow {
             report: Cow::Borrowed(report),
             check: Cow::Borrowed(&f.check),
-            severity: Cow::Owned(f.severity.to_string()),
+            severity: Cow::Borrowed(f.severity.as_str()),
             table: Cow::Borrowed(&f.table),
             row: Cow::Borrowed(&f.row),
             column: Cow::Borrowed(&f.column),
@@ -333,9 +351,16 @@ pub fn close_csv<W: Write>(wr: csv::Writer<W>) -> io::Result<()> {
     inner.flush()
 }
 
-/// A typed output file being written: the header of `T` first, then rows.
+/// How many bytes of rows a [`RowWriter`] gathers before it writes them to its
+/// file: as much as the `csv` writer and the `BufWriter` under it held together
+/// before, so memory stays as it was and a write call carries many rows.
+const WRITE_CHUNK: usize = 16 * 1024;
+
+/// A typed output file being written: the header of `T` first, then rows. Rows
+/// are serialised by [`record`] into a buffer written out in chunks.
 pub struct RowWriter<T> {
-    csv: CsvWriter,
+    file: File,
+    buf: Vec<u8>,
     row: std::marker::PhantomData<fn(T)>,
 }
 
@@ -348,29 +373,55 @@ impl<T: CsvRow> RowWriter<T> {
     /// Like [`RowWriter::create`], with `extra` columns after `T`'s (the cell keys
     /// of `wide.csv`).
     pub fn create_with(path: &Path, bom: bool, extra: &[String]) -> io::Result<Self> {
-        let mut csv = create_csv(path, bom)?;
-        let mut header: Vec<&str> = T::header().to_vec();
-        header.extend(extra.iter().map(String::as_str));
-        csv.write_record(&header)?;
-        Ok(RowWriter {
-            csv,
+        let mut w = RowWriter {
+            file: File::create(path)?,
+            buf: Vec::with_capacity(WRITE_CHUNK),
             row: std::marker::PhantomData,
-        })
+        };
+        if bom {
+            w.buf.extend_from_slice(BOM);
+        }
+        let mut header = record::Record::new(&mut w.buf);
+        for name in T::header()
+            .iter()
+            .copied()
+            .chain(extra.iter().map(String::as_str))
+        {
+            header.field(name.as_bytes());
+        }
+        header.end();
+        Ok(w)
     }
 
     /// Writes one row.
     pub fn write(&mut self, row: &T::Of<'_>) -> io::Result<()> {
-        self.csv.serialize(row).map_err(io::Error::from)
+        self.write_with(row, &[])
     }
 
     /// Writes one row followed by `extra` fields (see [`RowWriter::create_with`]).
     pub fn write_with(&mut self, row: &T::Of<'_>, extra: &[&str]) -> io::Result<()> {
-        self.csv.serialize((row, extra)).map_err(io::Error::from)
+        let mark = self.buf.len();
+        let mut r = record::Record::new(&mut self.buf);
+        if let Err(e) = row.serialize(&mut r) {
+            self.buf.truncate(mark);
+            return Err(e.into());
+        }
+        for field in extra {
+            r.field(field.as_bytes());
+        }
+        r.end();
+        if self.buf.len() >= WRITE_CHUNK {
+            self.file.write_all(&self.buf)?;
+            self.buf.clear();
+        }
+        Ok(())
     }
 
-    /// Flushes the file (see [`close_csv`]).
-    pub fn close(self) -> io::Result<()> {
-        close_csv(self.csv)
+    /// Writes what is buffered and flushes the file, reporting errors a
+    /// destructor would hide.
+    pub fn close(mut self) -> io::Result<()> {
+        self.file.write_all(&self.buf)?;
+        self.file.flush()
     }
 }
 
