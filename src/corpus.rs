@@ -395,11 +395,29 @@ impl Gate {
     }
 }
 
+/// Inputs extracted at once, set by [`set_threads`] (0: unset).
+static THREADS: AtomicUsize = AtomicUsize::new(0);
+
+/// Sets how many inputs [`run`] and [`run_with`] extract at once (`-j`). Without
+/// it they use as many as the rayon global pool has threads, which starts that
+/// pool: threads a run with worker processes never uses (its threads only wait
+/// for their workers), spawned and spinning at every start.
+pub fn set_threads(n: usize) {
+    THREADS.store(n.max(1), Ordering::Relaxed);
+}
+
+fn threads() -> usize {
+    match THREADS.load(Ordering::Relaxed) {
+        0 => rayon::current_num_threads().max(1),
+        n => n,
+    }
+}
+
 /// Extracts every input in parallel and pushes each finished report into `sink`
 /// (see [`ReportSink`] for the contract: every input once, `seq` its position in
-/// `inputs`, any order), then finishes the sink. It runs as many workers as the
-/// rayon global pool has threads (`-j`), as plain scoped threads so this thread
-/// can block on them without tying up the pool. The first sink error stops the run
+/// `inputs`, any order), then finishes the sink. It runs [`set_threads`] workers
+/// (by default as many as the rayon global pool has threads), as plain scoped
+/// threads so this thread can block on them without tying up the pool. The first sink error stops the run
 /// and is returned; the sink is then not finished.
 pub fn run(
     inputs: &[Input],
@@ -424,7 +442,7 @@ pub fn run_with(
     make: &MakeExtractor<'_>,
     sink: &mut dyn ReportSink,
 ) -> std::io::Result<Summary> {
-    let threads = rayon::current_num_threads().max(1);
+    let threads = threads();
     let gate = Gate {
         written: Mutex::new(0),
         moved: Condvar::new(),

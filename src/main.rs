@@ -67,9 +67,13 @@ fn extract(a: ExtractArgs) -> ExitCode {
         }
     }
     if let Some(j) = a.jobs {
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(j.max(1))
-            .build_global();
+        nianbao::corpus::set_threads(j);
+        // Only the audit view uses the rayon pool: started for it alone.
+        if a.html {
+            let _ = rayon::ThreadPoolBuilder::new()
+                .num_threads(j.max(1))
+                .build_global();
+        }
     }
     let opts = IngestOptions {
         timeout_secs: a.timeout,
