@@ -15,6 +15,8 @@ Each report is written as
   * a portal page around the article (navigation, breadcrumbs, related links,
     footer, script, hidden element), GBK-encoded with `<meta charset=gb2312>`,
   * `.docx` built by hand with zipfile (tables with `w:gridSpan` and `w:vMerge`),
+    and the sample also with its heading numbers drawn by Word's list numbering
+    (`word/numbering.xml`, a heading style and `w:numPr`) instead of typed,
 and the 2021 report also as crawled text: one cell per paragraph (cells separated
 by a fixed run of line breaks, an empty cell as one more run, CR line ends) and
 cells separated by ideographic spaces.
@@ -518,8 +520,9 @@ def x(s):
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def docx_para(text, center=False):
-    ppr = "<w:pPr><w:jc w:val=\"center\"/></w:pPr>" if center else ""
+def docx_para(text, center=False, numbering=""):
+    ppr = f"<w:pPr>{numbering}<w:jc w:val=\"center\"/></w:pPr>" if center else (
+        f"<w:pPr>{numbering}</w:pPr>" if numbering else "")
     return f"<w:p>{ppr}<w:r><w:rPr><w:rFonts w:hint=\"eastAsia\"/></w:rPr><w:t xml:space=\"preserve\">{x(text)}</w:t></w:r></w:p>"
 
 
@@ -560,23 +563,94 @@ def docx_table(rows):
     return "".join(out)
 
 
-def render_docx(blocks, tables):
-    body = []
+CN_DIGITS = "一二三四五六七八九"
+# Word's list levels for the two heading numbers: `一、` (level 0, through the
+# heading style) and `（一）` (level 1, set on the paragraph).
+HEADING_LEVELS = [("", "、"), ("（", "）")]
+
+
+def chinese_counting(n):
+    if n < 10:
+        return CN_DIGITS[n - 1]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else CN_DIGITS[tens - 1]) + "十" + (CN_DIGITS[ones - 1] if ones else "")
+
+
+def auto_numbered(blocks):
+    """Paragraphs whose heading number Word would print itself: (text without the
+    number, level) where the number equals what Word's counters give at that
+    place, else (text, None). Word counts a level-1 list afresh after each level-0
+    heading."""
+    counters = [0, 0]
+    out = []
     for kind, t in blocks:
+        level = None
+        if kind == "p":
+            for lv, (open_, close) in enumerate(HEADING_LEVELS):
+                want = counters[lv] + 1
+                prefix = f"{open_}{chinese_counting(want)}{close}"
+                if t.startswith(prefix) and len(t) > len(prefix):
+                    level = lv
+                    counters[lv] = want
+                    if lv == 0:
+                        counters[1] = 0
+                    t = t[len(prefix):]
+                    break
+        out.append((kind, t, level))
+    return out
+
+
+NUMBERING_XML = (
+    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+    f"<w:numbering xmlns:w=\"{W_NS}\"><w:abstractNum w:abstractNumId=\"0\">"
+    + "".join(
+        f"<w:lvl w:ilvl=\"{lv}\"><w:start w:val=\"1\"/><w:numFmt w:val=\"chineseCounting\"/>"
+        f"<w:lvlText w:val=\"{o}%{lv + 1}{c}\"/><w:suff w:val=\"nothing\"/></w:lvl>"
+        for lv, (o, c) in enumerate(HEADING_LEVELS))
+    + "</w:abstractNum><w:num w:numId=\"1\"><w:abstractNumId w:val=\"0\"/></w:num></w:numbering>")
+
+STYLES_XML = (
+    "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+    f"<w:styles xmlns:w=\"{W_NS}\">"
+    "<w:style w:type=\"paragraph\" w:styleId=\"1\"><w:name w:val=\"heading 1\"/>"
+    "<w:pPr><w:numPr><w:numId w:val=\"1\"/></w:numPr><w:outlineLvl w:val=\"0\"/></w:pPr></w:style>"
+    "</w:styles>")
+
+
+def render_docx(blocks, tables, autonum=False):
+    """`autonum`: heading numbers (一、 through the heading style, （一） set on the
+    paragraph) drawn by Word's list numbering (numbering.xml), not typed."""
+    body = []
+    for kind, t, level in auto_numbered(blocks) if autonum else [(k, t, None) for k, t in blocks]:
         if kind == "table":
             body.append(docx_table(tables[t]))
             body.append("<w:p/>")
+        elif level == 0:
+            body.append(docx_para(t, numbering="<w:pStyle w:val=\"1\"/>"))
+        elif level == 1:
+            body.append(docx_para(t, numbering="<w:numPr><w:ilvl w:val=\"1\"/><w:numId w:val=\"1\"/></w:numPr>"))
         else:
             body.append(docx_para(t, kind == "title"))
     document = (f"<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
                 f"<w:document xmlns:w=\"{W_NS}\"><w:body>{''.join(body)}"
                 f"<w:sectPr><w:pgSz w:w=\"11906\" w:h=\"16838\"/></w:sectPr></w:body></w:document>")
+    overrides = "<Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/>"
+    parts = []
+    if autonum:
+        overrides += ("<Override PartName=\"/word/numbering.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml\"/>"
+                      "<Override PartName=\"/word/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml\"/>")
+        doc_rels = ("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+                    "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+                    "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering\" Target=\"numbering.xml\"/>"
+                    "<Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/>"
+                    "</Relationships>")
+        parts = [("word/_rels/document.xml.rels", doc_rels), ("word/numbering.xml", NUMBERING_XML),
+                 ("word/styles.xml", STYLES_XML)]
     content_types = ("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
                      "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
                      "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
                      "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
-                     "<Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/>"
-                     "</Types>")
+                     f"{overrides}</Types>")
     rels = ("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
             "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
             "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/>"
@@ -584,7 +658,7 @@ def render_docx(blocks, tables):
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in [("[Content_Types].xml", content_types), ("_rels/.rels", rels),
-                           ("word/document.xml", document)]:
+                           ("word/document.xml", document)] + parts:
             info = zipfile.ZipInfo(name, date_time=(2022, 1, 20, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             z.writestr(info, data)
@@ -689,6 +763,7 @@ def main(argv):
         (f"{SAMPLE}_word.html", render_word_html(blocks, tables)),
         (f"{SAMPLE}_portal_gbk.html", render_portal(blocks, tables, "gb2312", "2021-01-28").encode("gbk")),
         (f"{SAMPLE}.docx", render_docx(blocks, tables)),
+        (f"{SAMPLE}_autonum.docx", render_docx(blocks, tables, autonum=True)),
     ]:
         write(out / name, data)
         write(out / (name.rsplit(".", 1)[0] + ".expected.csv"), expected)

@@ -80,6 +80,36 @@ fn docx_gives_the_text_cells() {
 }
 
 #[test]
+fn docx_heading_numbers_drawn_by_word_are_read() {
+    // The same report, its heading numbers typed or drawn by Word's list
+    // numbering (一、 through the heading style, （一） set on the paragraph).
+    let web = root().join("corpus/web");
+    let typed = extract(web.join("000_yiyuan_zrzyj_2020.docx"));
+    let drawn = extract(web.join("000_yiyuan_zrzyj_2020_autonum.docx"));
+    let tree = |r: &Report| {
+        r.headings
+            .iter()
+            .map(|h| {
+                (
+                    h.level,
+                    h.number.clone(),
+                    h.title.clone(),
+                    h.section.clone(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        typed.headings.iter().filter(|h| h.level == 2).count() >= 3,
+        "{:?}",
+        typed.headings
+    );
+    assert_eq!(tree(&drawn), tree(&typed));
+    assert_eq!(cells(&drawn), cells(&typed));
+    assert_eq!(drawn.status, typed.status);
+}
+
+#[test]
 fn legacy_doc_through_libreoffice() {
     let path = root().join(format!("tests/data/word/{GEN}.doc"));
     if !soffice_available() {

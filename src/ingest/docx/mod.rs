@@ -5,7 +5,10 @@
 //! `w:tbl` becomes one line per row with every grid cell exactly one tab-separated
 //! field — `w:gridSpan` and `w:gridBefore` leave empty fields after/before the
 //! origin cell, `w:vMerge` continuation cells are empty fields, so a merged value
-//! stays in its origin cell only (the same form the HTML reader gives). Text boxes
+//! stays in its origin cell only (the same form the HTML reader gives). A list
+//! number Word draws (`word/numbering.xml`) is printed before its paragraph as
+//! Word shows it ([`numbering`]), so an auto-numbered `一、总体情况` is a heading
+//! like a typed one. Text boxes
 //! are read as paragraphs after the paragraph that anchors them (their
 //! `mc:Fallback` copy is skipped); deleted text and field codes are not read.
 //!
@@ -14,9 +17,12 @@
 //! the per-file time limit, when it is installed; otherwise the file gets one clear
 //! error.
 
+mod numbering;
+
 use super::grid::{self, Slot};
 use super::{IngestError, IngestOptions};
 use crate::model::{Document, Page, SourceKind};
+use numbering::Numbering;
 use quick_xml::events::Event;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -206,11 +212,30 @@ fn parse_xml(xml: &[u8]) -> Result<El, String> {
 
 /// Reads a `.docx` into one page of lines.
 pub fn read_docx(bytes: &[u8], source: &str) -> Result<Document, IngestError> {
-    let xml = document_xml(bytes)?;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| IngestError::Word(format!("damaged .docx (zip): {e}")))?;
+    let xml = match part(&mut zip, "word/document.xml")? {
+        Some(xml) => xml,
+        None => {
+            return Err(IngestError::Unsupported(
+                "a zip archive that is not a Word document (.xlsx, .pptx, .ofd?)".into(),
+            ))
+        }
+    };
     let root = parse_xml(&xml).map_err(|e| IngestError::Word(format!("damaged .docx: {e}")))?;
     let body = root.child("w:body").unwrap_or(&root);
+    // List numbers are presentation: a missing or damaged part costs only them.
+    let optional = |zip: &mut zip::ZipArchive<_>, name| {
+        part(zip, name)
+            .ok()
+            .flatten()
+            .and_then(|x| parse_xml(&x).ok())
+    };
+    let numbering_xml = optional(&mut zip, "word/numbering.xml");
+    let styles_xml = optional(&mut zip, "word/styles.xml");
+    let mut numbering = Numbering::new(numbering_xml.as_ref(), styles_xml.as_ref());
     let mut out = Vec::new();
-    blocks(body, &mut out);
+    blocks(body, &mut numbering, &mut out);
     if out.iter().all(|l| l.trim().is_empty()) {
         return Err(IngestError::Empty);
     }
@@ -226,16 +251,14 @@ pub fn read_docx(bytes: &[u8], source: &str) -> Result<Document, IngestError> {
     })
 }
 
-fn document_xml(bytes: &[u8]) -> Result<Vec<u8>, IngestError> {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
-        .map_err(|e| IngestError::Word(format!("damaged .docx (zip): {e}")))?;
-    let mut part = match zip.by_name("word/document.xml") {
+/// A part of the package, `None` when it is absent.
+fn part(
+    zip: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>,
+    name: &str,
+) -> Result<Option<Vec<u8>>, IngestError> {
+    let mut part = match zip.by_name(name) {
         Ok(p) => p,
-        Err(_) => {
-            return Err(IngestError::Unsupported(
-                "a zip archive that is not a Word document (.xlsx, .pptx, .ofd?)".into(),
-            ))
-        }
+        Err(_) => return Ok(None),
     };
     if part.size() > MAX_XML_BYTES {
         return Err(IngestError::TooLarge(part.size() as usize));
@@ -245,35 +268,38 @@ fn document_xml(bytes: &[u8]) -> Result<Vec<u8>, IngestError> {
         .take(MAX_XML_BYTES)
         .read_to_end(&mut xml)
         .map_err(|e| IngestError::Word(format!("damaged .docx: {e}")))?;
-    Ok(xml)
+    Ok(Some(xml))
 }
 
 /// Block content (body, table cell, text box, content control) → lines.
-fn blocks(el: &El, out: &mut Vec<String>) {
+fn blocks(el: &El, num: &mut Numbering, out: &mut Vec<String>) {
     for c in el.elements() {
         match c.name.as_str() {
-            "w:p" => paragraph(c, out),
+            "w:p" => paragraph(c, num, out),
             "w:tbl" if c.contains("w:tbl") => {
                 // A table holding a table lays out the page: its cells are blocks.
                 for tr in c.elements().filter(|e| e.name == "w:tr") {
                     for tc in tr.elements().filter(|e| e.name == "w:tc") {
-                        blocks(tc, out);
+                        blocks(tc, num, out);
                     }
                 }
             }
-            "w:tbl" => table(c, out),
-            "w:sdt" | "w:sdtContent" | "w:customXml" | "w:smartTag" | "w:ins" => blocks(c, out),
+            "w:tbl" => table(c, num, out),
+            "w:sdt" | "w:sdtContent" | "w:customXml" | "w:smartTag" | "w:ins" => {
+                blocks(c, num, out)
+            }
             _ => {}
         }
     }
 }
 
-/// One paragraph: its text on a line (a `w:br` starts another), then the
-/// paragraphs of any text box it anchors.
-fn paragraph(p: &El, out: &mut Vec<String>) {
-    let mut lines = vec![String::new()];
+/// One paragraph: its list number (as Word prints it) and text on a line (a
+/// `w:br` starts another), then the paragraphs of any text box it anchors.
+fn paragraph(p: &El, num: &mut Numbering, out: &mut Vec<String>) {
+    let label = num.label(p.child("w:pPr"));
+    let mut lines = vec![label.unwrap_or_default()];
     let mut boxes = Vec::new();
-    runs(p, &mut lines, &mut boxes);
+    runs(p, num, &mut lines, &mut boxes);
     for l in lines {
         let l = tidy(&l);
         if !l.is_empty() {
@@ -283,7 +309,7 @@ fn paragraph(p: &El, out: &mut Vec<String>) {
     out.extend(boxes);
 }
 
-fn runs(el: &El, lines: &mut Vec<String>, boxes: &mut Vec<String>) {
+fn runs(el: &El, num: &mut Numbering, lines: &mut Vec<String>, boxes: &mut Vec<String>) {
     for c in &el.children {
         let Child::El(e) = c else { continue };
         match e.name.as_str() {
@@ -318,12 +344,12 @@ fn runs(el: &El, lines: &mut Vec<String>, boxes: &mut Vec<String>) {
                     }
                 }
             }
-            "w:txbxContent" => blocks(e, boxes),
+            "w:txbxContent" => blocks(e, num, boxes),
             // Deleted text, field codes, properties and the fallback copy of a
             // drawing (the same text box again) are not text of the document.
             "w:delText" | "w:instrText" | "w:delInstrText" | "mc:Fallback" | "w:rPr" | "w:pPr" => {}
             "w:del" | "w:moveFrom" => {}
-            _ => runs(e, lines, boxes),
+            _ => runs(e, num, lines, boxes),
         }
     }
 }
@@ -340,7 +366,7 @@ fn val_usize(el: Option<&El>) -> Option<usize> {
 }
 
 /// One table → one tab-separated line per row, every logical cell one field.
-fn table(tbl: &El, out: &mut Vec<String>) {
+fn table(tbl: &El, num: &mut Numbering, out: &mut Vec<String>) {
     let mut rows: Vec<Vec<Slot>> = Vec::new();
     for tr in tbl.elements().filter(|e| e.name == "w:tr") {
         let mut row = Vec::new();
@@ -358,7 +384,7 @@ fn table(tbl: &El, out: &mut Vec<String>) {
             row.push(if continued {
                 Slot::covered(true)
             } else {
-                Slot::origin(cell_text(tc))
+                Slot::origin(cell_text(tc, num))
             });
             for _ in 1..span {
                 row.push(Slot::covered(false));
@@ -383,9 +409,9 @@ fn cells_of(tr: &El) -> Vec<&El> {
 }
 
 /// The text of a cell on one line ([`grid::join_cell`], as for HTML).
-fn cell_text(tc: &El) -> String {
+fn cell_text(tc: &El, num: &mut Numbering) -> String {
     let mut lines = Vec::new();
-    blocks(tc, &mut lines);
+    blocks(tc, num, &mut lines);
     grid::join_cell(lines.iter().map(String::as_str))
 }
 
@@ -511,7 +537,11 @@ mod tests {
         let xml = format!("<w:document {NS}><w:body>{body}</w:body></w:document>");
         let root = parse_xml(xml.as_bytes()).unwrap();
         let mut out = Vec::new();
-        blocks(root.child("w:body").unwrap(), &mut out);
+        blocks(
+            root.child("w:body").unwrap(),
+            &mut Numbering::default(),
+            &mut out,
+        );
         out
     }
 
