@@ -8,6 +8,7 @@ use crate::grammar::{CellKey, Common, Format, Shape, Status};
 use crate::map::ProseLines;
 use crate::model::{Cell, Finding, Severity, Trail};
 use crate::parse::tables::ParsedTable;
+use rustc_hash::FxHashSet;
 use std::collections::BTreeMap;
 
 pub use crate::grammar::identity::{values_of, Values};
@@ -15,17 +16,21 @@ pub use crate::grammar::identity::{values_of, Values};
 /// Findings for every failed identity of the report's template: equalities first,
 /// then `>=` comparisons, then printed group subtotals, each in grammar order.
 pub fn identity_findings(format: &Format, cells: &[Cell]) -> Vec<Finding> {
-    let v = values_of(cells);
+    failed_identities(format, cells, &values_of(cells))
+}
+
+/// [`identity_findings`] with the cells' values read once for the whole stage.
+fn failed_identities(format: &Format, cells: &[Cell], v: &Values) -> Vec<Finding> {
     let by_id: BTreeMap<&str, &crate::grammar::Identity> = format
         .identities
         .iter()
         .map(|i| (i.id.as_str(), i))
         .collect();
-    let severity = |o: &Outcome| match by_id.get(o.identity.as_str()) {
+    let severity = |o: &Outcome| match by_id.get(o.identity) {
         Some(i) if i.status == Status::Soft => Severity::Warning,
         _ => Severity::Error,
     };
-    let outcomes = evaluate(format, &v);
+    let outcomes = evaluate(format, v);
     let failed = |rel: Relation| {
         outcomes
             .iter()
@@ -34,16 +39,16 @@ pub fn identity_findings(format: &Format, cells: &[Cell]) -> Vec<Finding> {
     let mut out = Vec::new();
     let labels = Labels { format, cells };
     for o in failed(Relation::Eq) {
-        let Some(id) = by_id.get(o.identity.as_str()) else {
+        let Some(id) = by_id.get(o.identity) else {
             continue;
         };
         let (lhs, rhs) = (id.parsed.lhs_names(), id.parsed.rhs_names());
         // Where it was evaluated, how its operands are named, and the printed total's cell.
-        let (place, term, total): (String, Namer, (String, String)) = match id.apply {
+        let (place, term, total): (String, Namer, (&str, &str)) = match id.apply {
             Apply::PerColumn => (
                 format!("column “{}”", labels.column(&o.table, &o.column)),
                 Box::new(|r: &str| format!("“{}”", labels.row(&o.table, r))),
-                (lhs.first().unwrap_or(&"").to_string(), o.column.clone()),
+                (lhs.first().unwrap_or(&""), o.column),
             ),
             _ => (
                 if id.apply == Apply::Single {
@@ -52,10 +57,10 @@ pub fn identity_findings(format: &Format, cells: &[Cell]) -> Vec<Finding> {
                     format!("row “{}”", labels.row(&o.table, &o.row))
                 },
                 Box::new(|c: &str| format!("“{}”", labels.column(&o.table, c))),
-                (o.row.clone(), lhs.first().unwrap_or(&"").to_string()),
+                (o.row, lhs.first().unwrap_or(&"")),
             ),
         };
-        let at = labels.cell(&o.table, &total.0, &total.1);
+        let at = labels.cell(o.table, total.0, total.1);
         out.push(
             Finding::new(
                 &o.identity,
@@ -77,7 +82,7 @@ pub fn identity_findings(format: &Format, cells: &[Cell]) -> Vec<Finding> {
         );
     }
     for o in failed(Relation::Ge) {
-        let Some(id) = by_id.get(o.identity.as_str()) else {
+        let Some(id) = by_id.get(o.identity) else {
             continue;
         };
         let (a, b) = (
@@ -103,7 +108,7 @@ pub fn identity_findings(format: &Format, cells: &[Cell]) -> Vec<Finding> {
             .place_opt(at.and_then(|c| c.page), at.and_then(|c| c.line)),
         );
     }
-    for o in group_outcomes(format, &v).iter().filter(|o| !o.holds()) {
+    for o in group_outcomes(format, v).iter().filter(|o| !o.holds()) {
         let at = labels.cell(&o.table, &o.row, &o.column);
         out.push(
             Finding::new(
@@ -219,13 +224,22 @@ fn reading(v: &Values, keys: &[CellKey]) -> Option<f64> {
 /// Compares figures the prose states with the table cells they restate.
 /// `prose` is the report's paragraphs outside tables.
 pub fn prose_findings(common: &Common, prose: &ProseLines, cells: &[Cell]) -> Vec<Finding> {
-    let v = values_of(cells);
+    prose_mismatches(common, prose, cells, &values_of(cells))
+}
+
+/// [`prose_findings`] with the cells' values read once for the whole stage.
+fn prose_mismatches(
+    common: &Common,
+    prose: &ProseLines,
+    cells: &[Cell],
+    v: &Values,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     for (ri, rule) in common.prose.iter().enumerate() {
         let readings: Vec<(&[CellKey], f64)> = rule
             .readings
             .iter()
-            .filter_map(|keys| Some((keys.as_slice(), reading(&v, keys)?)))
+            .filter_map(|keys| Some((keys.as_slice(), reading(v, keys)?)))
             .collect();
         let Some(&(first_keys, first_value)) = readings.first() else {
             continue;
@@ -307,8 +321,13 @@ pub fn prose_findings(common: &Common, prose: &ProseLines, cells: &[Cell]) -> Ve
 /// identity be checked) is a warning and leaves the report `partial`: its
 /// arithmetic could not be verified.
 pub fn blank_cells(f: &Format, cells: &[Cell]) -> Vec<Finding> {
-    let mut values = values_of(cells);
-    let base = evaluate(f, &values);
+    blanks(f, cells, &mut values_of(cells))
+}
+
+/// [`blank_cells`] with the cells' values read once for the whole stage; each
+/// blank is set on `values` for a moment and taken off again.
+fn blanks<'c>(f: &Format, cells: &'c [Cell], values: &mut Values<'c>) -> Vec<Finding> {
+    let base = evaluate(f, values);
     cells
         .iter()
         .filter(|c| {
@@ -322,12 +341,12 @@ pub fn blank_cells(f: &Format, cells: &[Cell]) -> Vec<Finding> {
             };
             // The blank read as 0 for a moment (not a copy of every value per blank).
             let before = values.insert(&c.table, &c.row, &c.column, 0.0);
-            let filled = evaluate(f, &values);
+            let filled = evaluate(f, values);
             match before {
                 Some(x) => values.insert(&c.table, &c.row, &c.column, x),
                 None => values.remove(&c.table, &c.row, &c.column),
             };
-            let needed: Vec<String> = filled
+            let needed: Vec<&str> = filled
                 .into_iter()
                 .filter(|o| !base.contains(o))
                 .map(|o| o.identity)
@@ -376,9 +395,12 @@ pub fn check_report(
 ) {
     let missing = missing_rows(f, tables, cells, &trail.findings);
     trail.findings.extend(missing);
-    trail.findings.extend(identity_findings(f, cells));
-    trail.findings.extend(blank_cells(f, cells));
-    trail.findings.extend(prose_findings(common, prose, cells));
+    let mut values = values_of(cells);
+    trail.findings.extend(failed_identities(f, cells, &values));
+    trail.findings.extend(blanks(f, cells, &mut values));
+    trail
+        .findings
+        .extend(prose_mismatches(common, prose, cells, &values));
 }
 
 /// `missing_table` / `missing_row` for template rows with no cells and no other finding.
@@ -388,6 +410,15 @@ pub fn missing_rows(
     cells: &[Cell],
     findings: &[Finding],
 ) -> Vec<Finding> {
+    // The rows with cells, and those an error explains, looked up by borrowed
+    // ids: scanning every cell and finding for every template row was a tenth
+    // of the check stage.
+    let with_cells: FxHashSet<(&str, &str)> = cells.iter().map(|c| (&*c.table, &*c.row)).collect();
+    let explained: FxHashSet<(&str, &str)> = findings
+        .iter()
+        .filter(|x| x.severity == Severity::Error)
+        .map(|x| (&*x.table, &*x.row))
+        .collect();
     let mut out = Vec::new();
     for t in tables {
         if !t.found {
@@ -405,7 +436,7 @@ pub fn missing_rows(
             continue;
         }
         let rows = f.data_row_ids(&t.table);
-        let has_cells = |row: &str| cells.iter().any(|c| c.table == t.table && c.row == row);
+        let has_cells = |row: &str| with_cells.contains(&(&*t.table, row));
         for r in rows {
             // A report may print a group as one row (（六）其他处理 with its numbers
             // and no sub-rows): the sub-rows are then not missing, their numbers
@@ -430,18 +461,14 @@ pub fn missing_rows(
             if parent.is_some_and(printed_as_one_row) {
                 continue;
             }
-            let has_cells = has_cells(&r);
-            let explained = findings
-                .iter()
-                .any(|x| x.table == t.table && x.row == r && x.severity == Severity::Error);
-            if !has_cells && !explained {
+            if !has_cells(r) && !explained.contains(&(&*t.table, r)) {
                 out.push(
                     Finding::new(
                         "missing_row",
                         Severity::Error,
                         format!(
                             "row “{}” of table “{}” was not found with numbers, so its cells are empty; check whether the report prints it (perhaps renamed, merged with another row, or split across a page)",
-                            f.rows(&t.table).find(|x| x.id == r).map_or(r.as_str(), |x| x.label.as_str()),
+                            f.rows(&t.table).find(|x| x.id == r).map_or(r, |x| x.label.as_str()),
                             f.section_label(&t.table)
                         ),
                     )

@@ -175,7 +175,7 @@ impl CrossYear {
                 let at = |row: &str| format!("{}.{}.{}", id.table, row, col);
                 instances.push(Instance {
                     row: lhs.first().map(|t| t.name.clone()).unwrap_or_default(),
-                    column: col.clone(),
+                    column: col.to_string(),
                     lhs: terms(self, lhs, &at),
                     rhs: terms(self, rhs, &at),
                 });

@@ -391,19 +391,23 @@ pub fn values_of(cells: &[Cell]) -> Values<'_> {
 pub const EQ_TOLERANCE: f64 = 1e-6;
 
 /// One evaluated instance of an identity: where it applies and both sides.
+///
+/// The ids borrow the template's: the identities are evaluated once per
+/// combination of readings in joint digit-split resolution and once per blank
+/// cell in check, so owned ids were four `String`s per instance, each time.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Outcome {
-    pub identity: String,
-    pub table: String,
+pub struct Outcome<'f> {
+    pub identity: &'f str,
+    pub table: &'f str,
     /// The row (per_row / single) or column (per_column) it was evaluated for.
-    pub row: String,
-    pub column: String,
+    pub row: &'f str,
+    pub column: &'f str,
     pub lhs: f64,
     pub rhs: f64,
     pub relation: Relation,
 }
 
-impl Outcome {
+impl Outcome<'_> {
     pub fn holds(&self) -> bool {
         match self.relation {
             Relation::Eq => (self.lhs - self.rhs).abs() < EQ_TOLERANCE,
@@ -439,22 +443,22 @@ fn side_sum(v: &Values, table: &str, terms: &[Term], at: At) -> Option<f64> {
 
 /// Evaluates every same-year comparison of `format` whose operands are all present,
 /// in grammar order. Cross-year identities and group sums are not included.
-pub fn evaluate(format: &Format, v: &Values) -> Vec<Outcome> {
+pub fn evaluate<'f>(format: &'f Format, v: &Values) -> Vec<Outcome<'f>> {
     let mut out = Vec::new();
     for id in &format.identities {
         let Expr::Compare { lhs, relation, rhs } = &id.parsed else {
             continue;
         };
-        let mut push = |row: &str, column: &str, at: At| {
+        let mut push = |row: &'f str, column: &'f str, at: At| {
             if let (Some(l), Some(r)) = (
                 side_sum(v, &id.table, lhs, at),
                 side_sum(v, &id.table, rhs, at),
             ) {
                 out.push(Outcome {
-                    identity: id.id.clone(),
-                    table: id.table.clone(),
-                    row: row.to_string(),
-                    column: column.to_string(),
+                    identity: &id.id,
+                    table: &id.table,
+                    row,
+                    column,
                     lhs: l,
                     rhs: r,
                     relation: *relation,
@@ -464,24 +468,24 @@ pub fn evaluate(format: &Format, v: &Values) -> Vec<Outcome> {
         match id.apply {
             Apply::PerColumn => {
                 for c in format.column_ids(&id.table) {
-                    push("", &c, At::Column(&c));
+                    push("", c, At::Column(c));
                 }
             }
             Apply::PerRow if !id.block.is_empty() => {
                 let first = lhs.first().map(|t| t.name.as_str()).unwrap_or("");
                 for row in format.block_row_ids(&id.block) {
-                    push(&row, first, At::Row(&row));
+                    push(row, first, At::Row(row));
                 }
             }
             Apply::PerRow => {
                 for row in format.data_row_ids(&id.table) {
-                    push(&row, "", At::Row(&row));
+                    push(row, "", At::Row(row));
                 }
             }
             Apply::Single => {
                 let first = lhs.first().map(|t| t.name.as_str()).unwrap_or("");
                 for row in format.data_row_ids(&id.table) {
-                    push(&row, first, At::Row(&row));
+                    push(row, first, At::Row(row));
                 }
             }
             Apply::CrossYear => {}
@@ -493,7 +497,7 @@ pub fn evaluate(format: &Format, v: &Values) -> Vec<Outcome> {
 /// Group sums: for each group row of a `GroupSums` identity and each column where
 /// the report printed a value on the group row and every data sub-row, the printed
 /// value (`lhs`) and the sum of the sub-rows (`rhs`).
-pub fn group_outcomes(format: &Format, v: &Values) -> Vec<Outcome> {
+pub fn group_outcomes<'f>(format: &'f Format, v: &Values) -> Vec<Outcome<'f>> {
     let mut out = Vec::new();
     for id in &format.identities {
         let Expr::GroupSums { groups } = &id.parsed else {
@@ -523,10 +527,10 @@ pub fn group_outcomes(format: &Format, v: &Values) -> Vec<Outcome> {
                     continue;
                 };
                 out.push(Outcome {
-                    identity: id.id.clone(),
-                    table: id.table.clone(),
-                    row: g.clone(),
-                    column: c.id.clone(),
+                    identity: &id.id,
+                    table: &id.table,
+                    row: g,
+                    column: &c.id,
                     lhs: printed,
                     rhs: sum,
                     relation: Relation::Eq,

@@ -822,45 +822,45 @@ impl Format {
     }
 
     /// Ids of the rows of table 2's block `block`, in template order.
-    pub fn block_row_ids(&self, block: &str) -> Vec<String> {
+    pub fn block_row_ids(&self, block: &str) -> Vec<&str> {
         self.tables
             .active_disclosure
             .blocks
             .iter()
             .filter(|b| b.id == block)
-            .flat_map(|b| b.rows.iter().filter(|r| r.is_data()).map(|r| r.id.clone()))
+            .flat_map(|b| b.rows.iter().filter(|r| r.is_data()).map(|r| r.id.as_str()))
             .collect()
     }
 
     /// Column ids of a table with one set of columns (table 3, table 4).
-    pub fn column_ids(&self, table: &str) -> Vec<String> {
+    pub fn column_ids(&self, table: &str) -> Vec<&str> {
         let cols = match self.tables.shape_of(table) {
             Some(Shape::Grid) => &self.tables.applications.columns,
             Some(Shape::SingleRow) => &self.tables.review_litigation.columns,
             Some(Shape::Blocks) | None => return Vec::new(),
         };
-        cols.iter().map(|c| c.id.clone()).collect()
+        cols.iter().map(|c| c.id.as_str()).collect()
     }
 
     /// Ids of the rows that carry numbers, in template order (table 4's one row
     /// is its `row`).
-    pub fn data_row_ids(&self, table: &str) -> Vec<String> {
+    pub fn data_row_ids(&self, table: &str) -> Vec<&str> {
         let t = &self.tables;
         match t.shape_of(table) {
             Some(Shape::Blocks) => t
                 .active_disclosure
                 .blocks
                 .iter()
-                .flat_map(|b| b.rows.iter().map(|r| r.id.clone()))
+                .flat_map(|b| b.rows.iter().map(|r| r.id.as_str()))
                 .collect(),
             Some(Shape::Grid) => t
                 .applications
                 .rows
                 .iter()
                 .filter(|r| r.is_data())
-                .map(|r| r.id.clone())
+                .map(|r| r.id.as_str())
                 .collect(),
-            Some(Shape::SingleRow) => vec![t.review_litigation.row.clone()],
+            Some(Shape::SingleRow) => vec![t.review_litigation.row.as_str()],
             None => Vec::new(),
         }
     }
