@@ -46,24 +46,24 @@ fn failed_identities(format: &Format, cells: &[Cell], v: &Values) -> Vec<Finding
         // Where it was evaluated, how its operands are named, and the printed total's cell.
         let (place, term, total): (String, Namer, (&str, &str)) = match id.apply {
             Apply::PerColumn => (
-                format!("column “{}”", labels.column(&o.table, &o.column)),
-                Box::new(|r: &str| format!("“{}”", labels.row(&o.table, r))),
+                format!("column “{}”", labels.column(o.table, o.column)),
+                Box::new(|r: &str| format!("“{}”", labels.row(o.table, r))),
                 (lhs.first().unwrap_or(&""), o.column),
             ),
             _ => (
                 if id.apply == Apply::Single {
-                    format!("table “{}”", labels.table(&o.table))
+                    format!("table “{}”", labels.table(o.table))
                 } else {
-                    format!("row “{}”", labels.row(&o.table, &o.row))
+                    format!("row “{}”", labels.row(o.table, o.row))
                 },
-                Box::new(|c: &str| format!("“{}”", labels.column(&o.table, c))),
+                Box::new(|c: &str| format!("“{}”", labels.column(o.table, c))),
                 (o.row, lhs.first().unwrap_or(&"")),
             ),
         };
         let at = labels.cell(o.table, total.0, total.1);
         out.push(
             Finding::new(
-                &o.identity,
+                o.identity,
                 severity(o),
                 format!(
                     "{place}: {} is {} but {} {} {} (off by {}); check these cells against the report — a misread digit, a value in the wrong row or column, or the report's own arithmetic ({})",
@@ -76,7 +76,7 @@ fn failed_identities(format: &Format, cells: &[Cell], v: &Values) -> Vec<Finding
                     id.expr
                 ),
             )
-            .at(&o.table, &o.row, &o.column)
+            .at(o.table, o.row, o.column)
             .values(fmt_num(o.rhs), fmt_num(o.lhs))
             .place_opt(at.and_then(|c| c.page), at.and_then(|c| c.line)),
         );
@@ -89,40 +89,40 @@ fn failed_identities(format: &Format, cells: &[Cell], v: &Values) -> Vec<Finding
             id.parsed.lhs_names().first().copied().unwrap_or(""),
             id.parsed.rhs_names().first().copied().unwrap_or(""),
         );
-        let at = labels.cell(&o.table, &o.row, a);
+        let at = labels.cell(o.table, o.row, a);
         out.push(
             Finding::new(
-                &o.identity,
+                o.identity,
                 severity(o),
                 format!(
                     "row “{}”: “{}” {} is less than “{}” {}, which the template expects it to include; check both cells against the report",
-                    labels.row(&o.table, &o.row),
-                    labels.column(&o.table, a),
+                    labels.row(o.table, o.row),
+                    labels.column(o.table, a),
                     fmt_num(o.lhs),
-                    labels.column(&o.table, b),
+                    labels.column(o.table, b),
                     fmt_num(o.rhs)
                 ),
             )
-            .at(&o.table, &o.row, &o.column)
+            .at(o.table, o.row, o.column)
             .values(format!(">= {}", fmt_num(o.rhs)), fmt_num(o.lhs))
             .place_opt(at.and_then(|c| c.page), at.and_then(|c| c.line)),
         );
     }
     for o in group_outcomes(format, v).iter().filter(|o| !o.holds()) {
-        let at = labels.cell(&o.table, &o.row, &o.column);
+        let at = labels.cell(o.table, o.row, o.column);
         out.push(
             Finding::new(
-                &o.identity,
+                o.identity,
                 Severity::Warning,
                 format!(
                     "row “{}”, column “{}”: the printed subtotal {} differs from the sum of its sub-rows {}; check the subtotal and the sub-rows against the report",
-                    labels.row(&o.table, &o.row),
-                    labels.column(&o.table, &o.column),
+                    labels.row(o.table, o.row),
+                    labels.column(o.table, o.column),
                     fmt_num(o.lhs),
                     fmt_num(o.rhs)
                 ),
             )
-            .at(&o.table, &o.row, &o.column)
+            .at(o.table, o.row, o.column)
             .values(fmt_num(o.rhs), fmt_num(o.lhs))
             .place_opt(at.and_then(|c| c.page), at.and_then(|c| c.line)),
         );
@@ -472,7 +472,7 @@ pub fn missing_rows(
                             f.section_label(&t.table)
                         ),
                     )
-                    .at(&t.table, &r, ""),
+                    .at(&t.table, r, ""),
                 );
             }
         }
@@ -937,7 +937,7 @@ mod tests {
         let mut cells: Vec<Cell> = f
             .data_row_ids(a)
             .iter()
-            .filter(|r| !sub_rows.contains(&r.as_str()))
+            .filter(|r| !sub_rows.contains(r))
             .map(|r| cell(a, r, "total", "0"))
             .collect();
         assert_eq!(missing(&cells, &[]), sub_rows);
