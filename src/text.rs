@@ -193,6 +193,35 @@ pub fn compile_regex(pattern: &str) -> Result<&'static regex::Regex, regex::Erro
     re
 }
 
+/// The [`regex::RegexSet`] of `patterns`, compiled once per process and shared
+/// (as [`cached_regex`] shares each pattern); the compiler's error if it does
+/// not compile. The prose rules are matched through their set first (only the
+/// lines it matches run a rule's own regex), and the grammar loader compiles
+/// the set at load to check the patterns, so each rule's own regex is compiled
+/// only when some line needs its captures.
+pub fn cached_regex_set(patterns: &[&str]) -> Result<&'static regex::RegexSet, regex::Error> {
+    use std::sync::{Mutex, OnceLock};
+    type Cache = Vec<(Vec<String>, Result<&'static regex::RegexSet, regex::Error>)>;
+    static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
+    let mut cache = CACHE
+        .get_or_init(|| Mutex::new(Vec::new()))
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    // One entry per distinct grammar (one in practice): a linear search.
+    if let Some((_, set)) = cache
+        .iter()
+        .find(|(k, _)| k.iter().map(String::as_str).eq(patterns.iter().copied()))
+    {
+        return set.clone();
+    }
+    let set = regex::RegexSet::new(patterns).map(|s| &*Box::leak(Box::new(s)));
+    cache.push((
+        patterns.iter().map(|p| p.to_string()).collect(),
+        set.clone(),
+    ));
+    set
+}
+
 /// Terminal punctuation: a line ending in one of these ends a sentence.
 pub fn ends_sentence(s: &str) -> bool {
     s.trim_end()

@@ -463,6 +463,26 @@ const EMBEDDED: &[(&str, &str)] = &[
 ];
 const EMBEDDED_COMMON: &str = include_str!("../../grammars/common.toml");
 
+/// The embedded grammars as JSON, converted from their TOML by `build.rs`
+/// (empty if a file did not parse there: it is then read from its TOML, which
+/// reports the error). Reading JSON is several times cheaper than TOML, and
+/// every process reads the grammars at its start (`extract` starts two); the
+/// result is the same structs (`embedded_json_reads_as_the_toml`).
+const EMBEDDED_JSON: &[(&str, &str)] = &[
+    (
+        "f2019.toml",
+        include_str!(concat!(env!("OUT_DIR"), "/grammars/f2019.toml.json")),
+    ),
+    (
+        "f2021.toml",
+        include_str!(concat!(env!("OUT_DIR"), "/grammars/f2021.toml.json")),
+    ),
+    (
+        "common.toml",
+        include_str!(concat!(env!("OUT_DIR"), "/grammars/common.toml.json")),
+    ),
+];
+
 /// What loading does with the grammars' regexes (prose figures, page furniture,
 /// the title, body metadata).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -504,6 +524,7 @@ impl Grammars {
                     files,
                     ("common.toml".into(), EMBEDDED_COMMON.into()),
                     regexes,
+                    EMBEDDED_JSON,
                 )
             }
         }
@@ -538,21 +559,34 @@ impl Grammars {
             file: dir.join("common.toml").display().to_string(),
             msg: "missing".into(),
         })?;
-        Self::from_sources(files, common, regexes)
+        Self::from_sources(files, common, regexes, &[])
     }
 
+    /// Reads and validates grammar sources `(name, TOML text)`; `json` holds a
+    /// JSON form of some of them by name, read instead of their TOML.
     fn from_sources(
         files: Vec<(String, String)>,
         common: (String, String),
         regexes: Regexes,
+        json: &[(&str, &str)],
     ) -> Result<Self, GrammarError> {
-        let invalid = |file: &str, e: toml::de::Error| GrammarError::Invalid {
-            file: file.to_string(),
-            msg: e.to_string(),
-        };
+        fn parse<T: serde::de::DeserializeOwned>(
+            name: &str,
+            text: &str,
+            json: &[(&str, &str)],
+        ) -> Result<T, GrammarError> {
+            let converted = json.iter().find(|(n, j)| *n == name && !j.is_empty());
+            if let Some(Ok(t)) = converted.map(|(_, j)| serde_json::from_str(j)) {
+                return Ok(t);
+            }
+            toml::from_str(text).map_err(|e| GrammarError::Invalid {
+                file: name.to_string(),
+                msg: e.to_string(),
+            })
+        }
         let mut formats = Vec::new();
         for (name, text) in &files {
-            let mut f: Format = toml::from_str(text).map_err(|e| invalid(name, e))?;
+            let mut f: Format = parse(name, text, json)?;
             validate_format(&mut f).map_err(|(key, anchor, msg)| GrammarError::Invalid {
                 file: name.clone(),
                 msg: format!("line {}, {key}: {msg}", line_of(text, &anchor)),
@@ -566,7 +600,7 @@ impl Grammars {
             formats.push(f);
         }
         formats.sort_by(|a, b| a.id.cmp(&b.id));
-        let mut c: Common = toml::from_str(&common.1).map_err(|e| invalid(&common.0, e))?;
+        let mut c: Common = parse(&common.0, &common.1, json)?;
         validate_common(&mut c, regexes).map_err(|(key, anchor, msg)| GrammarError::Invalid {
             file: common.0.clone(),
             msg: format!("line {}, {key}: {msg}", line_of(&common.1, &anchor)),
@@ -688,8 +722,8 @@ fn validate_format(f: &mut Format) -> Result<(), Problem> {
 }
 
 /// Checks every regex of `common.toml` (compiling it, with [`Regexes::Compile`],
-/// into the cache of [`crate::text::cached_regex`], where the stages find them),
-/// so an invalid pattern is an error at load rather than a rule silently skipped.
+/// into the caches of [`crate::text`], where the stages find them), so an
+/// invalid pattern is an error at load rather than a rule silently skipped.
 fn validate_common(c: &mut Common, regexes: Regexes) -> Result<(), Problem> {
     c.body_meta.max_agency_chars = c.title.max_agency_chars;
     for rule in &mut c.prose {
@@ -722,32 +756,41 @@ fn validate_common(c: &mut Common, regexes: Regexes) -> Result<(), Problem> {
         let re = regex::Regex::new(&title.pattern).map_err(|e| title_problem(e.to_string()))?;
         title.compiled = re.into();
     }
-    let patterns = c
-        .prose
+    // Each pattern parsed (its own syntax error, with its key and line) …
+    let prose = c.prose.iter().flat_map(|p| {
+        p.patterns
+            .iter()
+            .map(move |x| (format!("prose `{}` patterns", p.id), x))
+    });
+    let furniture = c
+        .furniture
+        .page_number
         .iter()
-        .flat_map(|p| {
-            p.patterns
-                .iter()
-                .map(move |x| (format!("prose `{}` patterns", p.id), x))
-        })
-        .chain(
-            c.furniture
-                .page_number
-                .iter()
-                .map(|x| ("furniture page_number".to_string(), x)),
-        );
-    for (key, pat) in patterns {
-        let checked = match regexes {
-            // Compiled into the process-wide cache the stages read them from.
-            Regexes::Compile => crate::text::compile_regex(pat)
-                .map(|_| ())
-                .map_err(|e| e.to_string()),
-            Regexes::Check => capture_names(pat).map(|_| ()),
-        };
-        if let Err(e) = checked {
-            let first = pat.lines().next().unwrap_or("").to_string();
-            return Err((key, first, e));
+        .map(|x| ("furniture page_number".to_string(), x));
+    let located = |key: String, pat: &str, e: String| {
+        let first = pat.lines().next().unwrap_or("").to_string();
+        (key, first, e)
+    };
+    for (key, pat) in prose.clone().chain(furniture.clone()) {
+        capture_names(pat).map_err(|e| located(key, pat, e))?;
+    }
+    if regexes == Regexes::Check {
+        return Ok(());
+    }
+    // … then compiled where the stages read them: the furniture patterns one by
+    // one (clean runs each on every line), the prose patterns as the one set
+    // map and check scan the lines with (a rule's own regex is compiled when a
+    // line needs its captures).
+    for (key, pat) in furniture {
+        crate::text::compile_regex(pat).map_err(|e| located(key, pat, e.to_string()))?;
+    }
+    let all: Vec<&str> = prose.clone().map(|(_, p)| p.as_str()).collect();
+    if let Err(e) = crate::text::cached_regex_set(&all) {
+        // Name the pattern the compiler refuses (its size limit), if one alone is.
+        for (key, pat) in prose {
+            crate::text::compile_regex(pat).map_err(|e| located(key, pat, e.to_string()))?;
         }
+        return Err(("prose patterns".into(), "[[prose]]".into(), e.to_string()));
     }
     Ok(())
 }
@@ -992,10 +1035,11 @@ mod tests {
             let f = files.iter_mut().find(|(n, _)| n == file).unwrap();
             f.1 = edit(&f.1);
         }
-        let load = |regexes| match Grammars::from_sources(files.clone(), common.clone(), regexes) {
-            Ok(_) => panic!("{file}: the broken grammar was accepted ({regexes:?})"),
-            Err(e) => e.to_string(),
-        };
+        let load =
+            |regexes| match Grammars::from_sources(files.clone(), common.clone(), regexes, &[]) {
+                Ok(_) => panic!("{file}: the broken grammar was accepted ({regexes:?})"),
+                Err(e) => e.to_string(),
+            };
         // Checking without compiling finds the same error, in the same words.
         let e = load(Regexes::Compile);
         assert_eq!(load(Regexes::Check), e);
@@ -1014,6 +1058,7 @@ mod tests {
                 files.clone(),
                 ("common.toml".into(), common.clone()),
                 regexes,
+                &[],
             )
         };
         let e = load(Regexes::Compile).expect_err("refused").to_string();
@@ -1206,6 +1251,19 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn embedded_json_reads_as_the_toml() {
+        assert!(EMBEDDED_JSON.iter().all(|(_, j)| !j.is_empty()));
+        let files: Vec<(String, String)> = EMBEDDED
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        let common = ("common.toml".to_string(), EMBEDDED_COMMON.to_string());
+        let from_toml = Grammars::from_sources(files, common, Regexes::Compile, &[]).unwrap();
+        let from_json = Grammars::embedded().unwrap();
+        assert_eq!(format!("{from_json:?}"), format!("{from_toml:?}"));
     }
 
     #[test]

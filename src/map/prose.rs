@@ -13,7 +13,6 @@ use crate::grammar::Common;
 use crate::model::Line;
 use crate::text::{cached_regex, compact, compact_mapped};
 use regex::RegexSet;
-use std::sync::{Mutex, OnceLock};
 
 /// The lines of a report that at least one prose pattern matches.
 pub struct ProseLines<'l> {
@@ -100,27 +99,11 @@ impl<'l> ProseLines<'l> {
     }
 }
 
-/// The set of the prose patterns, compiled once per process and shared (as
-/// [`cached_regex`] shares each pattern); `None` if it does not compile.
+/// The set of the prose patterns, compiled once per process and shared
+/// ([`crate::text::cached_regex_set`], where the grammar loader compiled it);
+/// `None` if it does not compile.
 fn pattern_set(patterns: &[&str]) -> Option<&'static RegexSet> {
-    type Cache = Vec<(Vec<String>, Option<&'static RegexSet>)>;
-    static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
-    let mut cache = CACHE
-        .get_or_init(|| Mutex::new(Vec::new()))
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
-    // One entry per distinct grammar (one in practice): a linear search.
-    if let Some((_, set)) = cache
-        .iter()
-        .find(|(k, _)| k.iter().map(String::as_str).eq(patterns.iter().copied()))
-    {
-        return *set;
-    }
-    let set = RegexSet::new(patterns)
-        .ok()
-        .map(|s| &*Box::leak(Box::new(s)));
-    cache.push((patterns.iter().map(|p| p.to_string()).collect(), set));
-    set
+    crate::text::cached_regex_set(patterns).ok()
 }
 
 #[cfg(test)]
