@@ -1,11 +1,11 @@
 //! Excel workbook output (`--xlsx FILE`), built from the CSV files of an output
 //! folder so it works the same after `nianbao merge`.
 //!
-//! Sheets: `报告` (reports.csv), one sheet per standard table — `主动公开` (table 2),
-//! `申请` (table 3), `复议诉讼` (table 4) — with a row per report, and `检查`
-//! (findings.csv). Table sheets have two header rows: the template's labels
-//! (`行政许可/本年处理决定数量`) and the canonical keys, so a person can read it and
-//! a script can address it. A cell is filled red when an error finding names it
+//! Sheets: reports.csv, one sheet per standard table (tables 2, 3 and 4) with a
+//! row per report, and findings.csv, named by `[workbook]` in `common.toml`
+//! (`报告`, `主动公开`, `申请`, `复议诉讼`, `检查`). Table sheets have two header
+//! rows: the template's labels (`行政许可/本年处理决定数量`) and the canonical keys,
+//! so a person can read it and a script can address it. A cell is filled red when an error finding names it
 //! (its table, row and column, or its table and row with an empty column).
 //!
 //! Everything streams: the worksheets run in rust_xlsxwriter's constant-memory mode,
@@ -21,15 +21,6 @@ use rust_xlsxwriter::{Color, Format, Workbook, Worksheet, XlsxError};
 use std::collections::HashSet;
 use std::io;
 use std::path::Path;
-
-/// The table sheets: table id and sheet name.
-pub const TABLE_SHEETS: [(&str, &str); 3] = [
-    ("active_disclosure", "主动公开"),
-    ("applications", "申请"),
-    ("review_litigation", "复议诉讼"),
-];
-pub const REPORTS_SHEET: &str = "报告";
-pub const FINDINGS_SHEET: &str = "检查";
 
 /// Excel's limits: rows per sheet and characters per cell.
 const MAX_ROWS: u32 = 1_048_576;
@@ -205,7 +196,7 @@ pub fn write_workbook(out_dir: &Path, file: &Path, grammars: &Grammars) -> io::R
         &mut wb,
         &st,
         out_dir,
-        REPORTS_SHEET,
+        &grammars.common.workbook.reports_sheet,
         &["year", "pages", "cells", "repairs", "findings"],
         "status",
     )?;
@@ -214,7 +205,7 @@ pub fn write_workbook(out_dir: &Path, file: &Path, grammars: &Grammars) -> io::R
         &mut wb,
         &st,
         out_dir,
-        FINDINGS_SHEET,
+        &grammars.common.workbook.findings_sheet,
         &["expected", "actual"],
         "severity",
     )?;
@@ -348,23 +339,30 @@ fn table_sheets(
     let keys: Vec<String> = rd.extra_columns().map(str::to_string).collect();
     // For each sheet: the cell keys it shows (by position among the keys), split
     // into (table, row, column).
-    let mut columns: Vec<Vec<(usize, [String; 3])>> = vec![Vec::new(); TABLE_SHEETS.len()];
+    // The tables in document order (every template has the same three).
+    let ids: Vec<&str> = grammars
+        .formats
+        .first()
+        .map(|f| f.tables.ids().map(|(id, _)| id).to_vec())
+        .unwrap_or_default();
+    let names = &grammars.common.workbook;
+    let mut columns: Vec<Vec<(usize, [String; 3])>> = vec![Vec::new(); ids.len()];
     for (i, key) in keys.iter().enumerate() {
         let parts: Vec<&str> = key.splitn(3, '.').collect();
         let [t, r, c] = parts.as_slice() else {
             continue;
         };
-        if let Some(s) = TABLE_SHEETS.iter().position(|(id, _)| id == t) {
+        if let Some(s) = ids.iter().position(|id| id == t) {
             columns[s].push((i, [t.to_string(), r.to_string(), c.to_string()]));
         }
     }
-    let mut sheets: Vec<Sheet> = TABLE_SHEETS
+    let mut sheets: Vec<Sheet> = ids
         .iter()
         .zip(&columns)
-        .map(|((_, name), cols)| {
-            let mut labels: Vec<String> = ["报告", "机关", "年度", "格式"]
+        .map(|(id, cols)| {
+            let mut labels: Vec<String> = WideRow::header()
                 .iter()
-                .map(|s| s.to_string())
+                .map(|h| names.labels.get(*h).map_or(*h, String::as_str).to_string())
                 .collect();
             let mut head: Vec<String> = WideRow::header().iter().map(|s| s.to_string()).collect();
             for (i, [t, r, c]) in cols {
@@ -379,7 +377,7 @@ fn table_sheets(
             }
             let mut widths = vec![40.0, 20.0, 6.0, 7.0];
             widths.extend(std::iter::repeat_n(14.0, cols.len()));
-            Sheet::new(name, vec![labels, head], widths, (2, 1))
+            Sheet::new(names.table_sheet(id), vec![labels, head], widths, (2, 1))
         })
         .collect();
     let mut findings = FindingCursor::open(dir)?;

@@ -288,7 +288,87 @@ pub struct Common {
     pub title: TitleRules,
     #[serde(default)]
     pub body_meta: BodyMeta,
+    #[serde(default)]
+    pub workbook: WorkbookNames,
 }
+
+/// The names the Excel workbook (`--xlsx`) shows (`[workbook]` in `common.toml`):
+/// presentation words, kept with the grammar so code holds none and a workbook
+/// in another language is a data change.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkbookNames {
+    /// The sheet copying `reports.csv`.
+    pub reports_sheet: String,
+    /// The sheet copying `findings.csv`.
+    pub findings_sheet: String,
+    /// Sheet name per table id; a table not named here gets its id.
+    #[serde(default)]
+    pub tables: BTreeMap<String, String>,
+    /// Label over a leading column of the table sheets (`report`, `agency`,
+    /// `year`, `format`); a column not named here shows its own name.
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+}
+
+impl Default for WorkbookNames {
+    fn default() -> Self {
+        WorkbookNames {
+            reports_sheet: "reports".into(),
+            findings_sheet: "findings".into(),
+            tables: BTreeMap::new(),
+            labels: BTreeMap::new(),
+        }
+    }
+}
+
+impl WorkbookNames {
+    /// The sheet name of table `id`.
+    pub fn table_sheet<'a>(&'a self, id: &'a str) -> &'a str {
+        self.tables.get(id).map_or(id, String::as_str)
+    }
+
+    /// Excel's rules for sheet names (1–31 characters, none of `[]:*?/\`,
+    /// unique ignoring case), checked at load so a bad name is a grammar error
+    /// with its line, not a failed workbook after a long run.
+    fn check(&self) -> Result<(), Problem> {
+        for id in self.tables.keys() {
+            if !TABLE_KEYS.contains(&id.as_str()) {
+                return Err((
+                    "workbook tables".into(),
+                    "[workbook]".into(),
+                    format!("`{id}` is not a table (one of {})", TABLE_KEYS.join(", ")),
+                ));
+            }
+        }
+        let problem = |msg: String| ("workbook sheet".into(), "[workbook]".into(), msg);
+        let mut seen: Vec<String> = Vec::new();
+        let tables = TABLE_KEYS.iter().map(|id| self.table_sheet(id));
+        for name in [self.reports_sheet.as_str(), self.findings_sheet.as_str()]
+            .into_iter()
+            .chain(tables)
+        {
+            let chars = name.chars().count();
+            if chars == 0 || chars > MAX_SHEET_NAME_CHARS {
+                return Err(problem(format!(
+                    "`{name}`: a sheet name has 1 to {MAX_SHEET_NAME_CHARS} characters"
+                )));
+            }
+            if let Some(c) = name.chars().find(|c| "[]:*?/\\".contains(*c)) {
+                return Err(problem(format!("`{name}`: a sheet name cannot hold `{c}`")));
+            }
+            let folded = name.to_lowercase();
+            if seen.contains(&folded) {
+                return Err(problem(format!("`{name}`: two sheets have this name")));
+            }
+            seen.push(folded);
+        }
+        Ok(())
+    }
+}
+
+/// Excel's limit on the length of a sheet name.
+const MAX_SHEET_NAME_CHARS: usize = 31;
 
 /// Where agency and year stand in the body when the title is missing or cut
 /// (`[body_meta]` in `common.toml`). Patterns are matched against lines with
@@ -725,6 +805,7 @@ fn validate_format(f: &mut Format) -> Result<(), Problem> {
 /// into the caches of [`crate::text`], where the stages find them), so an
 /// invalid pattern is an error at load rather than a rule silently skipped.
 fn validate_common(c: &mut Common, regexes: Regexes) -> Result<(), Problem> {
+    c.workbook.check()?;
     c.body_meta.max_agency_chars = c.title.max_agency_chars;
     for rule in &mut c.prose {
         rule.readings = rule
@@ -1190,6 +1271,37 @@ mod tests {
         assert!(e.contains("title pattern") && e.contains("year"), "{e}");
         let line = line_with("common.toml", "[title]");
         assert!(e.contains(&format!("line {line}")), "{e}");
+    }
+
+    #[test]
+    fn workbook_names_excel_refuses_are_errors() {
+        let line = line_with("common.toml", "[workbook]");
+        for (from, to, says) in [
+            ("申请", "申请/处理", "cannot hold `/`"),
+            ("申请", "主动公开", "two sheets"),
+            ("\"检查\"", "\"报告\"", "two sheets"),
+            ("申请", &"申".repeat(32), "1 to 31"),
+            (
+                "applications =",
+                "application =",
+                "`application` is not a table",
+            ),
+        ] {
+            let e = broken("common.toml", |t| {
+                let at = t.find("[workbook]").unwrap();
+                format!("{}{}", &t[..at], t[at..].replacen(from, to, 1))
+            });
+            assert!(
+                e.contains(says) && e.contains(&format!("line {line}")),
+                "{from}: {e}"
+            );
+        }
+        let g = Grammars::embedded().unwrap();
+        assert_eq!(g.common.workbook.table_sheet("applications"), "申请");
+        assert_eq!(
+            WorkbookNames::default().table_sheet("applications"),
+            "applications"
+        );
     }
 
     #[test]
