@@ -23,8 +23,7 @@ pub fn norm_char(c: char) -> char {
 /// U+2000–U+2FFF; U+3000–U+3FFF; U+F000–U+FFFF), so ASCII and the Chinese
 /// characters of a text (lead bytes E4–E9) are skipped without decoding.
 /// `tests::lead_bytes_cover_every_changed_character` checks every character.
-#[inline]
-fn may_normalize(lead: u8) -> bool {
+const fn may_normalize(lead: u8) -> bool {
     matches!(lead, 0xC2 | 0xE2 | 0xE3 | 0xEF)
 }
 
@@ -34,27 +33,55 @@ fn may_normalize(lead: u8) -> bool {
 /// C2; U+1680: E1; U+2000–U+205F: E2; U+3000: E3). Chinese characters and
 /// ASCII letters, digits and most punctuation are kept as they are.
 /// `tests::lead_bytes_cover_every_changed_character` checks every character.
-#[inline]
-fn may_compact(lead: u8) -> bool {
+const fn may_compact(lead: u8) -> bool {
     matches!(
         lead,
         b'\t'..=b'\r' | b' ' | b'"' | b'\'' | b'|' | b'#' | b'*' | 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEF
     )
 }
 
+/// A byte predicate as a table, one load a byte.
+type ByteSet = [bool; 256];
+
+/// The table of a `const fn(u8) -> bool`.
+macro_rules! byte_set {
+    ($may_change:ident) => {{
+        let mut set = [false; 256];
+        let mut b = 0;
+        while b < 256 {
+            set[b] = $may_change(b as u8);
+            b += 1;
+        }
+        set
+    }};
+}
+
+/// [`may_normalize`] and [`may_compact`] as tables.
+static NORMALIZE_LEADS: ByteSet = byte_set!(may_normalize);
+static COMPACT_LEADS: ByteSet = byte_set!(may_compact);
+
 /// Calls `f(i, c)` for each character `c` at byte `i` of `s` whose lead byte
-/// passes `may_change`, in order; the others are not decoded. Nearly every byte
-/// of a Chinese report is a CJK character or plain ASCII, so this visits a few
-/// characters a line instead of decoding all of them.
+/// is in `leads`, in order; the others are not decoded. Nearly every byte of a
+/// Chinese report is a CJK character or plain ASCII, so this visits a few
+/// characters a line instead of decoding all of them. (A plain byte loop:
+/// scanning blocks of bytes at once was slower, candidates being frequent.)
 #[inline]
-fn for_each_candidate(s: &str, may_change: fn(u8) -> bool, mut f: impl FnMut(usize, char)) {
+fn for_each_candidate(s: &str, leads: &ByteSet, mut f: impl FnMut(usize, char)) {
     let bytes = s.as_bytes();
     let mut i = 0;
-    while let Some(k) = bytes[i..].iter().position(|&b| may_change(b)) {
-        i += k;
+    while let Some(&b) = bytes.get(i) {
+        if !leads[usize::from(b)] {
+            i += 1;
+            continue;
+        }
         // A lead byte is never a continuation byte: `i` starts a character.
-        let Some(c) = s[i..].chars().next() else {
-            break;
+        let c = if b.is_ascii() {
+            char::from(b)
+        } else {
+            match s[i..].chars().next() {
+                Some(c) => c,
+                None => break,
+            }
         };
         f(i, c);
         i += c.len_utf8();
@@ -62,14 +89,14 @@ fn for_each_candidate(s: &str, may_change: fn(u8) -> bool, mut f: impl FnMut(usi
 }
 
 /// `s` with each character replaced by `map` (dropped on `None`), borrowed when
-/// nothing changes. `may_change` must pass the lead byte of every character
-/// that `map` does not keep as it is.
+/// nothing changes. `leads` must hold the lead byte of every character that
+/// `map` does not keep as it is.
 #[inline]
-fn rewrite(s: &str, may_change: fn(u8) -> bool, map: fn(char) -> Option<char>) -> Cow<'_, str> {
+fn rewrite<'a>(s: &'a str, leads: &ByteSet, map: impl Fn(char) -> Option<char>) -> Cow<'a, str> {
     // Runs of characters that stay as they are are copied as slices.
     let mut out: Option<String> = None;
     let mut from = 0;
-    for_each_candidate(s, may_change, |i, c| {
+    for_each_candidate(s, leads, |i, c| {
         let k = map(c);
         if k != Some(c) {
             // Normalising never lengthens a character's UTF-8 form: `s.len()` is enough.
@@ -94,7 +121,7 @@ fn rewrite(s: &str, may_change: fn(u8) -> bool, map: fn(char) -> Option<char>) -
 /// already normal (no full-width form, special space, bracket or quote): the
 /// stages that only read the normal form need no copy of such a line.
 pub fn normalized(s: &str) -> Cow<'_, str> {
-    rewrite(s, may_normalize, |c| Some(norm_char(c)))
+    rewrite(s, &NORMALIZE_LEADS, |c| Some(norm_char(c)))
 }
 
 /// Normalises a whole string with [`norm_char`].
@@ -105,7 +132,7 @@ pub fn normalize(s: &str) -> String {
 /// The compact matching key of a label: normalised, without whitespace, quotes
 /// or table rules. Enumerators are kept (`crate::numbering` strips them).
 pub fn compact(s: &str) -> String {
-    rewrite(s, may_compact, compact_char).into_owned()
+    rewrite(s, &COMPACT_LEADS, compact_char).into_owned()
 }
 
 /// [`compact`] of `s`, with the byte offset in `s` of each byte of the result, so a
@@ -126,7 +153,7 @@ pub fn compact_mapped(s: &str) -> (String, Vec<usize>) {
         }));
     };
     let mut from = 0;
-    for_each_candidate(s, may_compact, |i, c| {
+    for_each_candidate(s, &COMPACT_LEADS, |i, c| {
         let k = compact_char(c);
         if k != Some(c) {
             copy_run(&mut out, &mut offsets, from, i);
@@ -301,7 +328,7 @@ mod tests {
             c.encode_utf8(&mut b);
             if norm_char(c) != c {
                 assert!(
-                    may_normalize(b[0]),
+                    NORMALIZE_LEADS[usize::from(b[0])],
                     "{c:?} changes but its lead byte is skipped"
                 );
             }
@@ -312,7 +339,7 @@ mod tests {
             assert_eq!(compact_char(c), compacted, "{c:?}");
             if compacted != Some(c) {
                 assert!(
-                    may_compact(b[0]),
+                    COMPACT_LEADS[usize::from(b[0])],
                     "{c:?} is compacted but its lead byte is skipped"
                 );
             }
