@@ -8,11 +8,18 @@
 //! pattern; only the lines some pattern matches keep their compacted text, with
 //! the patterns that match, and a rule runs its own regex (for the captures) on
 //! those lines alone. Which lines a rule sees, and in which order, is unchanged.
+//!
+//! Most lines are not even compacted: every prose pattern needs its figure's
+//! unit word (件), and a line without a character that every match of every
+//! pattern contains cannot match (see [`Patterns::gate`]).
 
 use crate::grammar::Common;
 use crate::model::Line;
 use crate::text::{cached_regex, compact, compact_mapped};
 use regex::RegexSet;
+use regex_syntax::hir::{Hir, HirKind, Literal};
+use std::collections::BTreeSet;
+use std::sync::{Mutex, OnceLock};
 
 /// The lines of a report that at least one prose pattern matches.
 pub struct ProseLines<'l> {
@@ -43,11 +50,14 @@ impl<'l> ProseLines<'l> {
             first_pattern.push(patterns.len());
             patterns.extend(rule.patterns.iter().map(String::as_str));
         }
-        let set = pattern_set(&patterns);
+        let compiled = compiled(&patterns);
         let mut hits = Vec::new();
         for (i, l) in lines.iter().enumerate() {
+            if !compiled.gate.iter().all(|&c| l.text.contains(c)) {
+                continue;
+            }
             let text = compact(&l.text);
-            let matched: Vec<usize> = match set {
+            let matched: Vec<usize> = match compiled.set {
                 Some(set) if !set.is_match(&text) => continue,
                 Some(set) => set.matches(&text).into_iter().collect(),
                 // Never for a loaded grammar (its patterns compile, and so does
@@ -99,11 +109,74 @@ impl<'l> ProseLines<'l> {
     }
 }
 
-/// The set of the prose patterns, compiled once per process and shared
-/// ([`crate::text::cached_regex_set`], where the grammar loader compiled it);
-/// `None` if it does not compile.
-fn pattern_set(patterns: &[&str]) -> Option<&'static RegexSet> {
-    crate::text::cached_regex_set(patterns).ok()
+/// The prose patterns compiled for [`ProseLines::new`].
+struct Patterns {
+    /// Every pattern in one set ([`crate::text::cached_regex_set`], where the
+    /// grammar loader compiled it); `None` if it does not compile.
+    set: Option<&'static RegexSet>,
+    /// Characters every match of every pattern contains, and which compacting
+    /// a line cannot create from another character (non-ASCII ones: `norm_char`
+    /// maps characters only to ASCII), so a line that lacks one of them in its
+    /// own text cannot match any pattern.
+    gate: Vec<char>,
+}
+
+/// The prose patterns compiled, and their gate found, once per process.
+fn compiled(patterns: &[&str]) -> &'static Patterns {
+    type Cache = Vec<(Vec<String>, &'static Patterns)>;
+    static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
+    let mut cache = CACHE
+        .get_or_init(|| Mutex::new(Vec::new()))
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    // One entry per distinct grammar (one in practice): a linear search.
+    if let Some((_, p)) = cache
+        .iter()
+        .find(|(k, _)| k.iter().map(String::as_str).eq(patterns.iter().copied()))
+    {
+        return p;
+    }
+    let gate = patterns
+        .iter()
+        .map(|p| {
+            regex_syntax::Parser::new()
+                .parse(p)
+                .map(|h| required_chars(&h))
+                .unwrap_or_default()
+        })
+        .reduce(|a, b| a.intersection(&b).copied().collect())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|c| !c.is_ascii())
+        .collect();
+    let compiled = &*Box::leak(Box::new(Patterns {
+        set: crate::text::cached_regex_set(patterns).ok(),
+        gate,
+    }));
+    cache.push((patterns.iter().map(|p| p.to_string()).collect(), compiled));
+    compiled
+}
+
+/// The characters every match of `h` contains: a concatenation's parts' all,
+/// the ones common to every branch of an alternation, a repetition's if it
+/// repeats at least once; classes and assertions promise none.
+fn required_chars(h: &Hir) -> BTreeSet<char> {
+    match h.kind() {
+        HirKind::Literal(Literal(bytes)) => std::str::from_utf8(bytes)
+            .map(|s| s.chars().collect())
+            .unwrap_or_default(),
+        HirKind::Capture(c) => required_chars(&c.sub),
+        HirKind::Repetition(r) if r.min >= 1 => required_chars(&r.sub),
+        HirKind::Concat(hs) => hs.iter().flat_map(required_chars).collect(),
+        HirKind::Alternation(hs) => hs
+            .iter()
+            .map(required_chars)
+            .reduce(|a, b| a.intersection(&b).copied().collect())
+            .unwrap_or_default(),
+        HirKind::Repetition(_) | HirKind::Empty | HirKind::Class(_) | HirKind::Look(_) => {
+            BTreeSet::new()
+        }
+    }
 }
 
 #[cfg(test)]
@@ -154,6 +227,38 @@ mod tests {
         assert_eq!(&l.text[offsets[text.find('3').unwrap()]..], "３件。");
         // Out of range: nothing.
         assert_eq!(prose.matching(g.common.prose.len(), 0).count(), 0);
+    }
+
+    #[test]
+    fn required_characters_are_those_every_match_contains() {
+        let req = |p: &str| -> String {
+            required_chars(&regex_syntax::Parser::new().parse(p).unwrap())
+                .into_iter()
+                .collect()
+        };
+        assert_eq!(req(r"(?:行政)?复议(?:案件)?(\d+)件"), "件复议");
+        assert_eq!(req(r"(?:收到|受理)申请(\d+)件"), "件申请");
+        assert_eq!(req(r"(?:收到|收取)x+"), "x收");
+        assert_eq!(req(r"[件条](\d+)|a*b{0,2}"), "");
+        // The embedded grammar's prose patterns all need 件.
+        let g = Grammars::embedded().unwrap();
+        let patterns: Vec<&str> = g
+            .common
+            .prose
+            .iter()
+            .flat_map(|r| r.patterns.iter().map(String::as_str))
+            .collect();
+        assert_eq!(compiled(&patterns).gate, ['件']);
+    }
+
+    /// The gate's premise: compacting maps a character only to ASCII, so a
+    /// non-ASCII character of a compacted line is in the line itself.
+    #[test]
+    fn normalising_creates_no_non_ascii_character() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let n = crate::text::norm_char(c);
+            assert!(n == c || n.is_ascii(), "{c:?} -> {n:?}");
+        }
     }
 
     #[test]
