@@ -60,6 +60,25 @@ pub fn max_errors(len: usize) -> usize {
     }
 }
 
+/// Start of the first exact occurrence of `key` (not empty) in `hay`.
+///
+/// Looks for the key's first character and compares the rest only there: the
+/// caption and label searches scan a whole report's text for dozens of keys, and
+/// comparing a full window at every position was most of their time.
+fn find_exact(hay: &[char], key: &[char]) -> Option<usize> {
+    let (&first, rest) = key.split_first()?;
+    let last_start = hay.len().checked_sub(key.len())?;
+    let mut at = 0;
+    while at <= last_start {
+        let p = at + hay[at..=last_start].iter().position(|&c| c == first)?;
+        if hay[p + 1..p + key.len()] == *rest {
+            return Some(p);
+        }
+        at = p + 1;
+    }
+    None
+}
+
 /// Finds `key` in `hay[from..]`, exactly or with at most `max_err` edits.
 /// Returns `(start, end)` (end exclusive) of the earliest-ending best match.
 pub fn find_approx(
@@ -71,7 +90,7 @@ pub fn find_approx(
     if key.is_empty() || from >= hay.len() {
         return None;
     }
-    if let Some(p) = hay[from..].windows(key.len()).position(|w| w == key) {
+    if let Some(p) = find_exact(&hay[from..], key) {
         return Some((from + p, from + p + key.len()));
     }
     if max_err == 0 {
@@ -139,6 +158,26 @@ mod tests {
         assert!(ks[0].starts_with("部分公开(区分处理的"));
         let k = row_keys("x", "1.属于国家秘密", &[]);
         assert_eq!(k.keys[0], chars("属于国家秘密"));
+    }
+
+    #[test]
+    fn exact_search_agrees_with_a_window_scan() {
+        let hay = chars("甲乙甲乙丙甲乙丙丁");
+        for key in [
+            "甲",
+            "乙丙",
+            "甲乙丙丁",
+            "丁",
+            "丙丁甲",
+            "甲乙甲乙丙甲乙丙丁",
+            "甲乙甲乙丙甲乙丙丁戊",
+        ] {
+            let key = chars(key);
+            let windows = hay.windows(key.len()).position(|w| w == key);
+            assert_eq!(find_exact(&hay, &key), windows, "{key:?}");
+        }
+        assert_eq!(find_exact(&hay, &[]), None);
+        assert_eq!(find_exact(&[], &chars("甲")), None);
     }
 
     #[test]

@@ -162,15 +162,8 @@ pub fn parse_number(raw: &str, units: &[String]) -> Option<Number> {
     Some(Number { value: out, unit })
 }
 
-fn width(c: char) -> usize {
-    if c.is_ascii() || c == '\t' {
-        1
-    } else {
-        2
-    }
-}
-
-/// A place on a line: display column and character index.
+/// A place on a line: display column and character index. An ASCII character
+/// (a tab too) is one display column wide, any other two (CJK).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct Pos {
     col: usize,
@@ -178,20 +171,24 @@ struct Pos {
 }
 
 impl Pos {
-    /// The place after `s`, which starts here.
+    /// The place after `s`, which starts here. Counted on the bytes without
+    /// decoding: every byte but a UTF-8 continuation byte starts a character.
     fn after(self, s: &str) -> Pos {
-        // ASCII is one column and one character a byte: counted without decoding.
-        if s.is_ascii() {
-            return Pos {
-                col: self.col + s.len(),
-                ch: self.ch + s.len(),
-            };
+        let (chars, ascii) = s.bytes().fold((0, 0), |(chars, ascii), b| {
+            (
+                chars + usize::from(!is_continuation(b)),
+                ascii + usize::from(b.is_ascii()),
+            )
+        });
+        Pos {
+            col: self.col + 2 * chars - ascii,
+            ch: self.ch + chars,
         }
-        s.chars().fold(self, |p, c| Pos {
-            col: p.col + width(c),
-            ch: p.ch + 1,
-        })
     }
+}
+
+fn is_continuation(b: u8) -> bool {
+    b & 0xC0 == 0x80
 }
 
 /// One cell of a line: its trimmed text and the places where that text starts
@@ -202,55 +199,67 @@ struct Cell<'a> {
     end: Pos,
 }
 
-fn is_space(c: char) -> bool {
-    c == ' ' || c == '\u{3000}' || c == '\u{00A0}'
+/// Length in bytes and display width of the space character starting at byte
+/// `i` of `line` (` `, U+3000 or U+00A0), if one does.
+fn space_at(line: &str, i: usize) -> Option<(usize, usize)> {
+    let rest = &line.as_bytes()[i..];
+    match rest {
+        [b' ', ..] => Some((1, 1)),
+        [0xE3, 0x80, 0x80, ..] => Some((3, 2)),
+        [0xC2, 0xA0, ..] => Some((2, 2)),
+        _ => None,
+    }
 }
 
 /// Splits one line into cells at separators; returns the cells and whether the
 /// line had any separator at all.
 fn split_cells(line: &str) -> (Vec<Cell<'_>>, bool) {
-    let mut cells = Vec::new();
-    let mut had_sep = false;
-    // The current cell: its first byte and its place.
-    let mut cur_from = 0usize;
-    let mut cur_start = Pos::default();
-    let mut pos = Pos::default();
-    fn push<'a>(cells: &mut Vec<Cell<'a>>, cur: &'a str, start: Pos) {
+    /// Pushes the cell `cur` starting at `start`; returns the place after the
+    /// separator `sep` that follows it.
+    fn push<'a>(cells: &mut Vec<Cell<'a>>, cur: &'a str, start: Pos, sep: &str) -> Pos {
         let text = cur.trim();
         let lead = cur.len() - cur.trim_start().len();
         let start = start.after(&cur[..lead]);
         let end = start.after(text);
         cells.push(Cell { text, start, end });
+        end.after(&cur[lead + text.len()..]).after(sep)
     }
-    let mut it = line.char_indices().peekable();
-    while let Some((b, c)) = it.next() {
-        let sep_end = if c == '\t' || c == '|' {
-            pos = pos.after(&line[b..b + 1]);
-            Some(b + 1)
-        } else if is_space(c) {
+    let bytes = line.as_bytes();
+    let mut cells = Vec::new();
+    let mut had_sep = false;
+    // The current cell: its first byte and its place.
+    let mut cur_from = 0usize;
+    let mut cur_start = Pos::default();
+    // Separator bytes are ASCII or lead bytes, never inside another character,
+    // so the scan skips to the next byte that may start one.
+    let may_separate = |b: &u8| matches!(b, b'\t' | b'|' | b' ' | 0xE3 | 0xC2);
+    let mut i = 0usize;
+    while let Some(skip) = bytes[i..].iter().position(may_separate) {
+        i += skip;
+        let sep_end = if matches!(bytes[i], b'\t' | b'|') {
+            i + 1
+        } else if let Some((len, w)) = space_at(line, i) {
             // The whole run of spaces: a separator when it is wide enough.
-            let mut run = pos.after(&line[b..b + c.len_utf8()]);
-            let mut to = b + c.len_utf8();
-            while let Some(&(nb, nc)) = it.peek().filter(|(_, nc)| is_space(*nc)) {
-                run = run.after(&line[nb..nb + nc.len_utf8()]);
-                to = nb + nc.len_utf8();
-                it.next();
+            let (mut to, mut run_width) = (i + len, w);
+            while let Some((len, w)) = space_at(line, to) {
+                to += len;
+                run_width += w;
             }
-            let wide = run.col - pos.col >= MIN_SEPARATOR_WIDTH;
-            pos = run;
-            wide.then_some(to)
+            if run_width < MIN_SEPARATOR_WIDTH {
+                i = to;
+                continue;
+            }
+            to
         } else {
-            pos = pos.after(&line[b..b + c.len_utf8()]);
-            None
+            i += 1;
+            continue;
         };
-        if let Some(to) = sep_end {
-            had_sep = true;
-            push(&mut cells, &line[cur_from..b], cur_start);
-            cur_from = to;
-            cur_start = pos;
-        }
+        had_sep = true;
+        cur_start = push(&mut cells, &line[cur_from..i], cur_start, &line[i..sep_end]);
+        cur_from = sep_end;
+        i = sep_end;
     }
-    push(&mut cells, &line[cur_from..], cur_start);
+    push(&mut cells, &line[cur_from..], cur_start, "");
     (cells, had_sep)
 }
 
@@ -262,82 +271,94 @@ fn is_rule_line(line: &str) -> bool {
             .all(|c| matches!(c, '|' | '-' | ':' | ' ' | '+' | '='))
 }
 
-/// Tokenises one line of the cleaned document into `out`.
-/// `cells` are the grammar's blank-cell tokens, units and the words that make a
-/// glued number part of the prose (`[cells]` in `common.toml`).
-pub fn tokenize_line_into<'a>(
-    line: &'a str,
-    line_no: usize,
-    grammar: &CellTokens,
-    out: &mut Vec<Token<'a>>,
-) {
-    if is_rule_line(line) {
-        return;
+/// The tokenizer for one grammar's cell tokens: blank-cell tokens, units and the
+/// words that make a glued number part of the prose (`[cells]` in `common.toml`).
+pub struct Tokenizer<'g> {
+    grammar: &'g CellTokens,
+    /// Characters of the longest blank-cell token: normalising keeps the
+    /// character count, so a longer cell is no blank token.
+    longest_empty: usize,
+}
+
+impl<'g> Tokenizer<'g> {
+    pub fn new(grammar: &'g CellTokens) -> Self {
+        let longest_empty = grammar
+            .empty_tokens
+            .iter()
+            .map(|t| t.chars().count())
+            .max()
+            .unwrap_or(0);
+        Tokenizer {
+            grammar,
+            longest_empty,
+        }
     }
-    let (empty_tokens, units) = (&grammar.empty_tokens, &grammar.units);
-    // Normalising keeps the character count, so a longer cell is no blank token.
-    let longest_empty = empty_tokens
-        .iter()
-        .map(|t| t.chars().count())
-        .max()
-        .unwrap_or(0);
-    let pipe_row = line.trim_start().starts_with('|');
-    let (cells, had_sep) = split_cells(line);
-    let n = cells.len();
-    for (
-        k,
-        Cell {
-            text: cell,
-            start,
-            end,
-        },
-    ) in cells.into_iter().enumerate()
-    {
-        // The empty strings outside a markdown row's outer pipes are not cells.
-        if pipe_row && cell.is_empty() && (k == 0 || k + 1 == n) {
-            continue;
+
+    /// Tokenises one line of the cleaned document into `out`.
+    pub fn line<'a>(&self, line: &'a str, line_no: usize, out: &mut Vec<Token<'a>>) {
+        if is_rule_line(line) {
+            return;
         }
-        let tok = |kind, raw, start: Pos, end: Pos| Token {
-            kind,
-            raw,
-            line: line_no,
-            col: start.col,
-            col_end: end.col,
-            ccol: start.ch,
-            ccol_end: end.ch,
-            glued: false,
-        };
-        if cell.is_empty() {
-            if had_sep && line.contains(['\t', '|']) {
-                out.push(tok(Kind::Blank, "", start, start));
+        let grammar = self.grammar;
+        let (empty_tokens, units) = (&grammar.empty_tokens, &grammar.units);
+        let pipe_row = line.trim_start().starts_with('|');
+        let (cells, had_sep) = split_cells(line);
+        let n = cells.len();
+        for (
+            k,
+            Cell {
+                text: cell,
+                start,
+                end,
+            },
+        ) in cells.into_iter().enumerate()
+        {
+            // The empty strings outside a markdown row's outer pipes are not cells.
+            if pipe_row && cell.is_empty() && (k == 0 || k + 1 == n) {
+                continue;
             }
-            continue;
-        }
-        let cell_chars = end.ch - start.ch;
-        let blank = cell_chars <= longest_empty
-            && empty_tokens
-                .iter()
-                .any(|t| t.chars().eq(cell.chars().map(norm_char)));
-        if blank {
-            out.push(tok(Kind::Blank, cell, start, end));
-        } else if is_number(cell, units) {
-            out.push(tok(Kind::Num, cell, start, end));
-        } else if !has_digit(cell) {
-            // No number can start without a digit: the cell is one text token.
-            out.push(tok(Kind::Text, cell, start, end));
-        } else {
-            // A long cell is web text whose borders were lost, even on a line that
-            // has a double space somewhere.
-            let separated = had_sep && cell_chars <= MAX_LABEL_CHARS;
-            scan_mixed(cell, start, line_no, separated, grammar, out);
+            let tok = |kind, raw, start: Pos, end: Pos| Token {
+                kind,
+                raw,
+                line: line_no,
+                col: start.col,
+                col_end: end.col,
+                ccol: start.ch,
+                ccol_end: end.ch,
+                glued: false,
+            };
+            if cell.is_empty() {
+                if had_sep && line.contains(['\t', '|']) {
+                    out.push(tok(Kind::Blank, "", start, start));
+                }
+                continue;
+            }
+            let cell_chars = end.ch - start.ch;
+            let blank = cell_chars <= self.longest_empty
+                && empty_tokens
+                    .iter()
+                    .any(|t| t.chars().eq(cell.chars().map(norm_char)));
+            if blank {
+                out.push(tok(Kind::Blank, cell, start, end));
+            } else if is_number(cell, units) {
+                out.push(tok(Kind::Num, cell, start, end));
+            } else if !has_digit(cell) {
+                // No number can start without a digit: the cell is one text token.
+                out.push(tok(Kind::Text, cell, start, end));
+            } else {
+                // A long cell is web text whose borders were lost, even on a line that
+                // has a double space somewhere.
+                let separated = had_sep && cell_chars <= MAX_LABEL_CHARS;
+                scan_mixed(cell, start, line_no, separated, grammar, out);
+            }
         }
     }
 }
 
-/// Tokenises one line of the cleaned document (see [`tokenize_line_into`]).
+/// Tokenises one line of the cleaned document (see [`Tokenizer::line`]).
 pub fn tokenize_line<'a>(line: &'a str, line_no: usize, cells: &CellTokens) -> Vec<Token<'a>> {
     let mut out = Vec::new();
-    tokenize_line_into(line, line_no, cells, &mut out);
+    Tokenizer::new(cells).line(line, line_no, &mut out);
     out
 }
 
@@ -349,6 +370,47 @@ fn has_digit(s: &str) -> bool {
     b.iter().any(u8::is_ascii_digit)
         || b.windows(3)
             .any(|w| w[0] == 0xEF && w[1] == 0xBC && (0x90..=0x99).contains(&w[2]))
+}
+
+/// Walks a cell's characters forward, answering the byte offset and place of a
+/// character index. Token boundaries are asked for in order, so one walk
+/// serves a whole cell (a crawled table can be one cell of 16,000 characters).
+struct Walk<'c> {
+    rest: std::str::CharIndices<'c>,
+    len: usize,
+    idx: usize,
+    byte: usize,
+    pos: Pos,
+}
+
+impl<'c> Walk<'c> {
+    fn new(cell: &'c str, start: Pos) -> Self {
+        let mut rest = cell.char_indices();
+        let byte = rest.next().map_or(cell.len(), |(b, _)| b);
+        Walk {
+            rest,
+            len: cell.len(),
+            idx: 0,
+            byte,
+            pos: start,
+        }
+    }
+
+    /// Byte offset and place of character `idx` (at or after the last asked).
+    fn at(&mut self, idx: usize) -> (usize, Pos) {
+        debug_assert!(idx >= self.idx, "walked backwards");
+        while self.idx < idx {
+            let (next_byte, _) = self.rest.next().unwrap_or((self.len, ' '));
+            let c_is_ascii = next_byte - self.byte == 1;
+            self.pos = Pos {
+                col: self.pos.col + if c_is_ascii { 1 } else { 2 },
+                ch: self.pos.ch + 1,
+            };
+            self.byte = next_byte;
+            self.idx += 1;
+        }
+        (self.byte, self.pos)
+    }
 }
 
 /// Splits a cell that mixes words and digits.
@@ -364,34 +426,39 @@ fn scan_mixed<'a>(
     out: &mut Vec<Token<'a>>,
 ) {
     let units = &grammar.units;
-    let chars: Vec<char> = cell.chars().map(norm_char).collect();
-    // Byte offset of each character (and of the end) and its display column; the
-    // character index of character `i` is `start.ch + i`.
-    let mut bytes = Vec::with_capacity(chars.len() + 1);
-    let mut cols = Vec::with_capacity(chars.len() + 1);
-    let mut col = start.col;
-    for (b, c) in cell.char_indices() {
-        bytes.push(b);
-        cols.push(col);
-        col += width(c);
-    }
-    bytes.push(cell.len());
-    cols.push(col);
-    let text = |from: usize, to: usize| &cell[bytes[from]..bytes[to]];
-    let token = |kind, raw, from: usize, to: usize, glued| Token {
-        kind,
-        raw,
-        line: line_no,
-        col: cols[from],
-        col_end: cols[to],
-        ccol: start.ch + from,
-        ccol_end: start.ch + to,
-        glued,
-    };
-    let flush_text = |out: &mut Vec<Token<'a>>, from: usize, to: usize| {
-        let t = text(from, to).trim();
-        if !t.is_empty() {
-            out.push(token(Kind::Text, t, from, to, false));
+    // A character is never shorter than a byte: `cell.len()` is enough.
+    let mut chars: Vec<char> = Vec::with_capacity(cell.len());
+    chars.extend(cell.chars().map(norm_char));
+    let mut walk = Walk::new(cell, start);
+    // The token over characters `[from, to)`, its text trimmed when `trim`.
+    let mut push = |out: &mut Vec<Token<'a>>, kind, from: usize, to: usize, glued| {
+        let (b0, p0) = walk.at(from);
+        let (b1, p1) = walk.at(to);
+        let raw = &cell[b0..b1];
+        let raw = match kind {
+            Kind::Text => raw.trim(),
+            // A run never holds two spaces in a row nor starts with one; it ends
+            // with one when a sign without a digit follows (`12 +`), which is not
+            // part of the number.
+            _ => raw.trim_end_matches(' '),
+        };
+        // A number token whose raw is not one clean number is only kept in glued
+        // text; text that is only spaces is no token.
+        let keep = match kind {
+            Kind::Text => !raw.is_empty(),
+            _ => glued || is_number(raw, units),
+        };
+        if keep {
+            out.push(Token {
+                kind,
+                raw,
+                line: line_no,
+                col: p0.col,
+                col_end: p1.col,
+                ccol: p0.ch,
+                ccol_end: p1.ch,
+                glued,
+            });
         }
     };
     let mut i = 0;
@@ -443,20 +510,12 @@ fn scan_mixed<'a>(
             i = end.max(i + 1);
             continue;
         }
-        flush_text(out, text_start, i);
-        // A run never holds two spaces in a row nor starts with one; it ends with
-        // one when a sign without a digit follows (`12 +`), which is not part of
-        // the number.
-        let raw = text(i, end).trim_end_matches(' ');
-        let glued = !had_sep;
-        // A number token whose raw is not one clean number is only kept in glued text.
-        if glued || is_number(raw, units) {
-            out.push(token(Kind::Num, raw, i, end, glued));
-        }
+        push(out, Kind::Text, text_start, i, false);
+        push(out, Kind::Num, i, end, !had_sep);
         i = end;
         text_start = end;
     }
-    flush_text(out, text_start, chars.len());
+    push(out, Kind::Text, text_start, chars.len(), false);
 }
 
 /// Whether `chars[j]` extends the number run that started at `i`.

@@ -6,7 +6,7 @@ use crate::grammar::labels::find_approx;
 use crate::grammar::Common;
 use crate::model::Line;
 use crate::numbering;
-use crate::parse::tokens::{tokenize_line_into, Kind, Token};
+use crate::parse::tokens::{Kind, Token, Tokenizer};
 use crate::text::compact;
 
 /// All tokens of the document plus a compact label stream over its text tokens.
@@ -25,9 +25,10 @@ pub struct TokenDoc<'a> {
 
 impl<'a> TokenDoc<'a> {
     pub fn new(lines: &'a [Line], common: &'a Common) -> Self {
+        let tokenizer = Tokenizer::new(&common.cells);
         let mut tokens = Vec::new();
         for (i, l) in lines.iter().enumerate() {
-            tokenize_line_into(&l.text, i, &common.cells, &mut tokens);
+            tokenizer.line(&l.text, i, &mut tokens);
         }
         let mut stream = Vec::new();
         let mut owner = Vec::new();
