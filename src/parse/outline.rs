@@ -11,25 +11,41 @@ use crate::text::{arabic_dates, compact, normalize};
 use regex::Regex;
 use std::sync::OnceLock;
 
-/// The canonical section id of a level-1 title (by its words, not its number).
-pub fn section_of(format: Option<&Format>, formats: &[Format], title: &str) -> String {
-    let c = compact(title);
+/// The titles a section is known by: its compact label without the enumerator,
+/// then its compact aliases.
+struct SectionTitles<'f> {
+    id: &'f str,
+    titles: Vec<String>,
+}
+
+/// Every section's titles of `format`, or of all `formats` when no template
+/// matched; built once per report (per heading and per long line they were a
+/// good part of the outline's time).
+fn section_titles<'f>(format: Option<&'f Format>, formats: &'f [Format]) -> Vec<SectionTitles<'f>> {
     let candidates = format.map(std::slice::from_ref).unwrap_or(formats);
-    for f in candidates {
-        for s in &f.sections {
-            let label = compact(&s.label);
-            let core = strip_enumerator(&label).to_string();
-            let hit = std::iter::once(core)
+    candidates
+        .iter()
+        .flat_map(|f| &f.sections)
+        .map(|s| SectionTitles {
+            id: &s.id,
+            titles: std::iter::once(strip_enumerator(&compact(&s.label)).to_string())
                 .chain(s.aliases.iter().map(|a| compact(a)))
-                .any(|k| {
-                    c == k || (k.chars().count() >= MIN_CONTAINED_KEY_CHARS && c.contains(&k))
-                });
-            if hit {
-                return s.id.clone();
-            }
-        }
-    }
-    String::new()
+                .collect(),
+        })
+        .collect()
+}
+
+/// The canonical section id of a level-1 title (by its words, not its number).
+fn section_of(sections: &[SectionTitles], title: &str) -> String {
+    let c = compact(title);
+    sections
+        .iter()
+        .find(|s| {
+            s.titles.iter().any(|k| {
+                *k == c || (k.chars().count() >= MIN_CONTAINED_KEY_CHARS && c.contains(k.as_str()))
+            })
+        })
+        .map_or_else(String::new, |s| s.id.to_string())
 }
 
 /// Headings of the report outside the given table line ranges.
@@ -39,18 +55,19 @@ pub fn headings(
     format: Option<&Format>,
     formats: &[Format],
 ) -> Vec<Heading> {
+    let sections = section_titles(format, formats);
     let mut out = Vec::new();
     for (i, l) in lines.iter().enumerate() {
         // Web text that lost its line breaks carries its section headings inline.
         if l.text.chars().count() > INLINE_SECTIONS_MIN_CHARS {
-            out.extend(inline_sections(l, format, formats));
+            out.extend(inline_sections(l, &sections));
             continue;
         }
         let Some((level, number, title)) = heading_of(&l.text) else {
             continue;
         };
         let section = if level == 1 {
-            section_of(format, formats, &title)
+            section_of(&sections, &title)
         } else {
             String::new()
         };
@@ -71,49 +88,50 @@ pub fn headings(
     out
 }
 
+/// Byte offsets of the occurrences of `title` in `text`, left to right and not
+/// overlapping (as `str::match_indices`). A long line is searched for every
+/// section title: `memmem` finds them several times faster than `str`'s search.
+fn occurrences<'t>(text: &'t str, title: &'t str) -> Box<dyn Iterator<Item = usize> + 't> {
+    if title.is_empty() {
+        // An empty title matches at every character boundary.
+        return Box::new(text.match_indices("").map(|(p, _)| p));
+    }
+    Box::new(memchr::memmem::find_iter(text.as_bytes(), title.as_bytes()))
+}
+
 /// Level-1 headings found inside one long line by their template titles.
-fn inline_sections(l: &Line, format: Option<&Format>, formats: &[Format]) -> Vec<Heading> {
+fn inline_sections(l: &Line, sections: &[SectionTitles]) -> Vec<Heading> {
     let text = normalize(&l.text);
-    let candidates = format.map(std::slice::from_ref).unwrap_or(formats);
     let mut found: Vec<(usize, Heading)> = Vec::new();
-    for f in candidates {
-        for s in &f.sections {
-            let label = compact(&s.label);
-            let core = strip_enumerator(&label).to_string();
-            let titles: Vec<String> = std::iter::once(core)
-                .chain(s.aliases.iter().map(|a| compact(a)))
-                .collect();
-            'titles: for title in titles {
-                for (pos, _) in text.match_indices(title.as_str()) {
-                    // Preceded by its number: 二、 or 二.
-                    let before: String = text[..pos]
-                        .chars()
-                        .rev()
-                        .take_while(|c| {
-                            crate::numbering::NUMERALS.contains(*c) || "、. ".contains(*c)
-                        })
-                        .collect();
-                    let number: String = before
-                        .chars()
-                        .rev()
-                        .filter(|c| crate::numbering::NUMERALS.contains(*c))
-                        .collect();
-                    if number.is_empty() || found.iter().any(|(p, _)| *p == pos) {
-                        continue;
-                    }
-                    found.push((
-                        pos,
-                        Heading {
-                            level: 1,
-                            number,
-                            title: title.clone(),
-                            section: s.id.clone(),
-                            page: l.page,
-                            line: l.line,
-                        },
-                    ));
-                    break 'titles;
+    for s in sections {
+        'titles: for title in &s.titles {
+            for pos in occurrences(&text, title) {
+                // Preceded by its number: 二、 or 二.
+                let before: String = text[..pos]
+                    .chars()
+                    .rev()
+                    .take_while(|c| crate::numbering::NUMERALS.contains(*c) || "、. ".contains(*c))
+                    .collect();
+                let number: String = before
+                    .chars()
+                    .rev()
+                    .filter(|c| crate::numbering::NUMERALS.contains(*c))
+                    .collect();
+                if number.is_empty() || found.iter().any(|(p, _)| *p == pos) {
+                    continue;
                 }
+                found.push((
+                    pos,
+                    Heading {
+                        level: 1,
+                        number,
+                        title: title.clone(),
+                        section: s.id.to_string(),
+                        page: l.page,
+                        line: l.line,
+                    },
+                ));
+                break 'titles;
             }
         }
     }

@@ -8,6 +8,15 @@ use crate::parse::tokens::{Kind, Token};
 /// same number of cells, while a page number or a footnote mark is one number.
 const MIN_ROW_WIDTH_SHARE: f64 = 0.5;
 
+/// The tokens of line `line`. Tokens are in line order, so they are found by
+/// binary search: scanning all of them for each row made a table's repairs and
+/// groups quadratic in the report's length.
+pub(super) fn on_line<'t, 'a>(tokens: &'t [Token<'a>], line: usize) -> &'t [Token<'a>] {
+    let from = tokens.partition_point(|t| t.line < line);
+    let to = from + tokens[from..].partition_point(|t| t.line == line);
+    &tokens[from..to]
+}
+
 /// A run of number/blank tokens on one line.
 #[derive(Debug, Clone)]
 pub(super) struct Group {
@@ -55,7 +64,7 @@ pub(super) fn groups(tokens: &[Token], start: usize, end: usize) -> Vec<Group> {
 /// words between them) are one row.
 pub(super) fn merge_vertical(tokens: &[Token], gs: Vec<Group>) -> Vec<Group> {
     let single = |g: &Group| g.first == g.last && g.line == g.last_line;
-    let alone_on_line = |i: usize| tokens.iter().filter(|t| t.line == tokens[i].line).count() == 1;
+    let alone_on_line = |i: usize| on_line(tokens, tokens[i].line).len() == 1;
     let mut out: Vec<Group> = Vec::new();
     for g in gs {
         if let Some(prev) = out.last_mut() {
@@ -113,6 +122,17 @@ mod tests {
             .iter()
             .map(|g| (g.first, g.last, g.line, g.last_line))
             .collect()
+    }
+
+    #[test]
+    fn the_tokens_of_a_line_are_found_among_all() {
+        let t = tokens(&["甲\t1", "", "乙\t2\t3", "丙"]);
+        let raws = |line| on_line(&t, line).iter().map(|t| t.raw).collect::<Vec<_>>();
+        assert_eq!(raws(0), ["甲", "1"]);
+        assert!(raws(1).is_empty());
+        assert_eq!(raws(2), ["乙", "2", "3"]);
+        assert_eq!(raws(3), ["丙"]);
+        assert!(raws(9).is_empty());
     }
 
     #[test]

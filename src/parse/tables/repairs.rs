@@ -2,10 +2,10 @@
 //! re-aligned after losing leading cells, blank lines ignored, rows read across a
 //! page break.
 
-use super::groups::Group;
+use super::groups::{on_line, Group};
 use super::{ParsedTable, TokenDoc};
 use crate::model::{Line, Repair};
-use crate::parse::tokens::{Kind, Token};
+use crate::parse::tokens::Kind;
 
 /// Blank lines between rows are logged as page-break artefacts only when at
 /// least this share (numerator, denominator) of consecutive rows sit on adjacent
@@ -26,15 +26,18 @@ pub(super) fn structure_repairs(
 ) -> Vec<Repair> {
     let toks = &doc.tokens;
     let mut out = Vec::new();
-    let line_toks = |line: usize| toks.iter().filter(move |t| t.line == line);
     let lead = |line: usize| {
-        line_toks(line)
+        on_line(toks, line)
+            .iter()
             .take_while(|t| t.kind == Kind::Blank)
             .count()
     };
     let trail = |line: usize| {
-        let v: Vec<&Token> = line_toks(line).collect();
-        v.iter().rev().take_while(|t| t.kind == Kind::Blank).count()
+        on_line(toks, line)
+            .iter()
+            .rev()
+            .take_while(|t| t.kind == Kind::Blank)
+            .count()
     };
     let rows: Vec<usize> = row_group.iter().flatten().map(|&g| gs[g].line).collect();
     let tabbed = |line: usize| doc.lines.get(line).is_some_and(|l| l.text.contains('\t'));

@@ -2,7 +2,7 @@
 //! label, by template order between bound rows, or adjacent to its label — and
 //! whatever no row takes kept as stray numbers to report.
 
-use super::groups::{group_len, groups, is_row, Group};
+use super::groups::{group_len, groups, is_row, on_line, Group};
 use super::labels::{find_label, LabelHit, LabelMatch};
 use super::repairs::structure_repairs;
 use super::{Binding, ParsedRow, ParsedTable, Released, TokenDoc};
@@ -320,7 +320,7 @@ fn bind_adjacent(
     row_group: &mut [Option<usize>],
     toks: &[Token],
 ) {
-    let text_on_line = |line: usize| toks.iter().any(|t| t.line == line && t.kind == Kind::Text);
+    let text_on_line = |line: usize| on_line(toks, line).iter().any(|t| t.kind == Kind::Text);
     for h in hits.iter().flatten() {
         if row_group[h.row].is_some() {
             continue;
