@@ -24,10 +24,10 @@ pub(super) const MAX_JOINT_COMBINATIONS: usize = 5_000;
 
 /// Resolves glued rows with several readings jointly, using the column identities
 /// of the whole table; returns findings for what stays ambiguous.
-pub(super) fn resolve_jointly(
+pub(super) fn resolve_jointly<'c>(
     parsed: &ParsedTable,
     format: &Format,
-    columns_of: &dyn Fn(&str) -> Vec<(String, String)>,
+    columns_of: &dyn Fn(&str) -> &'c [(String, String)],
     ambiguous: Vec<Ambiguous>,
     m: &mut Mapped,
     ctx: &Ctx,
@@ -67,7 +67,7 @@ pub(super) fn resolve_jointly(
             ));
             for (v, (cid, clabel)) in opts[pick].iter().zip(cols) {
                 m.cells
-                    .push(ctx.cell(&parsed.table, row, (&cid, &clabel), v, tok));
+                    .push(ctx.cell(&parsed.table, row, (cid, clabel), v, tok));
             }
             false
         },
@@ -88,7 +88,7 @@ pub(super) fn resolve_jointly(
         let mut winners = Vec::new();
         // Each row's column ids, and each reading's values as the cells would
         // hold them (what `ctx.cell` and `values_of` make of the raw text).
-        let columns: Vec<Vec<(String, String)>> = ambiguous
+        let columns: Vec<&[(String, String)]> = ambiguous
             .iter()
             .map(|a| columns_of(&parsed.rows[a.row].row))
             .collect();
@@ -114,7 +114,7 @@ pub(super) fn resolve_jointly(
             }
             for (ai, a) in ambiguous.iter().enumerate() {
                 let row = parsed.rows[a.row].row.as_str();
-                for (x, (cid, _)) in numbers[ai][idx[ai]].iter().zip(&columns[ai]) {
+                for (x, (cid, _)) in numbers[ai][idx[ai]].iter().zip(columns[ai]) {
                     if let Some(x) = *x {
                         let before = vals.insert(&parsed.table, row, cid, x);
                         undo.push((row, cid.as_str(), before));
@@ -172,7 +172,7 @@ pub(super) fn resolve_jointly(
             ));
             for (v, (cid, clabel)) in pick.iter().zip(columns_of(&row.row)) {
                 m.cells
-                    .push(ctx.cell(&parsed.table, row, (&cid, &clabel), v, tok));
+                    .push(ctx.cell(&parsed.table, row, (cid, clabel), v, tok));
             }
         } else {
             let label = if row.label.is_empty() {

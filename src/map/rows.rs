@@ -127,9 +127,9 @@ pub(super) fn read_row<'a>(
 
 /// Maps a table whose rows each carry the same `columns` (table 3) or, with
 /// `columns_of`, per-row columns (table 2), or the single row of table 4.
-pub(super) fn map_rows<'a>(
+pub(super) fn map_rows<'a, 'c>(
     parsed: &ParsedTable<'a>,
-    columns_of: &dyn Fn(&str) -> Vec<(String, String)>,
+    columns_of: &dyn Fn(&str) -> &'c [(String, String)],
     row_check: &dyn Fn(&str, &[String]) -> bool,
     ctx: &Ctx,
 ) -> (Mapped, Vec<Ambiguous<'a>>) {
@@ -195,7 +195,7 @@ pub(super) fn map_rows<'a>(
         }
         match reading {
             Reading::Cells(tokens) => {
-                for (t, (cid, clabel)) in tokens.iter().zip(&cols) {
+                for (t, (cid, clabel)) in tokens.iter().zip(cols) {
                     m.cells
                         .push(ctx.cell(&parsed.table, row, (cid, clabel), t.raw, t));
                 }
@@ -215,7 +215,7 @@ pub(super) fn map_rows<'a>(
                     };
                     m.repairs
                         .push(ctx.split_repair(&token, &raw, &fitting[0], rule));
-                    for (v, (cid, clabel)) in fitting[0].iter().zip(&cols) {
+                    for (v, (cid, clabel)) in fitting[0].iter().zip(cols) {
                         m.cells
                             .push(ctx.cell(&parsed.table, row, (cid, clabel), v, &token));
                     }

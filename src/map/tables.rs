@@ -30,7 +30,7 @@ pub(super) fn map_applications(parsed: &ParsedTable, format: &Format, ctx: &Ctx)
         .map(|c| (c.id.clone(), c.label.clone()))
         .collect();
     let n = cols.len();
-    let columns_of = |_: &str| cols.clone();
+    let columns_of = |_: &str| cols.as_slice();
     let ids = row_identities(format, &t3.id, &cols);
     let row_check = |_: &str, v: &[String]| identities_hold(v, &ids);
     let (parsed, subtotals) = match t3.optional_columns.first() {
@@ -72,26 +72,29 @@ pub(super) fn map_applications(parsed: &ParsedTable, format: &Format, ctx: &Ctx)
 /// Table 2: per-block columns; glued rows split only by column count, sign or unit.
 pub(super) fn map_active(parsed: &ParsedTable, format: &Format, ctx: &Ctx) -> Mapped {
     let blocks = &format.tables.active_disclosure.blocks;
-    let columns_of = |row: &str| -> Vec<(String, String)> {
+    // Each block's columns and value kinds, built once: the row check runs for
+    // every prefix the digit search tries.
+    let cols: Vec<Vec<(String, String)>> = blocks
+        .iter()
+        .map(|b| {
+            b.columns
+                .iter()
+                .map(|c| (c.id.clone(), c.label.clone()))
+                .collect()
+        })
+        .collect();
+    let kinds: Vec<Vec<&str>> = blocks
+        .iter()
+        .map(|b| b.columns.iter().map(|c| c.value.as_str()).collect())
+        .collect();
+    let block_of = |row: &str| {
         blocks
             .iter()
-            .find(|b| b.rows.iter().any(|r| r.id == row))
-            .map(|b| {
-                b.columns
-                    .iter()
-                    .map(|c| (c.id.clone(), c.label.clone()))
-                    .collect()
-            })
-            .unwrap_or_default()
+            .position(|b| b.rows.iter().any(|r| r.id == row))
     };
-    let row_check = |row: &str, v: &[String]| {
-        let kinds: Vec<&str> = blocks
-            .iter()
-            .find(|b| b.rows.iter().any(|r| r.id == row))
-            .map(|b| b.columns.iter().map(|c| c.value.as_str()).collect())
-            .unwrap_or_default();
-        fits_kinds(v, &kinds)
-    };
+    let columns_of = |row: &str| block_of(row).map_or(&[][..], |b| cols[b].as_slice());
+    let row_check =
+        |row: &str, v: &[String]| fits_kinds(v, block_of(row).map_or(&[][..], |b| &kinds[b]));
     let (mut m, amb) = map_rows(parsed, &columns_of, &row_check, ctx);
     resolve_jointly(parsed, format, &columns_of, amb, &mut m, ctx, false);
     m
@@ -112,7 +115,7 @@ pub(super) fn map_review(parsed: &ParsedTable, format: &Format, ctx: &Ctx) -> Ma
             (c.id.clone(), format!("{g}/{}", c.label))
         })
         .collect();
-    let columns_of = |_: &str| cols.clone();
+    let columns_of = |_: &str| cols.as_slice();
     let ids = row_identities(format, &t.id, &cols);
     let row_check = |_: &str, v: &[String]| identities_hold(v, &ids);
     // Numbers gathered from many lines are one row only if they add up: text whose
