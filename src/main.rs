@@ -141,8 +141,10 @@ fn extract(a: ExtractArgs) -> ExitCode {
     } else {
         format!("; peak worker memory {} MB", peak.div_ceil(1024 * 1024))
     };
-    eprintln!(
-        "{} reports: {} ok, {} partial, {} error; {} findings, {} repairs{skipped}{peak}; {:.1} s; outputs in {}",
+    // Formatted first: standard error is unbuffered, and `eprintln!` of the
+    // parts is a write per part (twenty system calls).
+    let line = format!(
+        "{} reports: {} ok, {} partial, {} error; {} findings, {} repairs{skipped}{peak}; {:.1} s; outputs in {}\n",
         summary.reports,
         summary.ok,
         summary.partial,
@@ -152,6 +154,7 @@ fn extract(a: ExtractArgs) -> ExitCode {
         started.elapsed().as_secs_f64(),
         a.out.display()
     );
+    eprint!("{line}");
     ExitCode::from(if summary.error > 0 { 1 } else { 0 })
 }
 
