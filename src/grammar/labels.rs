@@ -19,7 +19,39 @@ pub struct RowKeys {
 }
 
 /// Builds the compact keys of a label and its aliases.
+///
+/// Every report asks for the keys of the same few dozen template rows, and
+/// building them (compacting, reading the enumerator) cost more than reading a
+/// table's rows: they are kept per thread, by label and aliases (the grammars'
+/// words, never the input's, so the cache stays as small as the grammars).
 pub fn row_keys(id: &str, label: &str, aliases: &[String]) -> RowKeys {
+    use std::cell::RefCell;
+    thread_local! {
+        static KEYS: RefCell<rustc_hash::FxHashMap<String, Vec<Vec<char>>>> =
+            RefCell::default();
+    }
+    // Each part with its length before it, so no two lists of words share a name.
+    let mut name = String::new();
+    for part in std::iter::once(label).chain(aliases.iter().map(String::as_str)) {
+        name.push_str(&part.len().to_string());
+        name.push(':');
+        name.push_str(part);
+    }
+    let keys = KEYS.with(|k| {
+        k.borrow_mut()
+            .entry(name)
+            .or_insert_with(|| compact_keys(label, aliases))
+            .clone()
+    });
+    RowKeys {
+        id: id.to_string(),
+        keys,
+        parent: String::new(),
+    }
+}
+
+/// The compact keys of a label and its aliases, longest first.
+fn compact_keys(label: &str, aliases: &[String]) -> Vec<Vec<char>> {
     let mut keys: Vec<Vec<char>> = Vec::new();
     for s in std::iter::once(label).chain(aliases.iter().map(String::as_str)) {
         let c = compact(s);
@@ -35,11 +67,7 @@ pub fn row_keys(id: &str, label: &str, aliases: &[String]) -> RowKeys {
         }
     }
     keys.sort_by_key(|k| std::cmp::Reverse(k.len()));
-    RowKeys {
-        id: id.to_string(),
-        keys,
-        parent: String::new(),
-    }
+    keys
 }
 
 /// Keys this short or shorter (`总计`, `其他`, `规章`) are common words: they are
@@ -158,6 +186,16 @@ mod tests {
         assert!(ks[0].starts_with("部分公开(区分处理的"));
         let k = row_keys("x", "1.属于国家秘密", &[]);
         assert_eq!(k.keys[0], chars("属于国家秘密"));
+    }
+
+    #[test]
+    fn kept_keys_are_those_of_their_own_words() {
+        let a = row_keys("a", "其他法律", &["行政法规".into()]);
+        let again = row_keys("b", "其他法律", &["行政法规".into()]);
+        assert_eq!((a.keys, again.id.as_str()), (again.keys.clone(), "b"));
+        // The same characters split otherwise are other words.
+        let joined = row_keys("c", "其他法律行政法规", &[]);
+        assert_eq!(joined.keys, [chars("其他法律行政法规")]);
     }
 
     #[test]

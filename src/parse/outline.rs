@@ -16,6 +16,29 @@ use std::sync::OnceLock;
 struct SectionTitles<'f> {
     id: &'f str,
     titles: Vec<String>,
+    /// A substring searcher for each title, built at the first long line.
+    finders: std::cell::OnceCell<Vec<memchr::memmem::Finder<'static>>>,
+}
+
+impl SectionTitles<'_> {
+    /// Byte offsets of the occurrences of title `k` in `text`, left to right and
+    /// not overlapping (as `str::match_indices`). A long line is searched for
+    /// every section title: `memmem` with searchers built once per report finds
+    /// them several times faster than `str`'s search.
+    fn occurrences<'t>(&'t self, k: usize, text: &'t str) -> Box<dyn Iterator<Item = usize> + 't> {
+        let title = &self.titles[k];
+        if title.is_empty() {
+            // An empty title matches at every character boundary.
+            return Box::new(text.match_indices("").map(|(p, _)| p));
+        }
+        let finders = self.finders.get_or_init(|| {
+            self.titles
+                .iter()
+                .map(|t| memchr::memmem::Finder::new(t.as_bytes()).into_owned())
+                .collect()
+        });
+        Box::new(finders[k].find_iter(text.as_bytes()))
+    }
 }
 
 /// Every section's titles of `format`, or of all `formats` when no template
@@ -31,6 +54,7 @@ fn section_titles<'f>(format: Option<&'f Format>, formats: &'f [Format]) -> Vec<
             titles: std::iter::once(strip_enumerator(&compact(&s.label)).to_string())
                 .chain(s.aliases.iter().map(|a| compact(a)))
                 .collect(),
+            finders: std::cell::OnceCell::new(),
         })
         .collect()
 }
@@ -88,24 +112,13 @@ pub fn headings(
     out
 }
 
-/// Byte offsets of the occurrences of `title` in `text`, left to right and not
-/// overlapping (as `str::match_indices`). A long line is searched for every
-/// section title: `memmem` finds them several times faster than `str`'s search.
-fn occurrences<'t>(text: &'t str, title: &'t str) -> Box<dyn Iterator<Item = usize> + 't> {
-    if title.is_empty() {
-        // An empty title matches at every character boundary.
-        return Box::new(text.match_indices("").map(|(p, _)| p));
-    }
-    Box::new(memchr::memmem::find_iter(text.as_bytes(), title.as_bytes()))
-}
-
 /// Level-1 headings found inside one long line by their template titles.
 fn inline_sections(l: &Line, sections: &[SectionTitles]) -> Vec<Heading> {
     let text = normalize(&l.text);
     let mut found: Vec<(usize, Heading)> = Vec::new();
     for s in sections {
-        'titles: for title in &s.titles {
-            for pos in occurrences(&text, title) {
+        'titles: for (k, title) in s.titles.iter().enumerate() {
+            for pos in s.occurrences(k, &text) {
                 // Preceded by its number: 二、 or 二.
                 let before: String = text[..pos]
                     .chars()

@@ -40,7 +40,10 @@ pub(super) fn structure_repairs(
             .count()
     };
     let rows: Vec<usize> = row_group.iter().flatten().map(|&g| gs[g].line).collect();
-    let tabbed = |line: usize| doc.lines.get(line).is_some_and(|l| l.text.contains('\t'));
+    // Whether each line has a tab, looked up once: rows of glued web text share
+    // one long line, which was searched again for each row and its neighbours.
+    let has_tab: Vec<bool> = doc.lines.iter().map(|l| l.text.contains('\t')).collect();
+    let tabbed = |line: usize| has_tab.get(line).copied().unwrap_or(false);
     for (i, &line) in rows.iter().enumerate() {
         if !tabbed(line) {
             continue;
