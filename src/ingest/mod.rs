@@ -187,7 +187,9 @@ fn decode(bytes: &[u8]) -> Result<Decoded, IngestError> {
             return checked(text.into_owned(), enc.name().to_ascii_lowercase());
         }
     }
-    if let Ok(s) = std::str::from_utf8(bytes) {
+    // The same validation as `std::str::from_utf8`, with SIMD: several times
+    // faster on Chinese text, where std's ASCII fast path does not help.
+    if let Ok(s) = simdutf8::basic::from_utf8(bytes) {
         return checked(s.to_string(), "utf-8".to_string());
     }
     if let Some(text) = mostly_utf8(bytes) {
