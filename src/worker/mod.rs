@@ -98,10 +98,28 @@ pub fn limit_memory(mb: u64) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Makes every thread of this process allocate from glibc's one main arena.
+///
+/// A worker reads one file at a time, on a thread of its own (the PDF time
+/// limit) while its main thread waits, so the threads never allocate at once.
+/// Without this, that thread's first allocation creates a second arena: fresh
+/// pages, each a page fault, while the main arena holds the memory the grammar's
+/// regex compilation has freed, already mapped. One arena: ~300 page faults and
+/// ~1 ms CPU fewer per worker (one small PDF: 14.4 → 13.3 ms). Not in the
+/// parent or `--in-process`, whose threads do allocate at once.
+fn one_malloc_arena() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator parameter; a refusal (0) leaves the default.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
+    }
+}
+
 /// The `worker` subcommand: reads requests on standard input, answers on
 /// standard output, until standard input closes.
 pub fn serve(grammars: &Grammars, opts: &IngestOptions, memory_mb: u64) -> std::io::Result<()> {
     limit_memory(memory_mb)?;
+    one_malloc_arena();
     let hook = std::env::var(CRASH_HOOK_ENV).is_ok_and(|v| v == "1");
     let stdin = std::io::stdin();
     let mut input = BufReader::new(stdin.lock());
