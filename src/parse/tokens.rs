@@ -171,24 +171,17 @@ struct Pos {
 }
 
 impl Pos {
-    /// The place after `s`, which starts here. Counted on the bytes without
-    /// decoding: every byte but a UTF-8 continuation byte starts a character.
+    /// The place after `s`, which starts here. Counted without decoding
+    /// (`str::chars().count()` counts the bytes that start a character, a word
+    /// at a time), as the ASCII bytes are.
     fn after(self, s: &str) -> Pos {
-        let (chars, ascii) = s.bytes().fold((0, 0), |(chars, ascii), b| {
-            (
-                chars + usize::from(!is_continuation(b)),
-                ascii + usize::from(b.is_ascii()),
-            )
-        });
+        let chars = s.chars().count();
+        let ascii = s.bytes().filter(u8::is_ascii).count();
         Pos {
             col: self.col + 2 * chars - ascii,
             ch: self.ch + chars,
         }
     }
-}
-
-fn is_continuation(b: u8) -> bool {
-    b & 0xC0 == 0x80
 }
 
 /// One cell of a line: its trimmed text and the places where that text starts
