@@ -293,13 +293,16 @@ pub fn read_input(input: &Input) -> Result<Vec<u8>, String> {
     use std::os::unix::fs::FileTypeExt;
     let limit = crate::ingest::MAX_INPUT_BYTES as u64;
     let too_large = |n: u64| format!("file too large ({n} bytes; the limit is {limit})");
-    let read_capped = |r: &mut dyn Read| -> std::io::Result<Vec<u8>> {
-        let mut b = Vec::new();
+    // `size` is what the file's metadata says: reading into a buffer of that
+    // size takes one read and one probe for the end, where an empty buffer grows
+    // through a dozen reads and copies for an ordinary report.
+    let read_capped = |r: &mut dyn Read, size: u64| -> std::io::Result<Vec<u8>> {
+        let mut b = Vec::with_capacity(size.min(limit) as usize);
         r.take(limit + 1).read_to_end(&mut b)?;
         Ok(b)
     };
     let Some(p) = &input.path else {
-        let b = read_capped(&mut std::io::stdin()).map_err(|e| format!("reading stdin: {e}"))?;
+        let b = read_capped(&mut std::io::stdin(), 0).map_err(|e| format!("reading stdin: {e}"))?;
         if b.len() as u64 > limit {
             return Err(format!("standard input too large (over {limit} bytes)"));
         }
@@ -328,7 +331,7 @@ pub fn read_input(input: &Input) -> Result<Vec<u8>, String> {
         return Err(too_large(meta.len()));
     }
     let mut f = std::fs::File::open(p).map_err(|e| format!("reading {}: {e}", p.display()))?;
-    let b = read_capped(&mut f).map_err(|e| format!("reading {}: {e}", p.display()))?;
+    let b = read_capped(&mut f, meta.len()).map_err(|e| format!("reading {}: {e}", p.display()))?;
     if b.len() as u64 > limit {
         return Err(too_large(b.len() as u64));
     }
