@@ -537,31 +537,16 @@ pub struct Grammars {
     pub common: Common,
 }
 
-const EMBEDDED: &[(&str, &str)] = &[
-    ("f2019.toml", include_str!("../../grammars/f2019.toml")),
-    ("f2021.toml", include_str!("../../grammars/f2021.toml")),
-];
-const EMBEDDED_COMMON: &str = include_str!("../../grammars/common.toml");
-
-/// The embedded grammars as JSON, converted from their TOML by `build.rs`
-/// (empty if a file did not parse there: it is then read from its TOML, which
-/// reports the error). Reading JSON is several times cheaper than TOML, and
-/// every process reads the grammars at its start (`extract` starts two); the
-/// result is the same structs (`embedded_json_reads_as_the_toml`).
-const EMBEDDED_JSON: &[(&str, &str)] = &[
-    (
-        "f2019.toml",
-        include_str!(concat!(env!("OUT_DIR"), "/grammars/f2019.toml.json")),
-    ),
-    (
-        "f2021.toml",
-        include_str!(concat!(env!("OUT_DIR"), "/grammars/f2021.toml.json")),
-    ),
-    (
-        "common.toml",
-        include_str!(concat!(env!("OUT_DIR"), "/grammars/common.toml.json")),
-    ),
-];
+// `EMBEDDED` (the template grammars), `EMBEDDED_COMMON` and `EMBEDDED_JSON`,
+// written by `build.rs` from every `grammars/*.toml`: a new template year is a new
+// file there, embedded by the next build.
+//
+// The JSON is each file converted from its TOML at build time (empty if a file did
+// not parse there: it is then read from its TOML, which reports the error). Reading
+// JSON is several times cheaper than TOML, and every process reads the grammars at
+// its start (`extract` starts two); the result is the same structs
+// (`embedded_json_reads_as_the_toml`).
+include!(concat!(env!("OUT_DIR"), "/grammars/embedded.rs"));
 
 /// What loading does with the grammars' regexes (prose figures, page furniture,
 /// the title, body metadata).
@@ -1368,6 +1353,20 @@ mod tests {
     #[test]
     fn embedded_json_reads_as_the_toml() {
         assert!(EMBEDDED_JSON.iter().all(|(_, j)| !j.is_empty()));
+        // Every grammar file of the repository is embedded, as TOML and as JSON.
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("grammars");
+        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".toml"))
+            .collect();
+        on_disk.sort();
+        let json: Vec<&str> = EMBEDDED_JSON.iter().map(|(n, _)| *n).collect();
+        assert_eq!(json, on_disk);
+        let mut toml: Vec<&str> = EMBEDDED.iter().map(|(n, _)| *n).collect();
+        toml.push("common.toml");
+        toml.sort();
+        assert_eq!(toml, on_disk);
         let files: Vec<(String, String)> = EMBEDDED
             .iter()
             .map(|(n, t)| (n.to_string(), t.to_string()))
