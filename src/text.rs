@@ -227,26 +227,41 @@ pub fn compile_regex(pattern: &str) -> Result<&'static regex::Regex, regex::Erro
 /// the set at load to check the patterns, so each rule's own regex is compiled
 /// only when some line needs its captures.
 pub fn cached_regex_set(patterns: &[&str]) -> Result<&'static regex::RegexSet, regex::Error> {
-    use std::sync::{Mutex, OnceLock};
-    type Cache = Vec<(Vec<String>, Result<&'static regex::RegexSet, regex::Error>)>;
-    static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
-    let mut cache = CACHE
-        .get_or_init(|| Mutex::new(Vec::new()))
+    static CACHE: PatternsCache<Result<&'static regex::RegexSet, regex::Error>> =
+        std::sync::OnceLock::new();
+    once_per_patterns(&CACHE, patterns, || {
+        regex::RegexSet::new(patterns).map(|s| &*Box::leak(Box::new(s)))
+    })
+}
+
+/// A process-wide cache of values built from a list of patterns (see
+/// [`once_per_patterns`]).
+pub type PatternsCache<T> = std::sync::OnceLock<std::sync::Mutex<Vec<(Vec<String>, T)>>>;
+
+/// The value `build` makes for `patterns`, built once per process and kept in
+/// `cache` for its life (values are cheap to clone: leaked references).
+pub fn once_per_patterns<T: Clone>(
+    cache: &PatternsCache<T>,
+    patterns: &[&str],
+    build: impl FnOnce() -> T,
+) -> T {
+    let mut cache = cache
+        .get_or_init(Default::default)
         .lock()
         .unwrap_or_else(|e| e.into_inner());
     // One entry per distinct grammar (one in practice): a linear search.
-    if let Some((_, set)) = cache
+    if let Some((_, value)) = cache
         .iter()
         .find(|(k, _)| k.iter().map(String::as_str).eq(patterns.iter().copied()))
     {
-        return set.clone();
+        return value.clone();
     }
-    let set = regex::RegexSet::new(patterns).map(|s| &*Box::leak(Box::new(s)));
+    let value = build();
     cache.push((
         patterns.iter().map(|p| p.to_string()).collect(),
-        set.clone(),
+        value.clone(),
     ));
-    set
+    value
 }
 
 /// Terminal punctuation: a line ending in one of these ends a sentence.

@@ -130,37 +130,29 @@ pub struct InputRow<'a> {
     pub path: Cow<'a, str>,
 }
 
-impl CsvRow for ReportRow<'static> {
-    type Of<'a> = ReportRow<'a>;
-    const FILE: &'static str = "reports.csv";
+/// `impl CsvRow` for a row struct borrowing its fields, and its file name.
+macro_rules! csv_row {
+    ($($row:ident => $file:literal),* $(,)?) => {$(
+        impl CsvRow for $row<'static> {
+            type Of<'a> = $row<'a>;
+            const FILE: &'static str = $file;
+        }
+    )*};
 }
-impl CsvRow for CellRow<'static> {
-    type Of<'a> = CellRow<'a>;
-    const FILE: &'static str = "cells.csv";
+
+csv_row! {
+    ReportRow => "reports.csv",
+    CellRow => "cells.csv",
+    WideRow => "wide.csv",
+    SectionRow => "sections.csv",
+    RepairRow => "repairs.csv",
+    FindingRow => "findings.csv",
+    InputRow => "inputs.csv",
 }
-impl CsvRow for WideRow<'static> {
-    type Of<'a> = WideRow<'a>;
-    const FILE: &'static str = "wide.csv";
-}
-impl CsvRow for SectionRow<'static> {
-    type Of<'a> = SectionRow<'a>;
-    const FILE: &'static str = "sections.csv";
-}
-impl CsvRow for RepairRow<'static> {
-    type Of<'a> = RepairRow<'a>;
-    const FILE: &'static str = "repairs.csv";
-}
-impl CsvRow for FindingRow<'static> {
-    type Of<'a> = FindingRow<'a>;
-    const FILE: &'static str = "findings.csv";
-}
+
 impl CsvRow for ShardRow {
     type Of<'a> = ShardRow;
     const FILE: &'static str = "shard.csv";
-}
-impl CsvRow for InputRow<'static> {
-    type Of<'a> = InputRow<'a>;
-    const FILE: &'static str = "inputs.csv";
 }
 
 /// A row that belongs to one report (every output file but `shard.csv`).

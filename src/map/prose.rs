@@ -15,11 +15,11 @@
 
 use crate::grammar::Common;
 use crate::model::Line;
-use crate::text::{cached_regex, compact, compact_mapped};
+use crate::text::{cached_regex, compact, compact_mapped, once_per_patterns, PatternsCache};
 use regex::RegexSet;
 use regex_syntax::hir::{Hir, HirKind, Literal};
 use std::collections::BTreeSet;
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 
 /// The lines of a report that at least one prose pattern matches.
 pub struct ProseLines<'l> {
@@ -123,38 +123,26 @@ struct Patterns {
 
 /// The prose patterns compiled, and their gate found, once per process.
 fn compiled(patterns: &[&str]) -> &'static Patterns {
-    type Cache = Vec<(Vec<String>, &'static Patterns)>;
-    static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
-    let mut cache = CACHE
-        .get_or_init(|| Mutex::new(Vec::new()))
-        .lock()
-        .unwrap_or_else(|e| e.into_inner());
-    // One entry per distinct grammar (one in practice): a linear search.
-    if let Some((_, p)) = cache
-        .iter()
-        .find(|(k, _)| k.iter().map(String::as_str).eq(patterns.iter().copied()))
-    {
-        return p;
-    }
-    let gate = patterns
-        .iter()
-        .map(|p| {
-            regex_syntax::Parser::new()
-                .parse(p)
-                .map(|h| required_chars(&h))
-                .unwrap_or_default()
-        })
-        .reduce(|a, b| a.intersection(&b).copied().collect())
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|c| !c.is_ascii())
-        .collect();
-    let compiled = &*Box::leak(Box::new(Patterns {
-        set: crate::text::cached_regex_set(patterns).ok(),
-        gate,
-    }));
-    cache.push((patterns.iter().map(|p| p.to_string()).collect(), compiled));
-    compiled
+    static CACHE: PatternsCache<&'static Patterns> = OnceLock::new();
+    once_per_patterns(&CACHE, patterns, || {
+        let gate = patterns
+            .iter()
+            .map(|p| {
+                regex_syntax::Parser::new()
+                    .parse(p)
+                    .map(|h| required_chars(&h))
+                    .unwrap_or_default()
+            })
+            .reduce(|a, b| a.intersection(&b).copied().collect())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|c| !c.is_ascii())
+            .collect();
+        &*Box::leak(Box::new(Patterns {
+            set: crate::text::cached_regex_set(patterns).ok(),
+            gate,
+        }))
+    })
 }
 
 /// The characters every match of `h` contains: a concatenation's parts' all,

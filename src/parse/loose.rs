@@ -73,15 +73,7 @@ pub fn by_section(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse::tokens::{test_cells, tokenize_line};
-
-    fn tokens<'a>(lines: &[&'a str]) -> Vec<Token<'a>> {
-        lines
-            .iter()
-            .enumerate()
-            .flat_map(|(i, l)| tokenize_line(l, i, &test_cells(&["—"], &[])))
-            .collect()
-    }
+    use crate::parse::tokens::test_tokens as tokens;
 
     fn heading(raw: &str) -> bool {
         raw.trim_start().starts_with("四、") || raw.trim_start().starts_with("五、")

@@ -577,6 +577,17 @@ pub(crate) fn test_cells(empty_tokens: &[&str], units: &[&str]) -> CellTokens {
     }
 }
 
+/// The tokens of `lines` (line numbers from 0) for unit tests, `—` a blank cell.
+#[cfg(test)]
+pub(crate) fn test_tokens<'a>(lines: &[&'a str]) -> Vec<Token<'a>> {
+    let cells = test_cells(&["—"], &[]);
+    lines
+        .iter()
+        .enumerate()
+        .flat_map(|(i, l)| tokenize_line(l, i, &cells))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -106,15 +106,7 @@ pub(super) fn is_row(toks: &[Token], widest: usize, g: &Group) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse::tokens::tokenize_line;
-
-    fn tokens<'a>(lines: &[&'a str]) -> Vec<Token<'a>> {
-        lines
-            .iter()
-            .enumerate()
-            .flat_map(|(i, l)| tokenize_line(l, i, &crate::parse::tokens::test_cells(&["—"], &[])))
-            .collect()
-    }
+    use crate::parse::tokens::test_tokens as tokens;
 
     fn spans(lines: &[&str]) -> Vec<(usize, usize, usize, usize)> {
         let t = tokens(lines);
