@@ -125,6 +125,9 @@ pub struct WorkerArgs {
     pub memory_mb: u64,
     #[arg(long, default_value_t = crate::budget::NODES_PER_REPORT)]
     pub search_nodes: u64,
+    /// Send each report rendered to its CSV rows instead of whole.
+    #[arg(long)]
+    pub render: bool,
 }
 
 // The arguments of `nianbao eval`.

@@ -5,7 +5,7 @@ use crate::grammar::Grammars;
 use crate::ingest::IngestOptions;
 use crate::model::{Report, Status};
 use crate::pipeline::extract_bytes;
-use crate::sink::ReportSink;
+use crate::sink::{Finished, ReportSink};
 use std::collections::BTreeSet;
 use std::io::Read;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -351,14 +351,24 @@ pub struct Summary {
 
 impl Summary {
     pub fn add(&mut self, r: &Report) {
+        self.count(r.status, r.repairs.len(), r.findings.len());
+    }
+
+    /// [`Summary::add`] for a report in either form.
+    pub fn add_finished(&mut self, r: &Finished) {
+        let (repairs, findings) = r.counts();
+        self.count(r.status(), repairs, findings);
+    }
+
+    fn count(&mut self, status: Status, repairs: usize, findings: usize) {
         self.reports += 1;
-        match r.status {
+        match status {
             Status::Ok => self.ok += 1,
             Status::Partial => self.partial += 1,
             Status::Error => self.error += 1,
         }
-        self.findings += r.findings.len();
-        self.repairs += r.repairs.len();
+        self.findings += findings;
+        self.repairs += repairs;
     }
 }
 
@@ -428,14 +438,16 @@ pub fn run(
     opts: &IngestOptions,
     sink: &mut dyn ReportSink,
 ) -> std::io::Result<Summary> {
-    let in_process = || -> Box<dyn FnMut(&Input) -> Report> {
-        Box::new(move |input: &Input| run_one(input, grammars, opts))
+    let in_process = || -> Box<dyn FnMut(&Input) -> Finished> {
+        Box::new(move |input: &Input| run_one(input, grammars, opts).into())
     };
     run_with(inputs, &in_process, sink)
 }
 
-/// Makes one extractor per thread of [`run_with`].
-pub type MakeExtractor<'a> = dyn Fn() -> Box<dyn FnMut(&Input) -> Report + 'a> + Sync + 'a;
+/// Makes one extractor per thread of [`run_with`]. An extractor hands on a
+/// rendered report ([`Finished::Rendered`]) only when the sink of the run takes
+/// them ([`ReportSink::rendered_layout`]).
+pub type MakeExtractor<'a> = dyn Fn() -> Box<dyn FnMut(&Input) -> Finished + 'a> + Sync + 'a;
 
 /// The parallel loop of [`run`]: each thread makes its own extractor with
 /// `make` and feeds it inputs (in-process, or a worker process per thread:
@@ -453,7 +465,7 @@ pub fn run_with(
         window: WINDOW.max(4 * threads),
     };
     let next = AtomicUsize::new(0);
-    let (tx, rx) = mpsc::channel::<(usize, Report)>();
+    let (tx, rx) = mpsc::channel::<(usize, Finished)>();
     let mut summary = Summary::default();
     let mut result = Ok(());
     std::thread::scope(|scope| {
@@ -470,7 +482,7 @@ pub fn run_with(
                     }
                     let report =
                         catch_unwind(AssertUnwindSafe(|| extract(input))).unwrap_or_else(|_| {
-                            Report::failed(&input.id, "", "internal error: worker panicked")
+                            Report::failed(&input.id, "", "internal error: worker panicked").into()
                         });
                     if tx.send((i, report)).is_err() {
                         break;
@@ -496,8 +508,8 @@ pub fn run_with(
         let mut done = 0;
         for (i, report) in rx {
             if result.is_ok() {
-                summary.add(&report);
-                if let Err(e) = sink.report(i, report) {
+                summary.add_finished(&report);
+                if let Err(e) = sink.finished(i, report) {
                     result = Err(e);
                     gate.abort();
                 }
@@ -528,12 +540,12 @@ mod tests {
             })
             .collect();
         // Reports finish out of order: some take longer than others.
-        let make = || -> Box<dyn FnMut(&Input) -> Report> {
+        let make = || -> Box<dyn FnMut(&Input) -> Finished> {
             Box::new(|input: &Input| {
                 if stable_hash(&input.id).is_multiple_of(7) {
                     std::thread::sleep(std::time::Duration::from_millis(2));
                 }
-                Report::empty(&input.id)
+                Report::empty(&input.id).into()
             })
         };
         let mut sink = Collect::new();
@@ -567,8 +579,8 @@ mod tests {
                 path: None,
             })
             .collect();
-        let make = || -> Box<dyn FnMut(&Input) -> Report> {
-            Box::new(|input: &Input| Report::empty(&input.id))
+        let make = || -> Box<dyn FnMut(&Input) -> Finished> {
+            Box::new(|input: &Input| Report::empty(&input.id).into())
         };
         let e = run_with(&inputs, &make, &mut Failing(0)).unwrap_err();
         assert_eq!(e.to_string(), "disk full");

@@ -18,7 +18,8 @@
 use crate::csvfile::{cell_key_into, CsvRow, FindingRow, ReportRow, RowReader, RowWriter};
 use crate::grammar::identity::{fmt_num, Term as ExprTerm};
 use crate::grammar::{Apply, Expr, Format, Grammars, Identity, Status};
-use crate::model::{Finding, Severity};
+use crate::model::{Cell, Finding, Severity};
+use crate::sink::Rendered;
 use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
@@ -239,30 +240,77 @@ impl CrossYear {
     /// gathered before they are filed under its id, so each cell costs one key
     /// lookup (in a reused buffer), not a search of every report's facts.
     pub fn add(&mut self, r: &crate::model::Report) {
-        let (false, Some(year)) = (r.agency.is_empty(), r.year) else {
+        self.add_cells(&r.id, &r.agency, r.year, &r.format, &r.cells);
+    }
+
+    /// [`CrossYear::add`] for a report rendered by a worker process: its
+    /// [`Rendered::facts`] are the cells [`CrossYear::read_cells`] kept, which
+    /// are all `add` records of a report.
+    pub fn add_rendered(&mut self, r: &Rendered) {
+        self.add_cells(&r.id, &r.agency, r.year, &r.format, &r.facts);
+    }
+
+    fn add_cells(
+        &mut self,
+        id: &str,
+        agency: &str,
+        year: Option<i32>,
+        format: &str,
+        cells: &[Cell],
+    ) {
+        let (false, Some(year)) = (agency.is_empty(), year) else {
             return;
         };
         let mut facts = Facts {
-            agency: r.agency.clone(),
+            agency: agency.to_string(),
             year,
-            format: r.format.clone(),
+            format: format.to_string(),
             values: Vec::new(),
             places: Vec::new(),
         };
         let mut key = String::new();
-        for c in r.cells.iter().filter(|c| !c.value.is_empty()) {
-            cell_key_into(&mut key, &c.table, &c.row, &c.column);
-            if let Some(&k) = self.keys.get(key.as_str()) {
+        for c in cells.iter().filter(|c| !c.value.is_empty()) {
+            if let Some(k) = self.key_of(&mut key, c) {
                 facts.record(k, &c.value, c.page.zip(c.line));
             }
         }
         if facts.values.is_empty() {
-            self.facts.remove(&r.id);
+            self.facts.remove(id);
         } else {
             facts.values.shrink_to_fit();
             facts.places.shrink_to_fit();
-            self.facts.insert(r.id.clone(), facts);
+            self.facts.insert(id.to_string(), facts);
         }
+    }
+
+    /// The index of a cell's key if some rule reads it (`buf` holds the key).
+    fn key_of(&self, buf: &mut String, c: &Cell) -> Option<u16> {
+        cell_key_into(buf, &c.table, &c.row, &c.column);
+        self.keys.get(buf.as_str()).copied()
+    }
+
+    /// The cells of `r` that [`CrossYear::add`] may record (a value under a key
+    /// some rule reads), in document order: what a rendered report carries
+    /// for the cross-year checks ([`Rendered::facts`]). None when the report
+    /// takes no part (no agency or no year).
+    pub fn read_cells(&self, r: &crate::model::Report) -> Vec<Cell> {
+        if r.agency.is_empty() || r.year.is_none() {
+            return Vec::new();
+        }
+        let mut key = String::new();
+        r.cells
+            .iter()
+            .filter(|c| !c.value.is_empty() && self.key_of(&mut key, c).is_some())
+            .cloned()
+            .collect()
+    }
+
+    /// Every key some rule reads, in the order of their indices: with the
+    /// `wide.csv` columns, what rows rendered elsewhere must agree on.
+    pub fn keys(&self) -> Vec<&str> {
+        let mut keys: Vec<(&str, u16)> = self.keys.iter().map(|(k, &i)| (k.as_str(), i)).collect();
+        keys.sort_by_key(|&(_, i)| i);
+        keys.into_iter().map(|(k, _)| k).collect()
     }
 
     /// Cross-year findings by report id. For each report of year N, the previous
@@ -364,6 +412,11 @@ impl CrossYear {
 impl crate::sink::ReportSink for CrossYear {
     fn report(&mut self, _seq: usize, report: crate::model::Report) -> io::Result<()> {
         self.add(&report);
+        Ok(())
+    }
+
+    fn rendered(&mut self, _seq: usize, report: Rendered) -> io::Result<()> {
+        self.add_rendered(&report);
         Ok(())
     }
 

@@ -217,7 +217,7 @@ fn worker(a: WorkerArgs) -> ExitCode {
         search_nodes: a.search_nodes,
         ..IngestOptions::for_grammars(&grammars)
     };
-    match nianbao::worker::serve(&grammars, &opts, a.memory_mb) {
+    match nianbao::worker::serve(&grammars, &opts, a.memory_mb, a.render) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("nianbao worker: {e}");

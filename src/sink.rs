@@ -9,7 +9,7 @@
 //! `grep_searcher::Sink`: the producer knows nothing of the output, and the
 //! contract below is what both sides rely on.
 
-use crate::model::{Report, Status};
+use crate::model::{Cell, Report, Status};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io;
 
@@ -39,17 +39,56 @@ use std::io;
 ///   `finish` must leave no partial output behind (the CSV sink removes its
 ///   temporary files; the previous outputs stay intact). Errors are values with
 ///   context (which file, which report), never panics.
+///
+/// # Rendered reports
+///
+/// A sink that writes the six CSV files can take a report already rendered to
+/// its rows ([`Rendered`]) instead of the whole report: it says so, and for
+/// which layout of the files, by [`ReportSink::rendered_layout`]. A producer that
+/// can render (a worker process renders each report it extracts, so the writing
+/// process neither decodes nor frees its cells) then sends [`Finished::Rendered`]
+/// for the inputs it renders; every other input still comes as a whole report.
+/// The same contract holds for both: each input once, in any order.
 pub trait ReportSink {
     /// Receives report `seq` (see the contract for order and errors).
     fn report(&mut self, seq: usize, report: Report) -> io::Result<()>;
 
+    /// The layout ([`Rendered::layout`]) of the rendered reports this sink
+    /// takes, or `None` (the default) when it needs whole reports.
+    fn rendered_layout(&self) -> Option<u64> {
+        None
+    }
+
+    /// Receives report `seq` rendered; only called when
+    /// [`ReportSink::rendered_layout`] is `Some` (the default refuses it).
+    fn rendered(&mut self, seq: usize, report: Rendered) -> io::Result<()> {
+        Err(io::Error::other(format!(
+            "report {seq} ({}) came rendered to rows, and this sink takes whole reports",
+            report.id
+        )))
+    }
+
     /// Completes the output, once, after the last report.
     fn finish(&mut self) -> io::Result<()>;
+
+    /// Receives report `seq` in the form it finished in.
+    fn finished(&mut self, seq: usize, report: Finished) -> io::Result<()> {
+        match report {
+            Finished::Report(r) => self.report(seq, r),
+            Finished::Rendered(r) => self.rendered(seq, r),
+        }
+    }
 }
 
 impl<S: ReportSink + ?Sized> ReportSink for &mut S {
     fn report(&mut self, seq: usize, report: Report) -> io::Result<()> {
         (**self).report(seq, report)
+    }
+    fn rendered_layout(&self) -> Option<u64> {
+        (**self).rendered_layout()
+    }
+    fn rendered(&mut self, seq: usize, report: Rendered) -> io::Result<()> {
+        (**self).rendered(seq, report)
     }
     fn finish(&mut self) -> io::Result<()> {
         (**self).finish()
@@ -60,8 +99,89 @@ impl<S: ReportSink + ?Sized> ReportSink for Box<S> {
     fn report(&mut self, seq: usize, report: Report) -> io::Result<()> {
         (**self).report(seq, report)
     }
+    fn rendered_layout(&self) -> Option<u64> {
+        (**self).rendered_layout()
+    }
+    fn rendered(&mut self, seq: usize, report: Rendered) -> io::Result<()> {
+        (**self).rendered(seq, report)
+    }
     fn finish(&mut self) -> io::Result<()> {
         (**self).finish()
+    }
+}
+
+/// A report rendered to its rows of the six CSV files by the process that
+/// extracted it, with the little the rest of a run still reads of it: the
+/// progress line and the summary (status, error, counts) and the cross-year
+/// checks (agency, year, format and the cells their identities read).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    pub id: String,
+    pub status: Status,
+    /// Why the file could not be read (one line), when `status` is `error`.
+    pub error: String,
+    pub agency: String,
+    pub year: Option<i32>,
+    pub format: String,
+    /// How many repairs and findings its rows hold.
+    pub repairs: usize,
+    pub findings: usize,
+    /// The cells with a value that some cross-year identity reads, in document
+    /// order: all the cross-year facts need (the report's other cells are only
+    /// in its rows).
+    pub facts: Vec<Cell>,
+    /// Which columns the rows were rendered for (the `wide.csv` keys and the
+    /// cross-year keys of the grammars, hashed): a sink takes only rows of its
+    /// own layout, so a worker that read other grammars cannot misalign a file.
+    pub layout: u64,
+    /// The report's rows of each file, in [`crate::csvfile::FILES`] order:
+    /// whole CSV records, each ending in `\n`, UTF-8.
+    pub rows: [Vec<u8>; 6],
+}
+
+/// A report as an extractor hands it on: whole, or rendered (see
+/// [`ReportSink::rendered_layout`]).
+#[derive(Debug, Clone)]
+pub enum Finished {
+    Report(Report),
+    Rendered(Rendered),
+}
+
+impl From<Report> for Finished {
+    fn from(r: Report) -> Self {
+        Finished::Report(r)
+    }
+}
+
+impl Finished {
+    pub fn id(&self) -> &str {
+        match self {
+            Finished::Report(r) => &r.id,
+            Finished::Rendered(r) => &r.id,
+        }
+    }
+
+    pub fn status(&self) -> Status {
+        match self {
+            Finished::Report(r) => r.status,
+            Finished::Rendered(r) => r.status,
+        }
+    }
+
+    /// Why the file could not be read, when its status is `error`.
+    pub fn error(&self) -> &str {
+        match self {
+            Finished::Report(r) => &r.error,
+            Finished::Rendered(r) => &r.error,
+        }
+    }
+
+    /// How many repairs and findings the report has.
+    pub fn counts(&self) -> (usize, usize) {
+        match self {
+            Finished::Report(r) => (r.repairs.len(), r.findings.len()),
+            Finished::Rendered(r) => (r.repairs, r.findings),
+        }
     }
 }
 
@@ -161,16 +281,31 @@ impl<S: ReportSink> Progress<S> {
     }
 }
 
-impl<S: ReportSink> ReportSink for Progress<S> {
-    fn report(&mut self, seq: usize, report: Report) -> io::Result<()> {
-        if report.status == Status::Error {
+impl<S: ReportSink> Progress<S> {
+    /// Counts one report and names it when it could not be read.
+    fn count(&mut self, id: &str, status: Status, error: &str) {
+        if status == Status::Error {
             self.errors += 1;
             self.bar.set_message(self.errors.to_string());
-            self.bar
-                .suspend(|| eprintln!("nianbao: {}: {}", report.id, report.error));
+            self.bar.suspend(|| eprintln!("nianbao: {id}: {error}"));
         }
         self.bar.inc(1);
+    }
+}
+
+impl<S: ReportSink> ReportSink for Progress<S> {
+    fn report(&mut self, seq: usize, report: Report) -> io::Result<()> {
+        self.count(&report.id, report.status, &report.error);
         self.inner.report(seq, report)
+    }
+
+    fn rendered_layout(&self) -> Option<u64> {
+        self.inner.rendered_layout()
+    }
+
+    fn rendered(&mut self, seq: usize, report: Rendered) -> io::Result<()> {
+        self.count(&report.id, report.status, &report.error);
+        self.inner.rendered(seq, report)
     }
 
     fn finish(&mut self) -> io::Result<()> {

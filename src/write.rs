@@ -13,7 +13,7 @@ use crate::crossyear::CrossYear;
 pub use crate::csvfile::*;
 use crate::grammar::Grammars;
 use crate::model::Report;
-use crate::sink::ReportSink;
+use crate::sink::{Rendered, ReportSink};
 use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 
@@ -44,6 +44,38 @@ impl Files {
         })
     }
 
+    /// The buffers of rows not yet written, in [`FILES`] order.
+    fn buffers(&mut self) -> [&mut Vec<u8>; 6] {
+        [
+            self.reports.buffer(),
+            self.cells.buffer(),
+            self.wide.buffer(),
+            self.sections.buffer(),
+            self.repairs.buffer(),
+            self.findings.buffer(),
+        ]
+    }
+
+    /// Writes out the buffers that filled a chunk.
+    fn spill(&mut self) -> io::Result<()> {
+        self.reports.spill()?;
+        self.cells.spill()?;
+        self.wide.spill()?;
+        self.sections.spill()?;
+        self.repairs.spill()?;
+        self.findings.spill()
+    }
+
+    /// Appends rendered records to each file (in [`FILES`] order).
+    fn write_records(&mut self, rows: &[Vec<u8>; 6]) -> io::Result<()> {
+        self.reports.write_records(&rows[0])?;
+        self.cells.write_records(&rows[1])?;
+        self.wide.write_records(&rows[2])?;
+        self.sections.write_records(&rows[3])?;
+        self.repairs.write_records(&rows[4])?;
+        self.findings.write_records(&rows[5])
+    }
+
     fn close(self) -> io::Result<()> {
         self.reports.close()?;
         self.cells.close()?;
@@ -54,24 +86,145 @@ impl Files {
     }
 }
 
+/// Turns a report into its rows of the six files. Both ways a run writes
+/// use it: the CSV sink renders each whole report it receives, and a worker
+/// process renders each report it extracts and sends the rows
+/// ([`Renderer::rendered`]), which the sink then only appends. One function,
+/// so the files are the same byte for byte either way.
+pub struct Renderer {
+    /// The `wide.csv` column of each cell key (`table.row.column`) it has.
+    wide_index: FxHashMap<String, usize>,
+    /// A buffer for the key of each cell looked up in `wide_index`.
+    key: String,
+    /// What the cross-year checks read of a report (for [`Rendered::facts`]).
+    cross_year: CrossYear,
+    /// See [`Rendered::layout`].
+    layout: u64,
+}
+
+impl Renderer {
+    /// The `wide.csv` columns and the cross-year keys of `grammars`.
+    pub fn new(grammars: &Grammars) -> Self {
+        let wide_keys = grammars.wide_keys();
+        let cross_year = CrossYear::new(grammars);
+        // FNV-1a over both key lists (each key ends with a 0 byte, each list
+        // with a 1): the same on every process of one binary.
+        let mut layout: u64 = 0xcbf29ce484222325;
+        let mut hash = |bytes: &[u8]| {
+            for &b in bytes {
+                layout ^= u64::from(b);
+                layout = layout.wrapping_mul(0x100000001b3);
+            }
+        };
+        for list in [
+            wide_keys.iter().map(String::as_str).collect::<Vec<_>>(),
+            cross_year.keys(),
+        ] {
+            for k in list {
+                hash(k.as_bytes());
+                hash(&[0]);
+            }
+            hash(&[1]);
+        }
+        Renderer {
+            wide_index: wide_keys
+                .into_iter()
+                .enumerate()
+                .map(|(i, k)| (k, i))
+                .collect(),
+            key: String::new(),
+            cross_year,
+            layout,
+        }
+    }
+
+    /// The layout of the rows this renderer makes ([`Rendered::layout`]).
+    pub fn layout(&self) -> u64 {
+        self.layout
+    }
+
+    /// Appends the rows of `r` to each file's buffer (in [`FILES`] order).
+    pub fn render(&mut self, r: &Report, out: [&mut Vec<u8>; 6]) -> io::Result<()> {
+        let [reports, cells, wide_out, sections, repairs, findings] = out;
+        // Each `wide.csv` column's value: the first cell of its key wins, as
+        // everywhere else.
+        let mut wide: Vec<Option<&str>> = vec![None; self.wide_index.len()];
+        for c in &r.cells {
+            cell_key_into(&mut self.key, &c.table, &c.row, &c.column);
+            if let Some(&i) = self.wide_index.get(self.key.as_str()) {
+                wide[i].get_or_insert(c.value.as_str());
+            }
+        }
+        let wide: Vec<&str> = wide.into_iter().map(Option::unwrap_or_default).collect();
+        append_row::<ReportRow>(reports, &ReportRow::of(r), &[])?;
+        for c in &r.cells {
+            append_row::<CellRow>(cells, &CellRow::of(&r.id, c), &[])?;
+        }
+        append_row::<WideRow>(wide_out, &WideRow::of(r), &wide)?;
+        for h in &r.headings {
+            append_row::<SectionRow>(sections, &SectionRow::of(&r.id, h), &[])?;
+        }
+        for x in &r.repairs {
+            append_row::<RepairRow>(repairs, &RepairRow::of(&r.id, x), &[])?;
+        }
+        for x in &r.findings {
+            append_row::<FindingRow>(findings, &FindingRow::of(&r.id, x), &[])?;
+        }
+        Ok(())
+    }
+
+    /// `r` rendered ([`Renderer::render`]), with what a run still reads of
+    /// it besides its rows.
+    pub fn rendered(&mut self, r: &Report) -> io::Result<Rendered> {
+        let mut rows: [Vec<u8>; 6] = Default::default();
+        self.render(r, rows.each_mut())?;
+        Ok(Rendered {
+            id: r.id.clone(),
+            status: r.status,
+            error: r.error.clone(),
+            agency: r.agency.clone(),
+            year: r.year,
+            format: r.format.clone(),
+            repairs: r.repairs.len(),
+            findings: r.findings.len(),
+            facts: self.cross_year.read_cells(r),
+            layout: self.layout,
+            rows,
+        })
+    }
+}
+
+/// A report waiting for those before it.
+enum Waiting {
+    Report(Report),
+    Rendered(Rendered),
+}
+
+impl Waiting {
+    fn id(&self) -> &str {
+        match self {
+            Waiting::Report(r) => &r.id,
+            Waiting::Rendered(r) => &r.id,
+        }
+    }
+}
+
 /// The sink of the six files ([`ReportSink`]): reports stream into them in `seq`
 /// order (a report that arrives early waits for those before it), and
 /// [`ReportSink::finish`] adds the cross-year findings and publishes the files as a
 /// set ([`publish`]). Dropping it unfinished removes the temporary files, leaving
-/// the previous outputs as they were.
+/// the previous outputs as they were. It takes rendered reports
+/// ([`ReportSink::rendered`]) of its own [`Renderer::layout`].
 pub struct CsvSink {
     dir: PathBuf,
     tmp: Vec<PathBuf>,
     /// `None` once finished.
     files: Option<Files>,
-    /// The `wide.csv` column of each cell key (`table.row.column`) it has.
-    wide_index: FxHashMap<String, usize>,
-    /// A buffer for the key of each cell looked up in `wide_index`.
-    key: String,
+    renderer: Renderer,
     cross_year: CrossYear,
     /// The `seq` of the next report to write, and those that arrived before it.
     next: usize,
-    waiting: BTreeMap<usize, Report>,
+    waiting: BTreeMap<usize, Waiting>,
     /// Cross-year findings added by `finish`.
     cross_year_findings: usize,
 }
@@ -98,12 +251,7 @@ impl CsvSink {
             dir: dir.to_path_buf(),
             tmp,
             files: Some(files),
-            wide_index: wide_keys
-                .into_iter()
-                .enumerate()
-                .map(|(i, k)| (k, i))
-                .collect(),
-            key: String::new(),
+            renderer: Renderer::new(grammars),
             cross_year: CrossYear::new(grammars),
             next: 0,
             waiting: BTreeMap::new(),
@@ -117,46 +265,30 @@ impl CsvSink {
     }
 
     /// Appends one report's rows to every file.
-    fn write(&mut self, r: &Report) -> io::Result<()> {
-        self.cross_year.add(r);
-        // Each `wide.csv` column's value: the first cell of its key wins, as
-        // everywhere else.
-        let mut wide: Vec<Option<&str>> = vec![None; self.wide_index.len()];
-        for c in &r.cells {
-            cell_key_into(&mut self.key, &c.table, &c.row, &c.column);
-            if let Some(&i) = self.wide_index.get(self.key.as_str()) {
-                wide[i].get_or_insert(c.value.as_str());
-            }
-        }
-        let wide: Vec<&str> = wide.into_iter().map(Option::unwrap_or_default).collect();
+    fn write(&mut self, r: &Waiting) -> io::Result<()> {
         let f = self
             .files
             .as_mut()
             .ok_or_else(|| io::Error::other("outputs already finished"))?;
-        f.reports.write(&ReportRow::of(r))?;
-        for c in &r.cells {
-            f.cells.write(&CellRow::of(&r.id, c))?;
+        match r {
+            Waiting::Report(r) => {
+                self.cross_year.add(r);
+                self.renderer.render(r, f.buffers())?;
+                f.spill()
+            }
+            Waiting::Rendered(r) => {
+                self.cross_year.add_rendered(r);
+                f.write_records(&r.rows)
+            }
         }
-        f.wide.write_with(&WideRow::of(r), &wide)?;
-        for h in &r.headings {
-            f.sections.write(&SectionRow::of(&r.id, h))?;
-        }
-        for x in &r.repairs {
-            f.repairs.write(&RepairRow::of(&r.id, x))?;
-        }
-        for x in &r.findings {
-            f.findings.write(&FindingRow::of(&r.id, x))?;
-        }
-        Ok(())
     }
-}
 
-impl ReportSink for CsvSink {
-    fn report(&mut self, seq: usize, report: Report) -> io::Result<()> {
+    /// Takes report `seq` and writes every report now in order.
+    fn take(&mut self, seq: usize, report: Waiting) -> io::Result<()> {
         if seq < self.next || self.waiting.contains_key(&seq) {
             return Err(io::Error::other(format!(
                 "report {seq} ({}) given twice",
-                report.id
+                report.id()
             )));
         }
         if seq > self.next {
@@ -171,6 +303,41 @@ impl ReportSink for CsvSink {
         }
         Ok(())
     }
+}
+
+impl ReportSink for CsvSink {
+    fn report(&mut self, seq: usize, report: Report) -> io::Result<()> {
+        self.take(seq, Waiting::Report(report))
+    }
+
+    fn rendered_layout(&self) -> Option<u64> {
+        Some(self.renderer.layout())
+    }
+
+    /// Takes rows of this sink's layout only, each file's rows whole records.
+    fn rendered(&mut self, seq: usize, report: Rendered) -> io::Result<()> {
+        if report.layout != self.renderer.layout() {
+            return Err(io::Error::other(format!(
+                "report {seq} ({}) was rendered for other columns (other grammars)",
+                report.id
+            )));
+        }
+        // Every report has its row in `reports.csv` and `wide.csv`.
+        let whole = |i: usize, rows: &Vec<u8>| {
+            if rows.is_empty() {
+                ![0, 2].contains(&i)
+            } else {
+                rows.ends_with(b"\n")
+            }
+        };
+        if let Some(i) = (0..FILES.len()).find(|&i| !whole(i, &report.rows[i])) {
+            return Err(io::Error::other(format!(
+                "report {seq} ({}): its rows of {} are missing or cut short",
+                report.id, FILES[i]
+            )));
+        }
+        self.take(seq, Waiting::Rendered(report))
+    }
 
     /// Flushes every file, adds the cross-year findings, and renames every file
     /// into place.
@@ -178,7 +345,8 @@ impl ReportSink for CsvSink {
         if let Some((seq, r)) = self.waiting.iter().next() {
             return Err(io::Error::other(format!(
                 "report {} never arrived (report {seq}, {}, waits for it)",
-                self.next, r.id
+                self.next,
+                r.id()
             )));
         }
         self.files
@@ -400,6 +568,95 @@ mod tests {
         let cells = String::from_utf8(outputs(shuffled.path())[1].clone()).unwrap();
         let order: Vec<&str> = cells.lines().skip(1).map(|l| &l[..5]).collect();
         assert_eq!(order, ids);
+    }
+
+    /// Reports of every kind: one whose cross-year check fails against the
+    /// year before, awkward fields to quote, a failed file, an empty one.
+    fn assorted() -> Vec<Report> {
+        let year = |id: &str, y: i32, format: &str, row: &str, v: &str| {
+            let mut r = sample(id, 1);
+            r.year = Some(y);
+            r.format = format.into();
+            r.cells.push(crate::model::Cell {
+                table: "applications".into(),
+                row: row.into(),
+                column: "total".into(),
+                value: v.into(),
+                raw: format!("{v},\"件\"\n"),
+                page: Some(2),
+                line: Some(9),
+                ..Default::default()
+            });
+            r.headings.push(crate::model::Heading {
+                level: 1,
+                number: "一".into(),
+                title: "总体情况, \"概述\"".into(),
+                section: "overview".into(),
+                page: 1,
+                line: 3,
+            });
+            r.repairs.push(crate::model::Repair {
+                kind: "join".into(),
+                before: "a\r\nb".into(),
+                ..Default::default()
+            });
+            r
+        };
+        vec![
+            year("a2020.txt", 2020, "f2019", "carried_forward", "5"),
+            year("b2021.txt", 2021, "f2021", "carried_over", "3"),
+            Report::failed("c.pdf", "pdf", "encrypted, \"no\" password"),
+            Report::empty(""),
+            sample("d.txt", 4),
+        ]
+    }
+
+    #[test]
+    fn rendered_reports_write_the_files_whole_reports_write() {
+        let g = Grammars::embedded().unwrap();
+        let reports = assorted();
+        let (whole, rendered) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let mut s = CsvSink::create(whole.path(), &g, true).unwrap();
+        for (i, r) in reports.iter().enumerate() {
+            s.report(i, r.clone()).unwrap();
+        }
+        s.finish().unwrap();
+        assert_eq!(s.cross_year_findings(), 1);
+        // Rendered as a worker renders them, arriving in another order, one
+        // of them whole (a sink takes both kinds in one run).
+        let mut renderer = Renderer::new(&g);
+        let mut s = CsvSink::create(rendered.path(), &g, true).unwrap();
+        assert_eq!(s.rendered_layout(), Some(renderer.layout()));
+        for i in [4, 1, 3, 0] {
+            let r = renderer.rendered(&reports[i]).unwrap();
+            s.finished(i, crate::sink::Finished::Rendered(r)).unwrap();
+        }
+        s.report(2, reports[2].clone()).unwrap();
+        s.finish().unwrap();
+        assert_eq!(s.cross_year_findings(), 1);
+        assert_eq!(outputs(whole.path()), outputs(rendered.path()));
+    }
+
+    #[test]
+    fn rendered_rows_of_other_columns_or_cut_short_are_refused() {
+        let g = Grammars::embedded().unwrap();
+        let d = tempfile::tempdir().unwrap();
+        let mut s = CsvSink::create(d.path(), &g, false).unwrap();
+        let r = Renderer::new(&g).rendered(&sample("a.txt", 0)).unwrap();
+        let mut other = r.clone();
+        other.layout ^= 1;
+        let e = s.rendered(0, other).unwrap_err();
+        assert!(e.to_string().contains("other columns"), "{e}");
+        let mut cut = r.clone();
+        cut.rows[1].pop();
+        let e = s.rendered(0, cut).unwrap_err();
+        assert!(e.to_string().contains("cells.csv"), "{e}");
+        let mut none = r.clone();
+        none.rows[0].clear();
+        let e = s.rendered(0, none).unwrap_err();
+        assert!(e.to_string().contains("reports.csv"), "{e}");
+        s.rendered(0, r).unwrap();
+        s.finish().unwrap();
     }
 
     #[test]

@@ -98,6 +98,8 @@ fn abort_overflow_oom_and_hang_cost_only_their_own_file() {
     }
 }
 
+/// Workers send each report rendered to its rows (the CSV sink takes them), the
+/// in-process run renders whole reports: the same bytes either way.
 #[test]
 fn worker_and_in_process_outputs_are_byte_identical() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));

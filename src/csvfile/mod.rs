@@ -392,16 +392,25 @@ impl<T: CsvRow> RowWriter<T> {
 
     /// Writes one row followed by `extra` fields (see [`RowWriter::create_with`]).
     pub fn write_with(&mut self, row: &T::Of<'_>, extra: &[&str]) -> io::Result<()> {
-        let mark = self.buf.len();
-        let mut r = record::Record::new(&mut self.buf);
-        if let Err(e) = row.serialize(&mut r) {
-            self.buf.truncate(mark);
-            return Err(e.into());
-        }
-        for field in extra {
-            r.field(field.as_bytes());
-        }
-        r.end();
+        append_row::<T>(&mut self.buf, row, extra)?;
+        self.spill()
+    }
+
+    /// Writes rows already rendered as CSV records of `T` (by [`append_row`]).
+    pub fn write_records(&mut self, records: &[u8]) -> io::Result<()> {
+        self.buf.extend_from_slice(records);
+        self.spill()
+    }
+
+    /// Lends the buffer of rows not yet written, to append rows to with
+    /// [`append_row`]; [`RowWriter::spill`] then writes them out when enough
+    /// have gathered.
+    pub fn buffer(&mut self) -> &mut Vec<u8> {
+        &mut self.buf
+    }
+
+    /// Writes the buffered rows to the file once they fill a chunk.
+    pub fn spill(&mut self) -> io::Result<()> {
         if self.buf.len() >= WRITE_CHUNK {
             self.file.write_all(&self.buf)?;
             self.buf.clear();
@@ -415,6 +424,24 @@ impl<T: CsvRow> RowWriter<T> {
         self.file.write_all(&self.buf)?;
         self.file.flush()
     }
+}
+
+/// Appends one row of `T` followed by `extra` fields to `out` as one CSV record
+/// (what [`RowWriter::write_with`] writes), for rows gathered before they reach
+/// their file: a worker process renders its reports' rows and sends them to the
+/// process that writes the files. On an error `out` is left as it was.
+pub fn append_row<T: CsvRow>(out: &mut Vec<u8>, row: &T::Of<'_>, extra: &[&str]) -> io::Result<()> {
+    let mark = out.len();
+    let mut r = record::Record::new(out);
+    if let Err(e) = row.serialize(&mut r) {
+        out.truncate(mark);
+        return Err(e.into());
+    }
+    for field in extra {
+        r.field(field.as_bytes());
+    }
+    r.end();
+    Ok(())
 }
 
 /// A column `T` needs that a file's header lacks. Carried inside the

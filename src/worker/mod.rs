@@ -22,16 +22,22 @@
 //!
 //! Reports travel back in a compact binary encoding ([`wire`]; JSON cost the
 //! parent a tenth of a text run to parse, and TOML's document model took a
-//! gigabyte for a report with 300,000 findings); the parent writes them exactly
-//! as the in-process path would, so outputs are byte-identical (`--in-process`
-//! runs everything in one process, as the library does).
+//! gigabyte for a report with 300,000 findings). When the parent's sink takes
+//! rendered reports (the CSV files: [`ReportSink::rendered_layout`]), a worker
+//! started with `--render` sends each report as its rows of the six files,
+//! rendered by the same [`Renderer`] the sink uses for a whole report, plus
+//! the few fields the parent still reads: the parent then only appends bytes
+//! (decoding every cell of every report and freeing it was a fifth of a
+//! worker-mode run). Either way the files are byte-identical to an
+//! `--in-process` run, which runs everything in one process, as the library does.
 
 use crate::corpus::{read_input, run_with, Input, Summary};
 use crate::grammar::Grammars;
 use crate::ingest::{IngestError, IngestOptions};
 use crate::model::Report;
 use crate::pipeline::extract_bytes;
-use crate::sink::ReportSink;
+use crate::sink::{Finished, ReportSink};
+use crate::write::Renderer;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::process::ExitStatusExt;
 use std::path::PathBuf;
@@ -116,9 +122,16 @@ fn one_malloc_arena() {
 }
 
 /// The `worker` subcommand: reads requests on standard input, answers on
-/// standard output, until standard input closes.
-pub fn serve(grammars: &Grammars, opts: &IngestOptions, memory_mb: u64) -> std::io::Result<()> {
+/// standard output, until standard input closes. With `render`, each report is
+/// sent rendered to its rows ([`crate::sink::Rendered`]), otherwise whole.
+pub fn serve(
+    grammars: &Grammars,
+    opts: &IngestOptions,
+    memory_mb: u64,
+    render: bool,
+) -> std::io::Result<()> {
     limit_memory(memory_mb)?;
+    let mut renderer = render.then(|| Renderer::new(grammars));
     one_malloc_arena();
     let hook = std::env::var(CRASH_HOOK_ENV).is_ok_and(|v| v == "1");
     let stdin = std::io::stdin();
@@ -167,8 +180,17 @@ pub fn serve(grammars: &Grammars, opts: &IngestOptions, memory_mb: u64) -> std::
             }
             Err(reason) => Report::failed(&id, "", reason),
         };
+        let answer = match &mut renderer {
+            // A report whose rows cannot be rendered (no row struct fails to
+            // serialise, so this is a bug) goes whole: the parent renders it
+            // again and stops the run with the error.
+            Some(r) => r
+                .rendered(&report)
+                .map_or(Finished::Report(report), Finished::Rendered),
+            None => Finished::Report(report),
+        };
         frame.clear();
-        wire::encode_frame(&report, &mut frame);
+        wire::encode_frame(&answer, &mut frame);
         out.write_all(&frame)?;
         out.flush()?;
     }
@@ -247,11 +269,14 @@ pub fn run_isolated(
         None => None,
     };
     let timings = &timings;
-    let isolated = || -> Box<dyn FnMut(&Input) -> Report + '_> {
+    // The sink's layout, when it takes reports rendered in the worker.
+    let render = sink.rendered_layout();
+    let isolated = || -> Box<dyn FnMut(&Input) -> Finished + '_> {
         let mut w = Worker::new(config.clone());
+        w.render = render;
         Box::new(move |input: &Input| {
             let started = std::time::Instant::now();
-            let r = w.extract(input);
+            let r = w.extract_finished(input);
             if let Some(f) = timings {
                 let mut f = f.lock().unwrap_or_else(|e| e.into_inner());
                 let _ = writeln!(f, "{},{:.3}", input.id, started.elapsed().as_secs_f64());
@@ -264,7 +289,7 @@ pub fn run_isolated(
 
 /// What the reader thread of a worker passes on.
 enum Answer {
-    Report(Box<Report>),
+    Report(Box<Finished>),
     /// Standard output closed or sent something unreadable: the worker is gone.
     Gone(String),
 }
@@ -283,6 +308,9 @@ struct Running {
 pub struct Worker {
     config: WorkerConfig,
     running: Option<Running>,
+    /// The layout of the rendered reports to ask for, if any (see
+    /// [`ReportSink::rendered_layout`]).
+    render: Option<u64>,
 }
 
 impl Worker {
@@ -290,6 +318,7 @@ impl Worker {
         Worker {
             config,
             running: None,
+            render: None,
         }
     }
 
@@ -305,6 +334,9 @@ impl Worker {
             .arg(self.config.opts.search_nodes.to_string());
         if let Some(g) = &self.config.grammars {
             cmd.arg("--grammars").arg(g);
+        }
+        if self.render.is_some() {
+            cmd.arg("--render");
         }
         let mut child = cmd
             .stdin(Stdio::piped())
@@ -374,6 +406,16 @@ impl Worker {
     /// Extracts one input in the worker process, starting or replacing the
     /// process as needed. Never fails: every outcome is a report.
     pub fn extract(&mut self, input: &Input) -> Report {
+        match self.extract_finished(input) {
+            Finished::Report(r) => r,
+            // Not asked for: this worker renders only when `render` is set.
+            Finished::Rendered(r) => Report::failed(&r.id, "", "a worker rendered unasked"),
+        }
+    }
+
+    /// [`Worker::extract`], rendered when this worker renders.
+    fn extract_finished(&mut self, input: &Input) -> Finished {
+        let failed = |reason: &str| Finished::Report(Report::failed(&input.id, "", reason));
         let request = match &input.path {
             Some(p) => {
                 use std::os::unix::ffi::OsStrExt;
@@ -382,23 +424,17 @@ impl Worker {
             // Standard input is read here (capped) and passed on.
             None => match read_input(input) {
                 Ok(b) => Request::Bytes(b),
-                Err(reason) => return Report::failed(&input.id, "", reason),
+                Err(reason) => return failed(&reason),
             },
         };
         if self.running.is_none() {
             match self.start() {
                 Ok(r) => self.running = Some(r),
-                Err(e) => {
-                    return Report::failed(
-                        &input.id,
-                        "",
-                        format!("cannot start a worker process: {e}"),
-                    )
-                }
+                Err(e) => return failed(&format!("cannot start a worker process: {e}")),
             }
         }
         let Some(run) = self.running.as_mut() else {
-            return Report::failed(&input.id, "", "no worker process");
+            return failed("no worker process");
         };
         let sent = match &request {
             Request::Path(h) => writeln!(run.stdin, "path\t{h}\t{}", hex(input.id.as_bytes())),
@@ -424,11 +460,7 @@ impl Worker {
                 Ok(a) => a,
                 Err(mpsc::RecvTimeoutError::Timeout) => {
                     self.stop();
-                    return Report::failed(
-                        &input.id,
-                        "",
-                        format!("{} (worker stopped)", IngestError::Timeout(limit)),
-                    );
+                    return failed(&format!("{} (worker stopped)", IngestError::Timeout(limit)));
                 }
                 Err(mpsc::RecvTimeoutError::Disconnected) => Answer::Gone(String::new()),
             }
@@ -437,14 +469,25 @@ impl Worker {
             Answer::Report(r) => {
                 // A worker whose own time limit fired left a thread running:
                 // replace it before the next file.
-                if r.error.starts_with(crate::ingest::TIMEOUT_PREFIX) {
+                if r.error().starts_with(crate::ingest::TIMEOUT_PREFIX) {
                     self.stop();
                 }
-                *r
+                match *r {
+                    // Rows of other columns than the sink's (the worker read
+                    // other grammars, changed since this process read them)
+                    // would misalign the files: an error row instead.
+                    Finished::Rendered(r) if Some(r.layout) != self.render => {
+                        self.stop();
+                        failed(
+                            "the worker process rendered rows for other grammars than this process read (changed during the run?)",
+                        )
+                    }
+                    r => r,
+                }
             }
             Answer::Gone(detail) => {
                 let (status, tail) = self.stop();
-                Report::failed(&input.id, "", death_reason(status, &tail, &detail))
+                failed(&death_reason(status, &tail, &detail))
             }
         }
     }
@@ -487,7 +530,7 @@ fn read_answers(stdout: std::process::ChildStdout, tx: mpsc::Sender<Answer>) {
 
 /// One answer: `None` when the stream ends before a whole frame (the worker
 /// died, perhaps mid-answer), an error when the bytes are not a report.
-fn read_answer(r: &mut impl Read, body: &mut Vec<u8>) -> Result<Option<Report>, wire::WireError> {
+fn read_answer(r: &mut impl Read, body: &mut Vec<u8>) -> Result<Option<Finished>, wire::WireError> {
     let mut header = [0; wire::HEADER_LEN];
     if r.read_exact(&mut header).is_err() {
         return Ok(None);
@@ -495,7 +538,7 @@ fn read_answer(r: &mut impl Read, body: &mut Vec<u8>) -> Result<Option<Report>, 
     let n = wire::body_len(&header)?;
     // Read through `take`, so a length never allocates more than arrives.
     match r.take(n).read_to_end(body) {
-        Ok(got) if got as u64 == n => wire::decode_report(body).map(Some),
+        Ok(got) if got as u64 == n => wire::decode(body).map(Some),
         _ => Ok(None),
     }
 }

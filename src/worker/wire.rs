@@ -11,11 +11,15 @@
 //! compile.
 //!
 //! A frame is [`MAGIC`], the body's length (8 bytes, little-endian) and the
-//! body. Decoding never trusts the bytes: a length beyond the body, invalid
-//! UTF-8, an unknown tag or bytes left over is an error, which the parent
-//! treats as a worker gone wrong (the file gets an error row).
+//! body: a byte saying what it holds, then a whole [`Report`] or a
+//! [`Rendered`] one (its rows of the six files as bytes, which the parent only
+//! appends to its files). Decoding never trusts the bytes: a length beyond the
+//! body, invalid UTF-8 (in the rows too), an unknown tag or bytes left over is
+//! an error, which the parent treats as a worker gone wrong (the file gets an
+//! error row).
 
 use crate::model::{Cell, Finding, Heading, Repair, Report, Severity, Status};
+use crate::sink::{Finished, Rendered};
 use std::fmt;
 
 /// Starts every frame, so stray bytes on a worker's standard output (something
@@ -38,12 +42,25 @@ impl fmt::Display for WireError {
 
 impl std::error::Error for WireError {}
 
+/// The first byte of a body: what it holds.
+const WHOLE: u8 = 0;
+const RENDERED: u8 = 1;
+
 /// Appends a frame holding `report` to `out`.
-pub fn encode_frame(report: &Report, out: &mut Vec<u8>) {
+pub fn encode_frame(report: &Finished, out: &mut Vec<u8>) {
     let start = out.len();
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&[0; 8]);
-    report.put(out);
+    match report {
+        Finished::Report(r) => {
+            out.push(WHOLE);
+            r.put(out);
+        }
+        Finished::Rendered(r) => {
+            out.push(RENDERED);
+            r.put(out);
+        }
+    }
     let len = (out.len() - start - HEADER_LEN) as u64;
     out[start + MAGIC.len()..start + HEADER_LEN].copy_from_slice(&len.to_le_bytes());
 }
@@ -59,9 +76,13 @@ pub fn body_len(header: &[u8; HEADER_LEN]) -> Result<u64, WireError> {
 }
 
 /// The report a frame body holds; all of the body must be used.
-pub fn decode_report(body: &[u8]) -> Result<Report, WireError> {
+pub fn decode(body: &[u8]) -> Result<Finished, WireError> {
     let mut r = Reader(body);
-    let report = Report::get(&mut r)?;
+    let report = match r.byte()? {
+        WHOLE => Finished::Report(Report::get(&mut r)?),
+        RENDERED => Finished::Rendered(Rendered::get(&mut r)?),
+        _ => return Err(WireError("bad frame kind")),
+    };
     if !r.0.is_empty() {
         return Err(WireError("bytes after the report"));
     }
@@ -138,6 +159,36 @@ impl Wire for usize {
     }
     fn get(r: &mut Reader<'_>) -> Result<Self, WireError> {
         r.len()
+    }
+}
+
+impl Wire for u64 {
+    fn put(&self, out: &mut Vec<u8>) {
+        put_varint(out, *self);
+    }
+    fn get(r: &mut Reader<'_>) -> Result<Self, WireError> {
+        r.varint()
+    }
+}
+
+/// The rows of the six files: each its length and its bytes, which must be
+/// UTF-8 (checked with SIMD: they are most of a rendered frame).
+impl Wire for [Vec<u8>; 6] {
+    fn put(&self, out: &mut Vec<u8>) {
+        for rows in self {
+            put_varint(out, rows.len() as u64);
+            out.extend_from_slice(rows);
+        }
+    }
+    fn get(r: &mut Reader<'_>) -> Result<Self, WireError> {
+        let mut all: [Vec<u8>; 6] = Default::default();
+        for rows in &mut all {
+            let n = r.len()?;
+            let b = r.bytes(n)?;
+            simdutf8::basic::from_utf8(b).map_err(|_| WireError("invalid UTF-8 in rows"))?;
+            *rows = b.to_vec();
+        }
+        Ok(all)
     }
 }
 
@@ -284,6 +335,19 @@ wire_struct!(Finding {
     line,
     message,
 });
+wire_struct!(Rendered {
+    id,
+    status,
+    error,
+    agency,
+    year,
+    format,
+    repairs,
+    findings,
+    facts,
+    layout,
+    rows,
+});
 wire_struct!(Report {
     id,
     source,
@@ -353,19 +417,44 @@ mod tests {
         r
     }
 
-    fn frame(r: &Report) -> Vec<u8> {
+    fn frame(r: &Finished) -> Vec<u8> {
         let mut out = Vec::new();
         encode_frame(r, &mut out);
         out
     }
 
+    /// `full()` rendered with the built-in grammars.
+    fn rendered() -> Rendered {
+        let g = crate::grammar::Grammars::embedded().unwrap();
+        let mut r = full();
+        // A cell the cross-year checks read, so the facts are not empty.
+        r.cells.push(Cell {
+            table: "applications".into(),
+            row: "carried_over".into(),
+            column: "total".into(),
+            value: "3".into(),
+            ..Default::default()
+        });
+        let rendered = crate::write::Renderer::new(&g).rendered(&r).unwrap();
+        assert_eq!(rendered.facts.len(), 1);
+        rendered
+    }
+
+    fn both() -> [Finished; 3] {
+        [
+            Finished::Report(full()),
+            Finished::Report(Report::empty("")),
+            Finished::Rendered(rendered()),
+        ]
+    }
+
     #[test]
     fn a_report_round_trips_field_for_field() {
-        for r in [full(), Report::empty("")] {
+        for r in both() {
             let f = frame(&r);
             let header: &[u8; HEADER_LEN] = f[..HEADER_LEN].try_into().unwrap();
             assert_eq!(body_len(header), Ok((f.len() - HEADER_LEN) as u64));
-            let back = decode_report(&f[HEADER_LEN..]).unwrap();
+            let back = decode(&f[HEADER_LEN..]).unwrap();
             assert_eq!(format!("{back:?}"), format!("{r:?}"));
         }
         for y in [0, 1, -1, i32::MIN, i32::MAX] {
@@ -377,27 +466,40 @@ mod tests {
 
     #[test]
     fn damaged_bytes_are_an_error_never_a_report_or_a_panic() {
-        let f = frame(&full());
-        let body = &f[HEADER_LEN..];
-        // Every truncation, and a byte too many.
-        for n in 0..body.len() {
-            assert!(decode_report(&body[..n]).is_err(), "truncated at {n}");
+        for r in both() {
+            let f = frame(&r);
+            let body = &f[HEADER_LEN..];
+            // Every truncation, and a byte too many.
+            for n in 0..body.len() {
+                assert!(decode(&body[..n]).is_err(), "truncated at {n}");
+            }
+            let mut long = body.to_vec();
+            long.push(0);
+            assert_eq!(
+                decode(&long).unwrap_err(),
+                WireError("bytes after the report")
+            );
+            // Every single byte changed: an error or some report, never a
+            // panic or a huge allocation.
+            for i in 0..body.len() {
+                let mut bad = body.to_vec();
+                bad[i] ^= 0xff;
+                let _ = decode(&bad);
+            }
+            let mut header: [u8; HEADER_LEN] = f[..HEADER_LEN].try_into().unwrap();
+            header[0] = b'{';
+            assert!(body_len(&header).is_err());
         }
-        let mut long = body.to_vec();
-        long.push(0);
+    }
+
+    #[test]
+    fn rows_that_are_not_utf8_are_an_error() {
+        let mut r = rendered();
+        r.rows[1] = b"a,\xff\n".to_vec();
+        let f = frame(&Finished::Rendered(r));
         assert_eq!(
-            decode_report(&long).unwrap_err(),
-            WireError("bytes after the report")
+            decode(&f[HEADER_LEN..]).unwrap_err(),
+            WireError("invalid UTF-8 in rows")
         );
-        // Every single byte changed: an error or some report, never a panic or
-        // a huge allocation.
-        for i in 0..body.len() {
-            let mut bad = body.to_vec();
-            bad[i] ^= 0xff;
-            let _ = decode_report(&bad);
-        }
-        let mut header: [u8; HEADER_LEN] = f[..HEADER_LEN].try_into().unwrap();
-        header[0] = b'{';
-        assert!(body_len(&header).is_err());
     }
 }
