@@ -150,12 +150,29 @@ pub fn strip_enumerator(s: &str) -> &str {
 /// Byte offset where a trailing enumerator starts (`…数量 2.` → the `2.`), trailing
 /// whitespace allowed; the leftmost such start wins.
 pub fn trailing_enumerator(s: &str) -> Option<usize> {
-    s.char_indices().map(|(i, _)| i).find(|&i| {
+    // Every character of an enumerator and of the whitespace after it is one of
+    // `in_enumerator`'s, so the leftmost start lies in the longest tail of them: a
+    // long line (crawled text holds a whole table) is not parsed at each character.
+    let tail = s
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| in_enumerator(c))
+        .last()
+        .map_or(s.len(), |(i, _)| i);
+    s[tail..].char_indices().map(|(i, _)| tail + i).find(|&i| {
         enumerator(&s[i..]).is_ok_and(|(rest, e)| {
             // A bracketed digit at the end is a footnote mark or a value, not a label's number.
             e.form != Form::ParenArabic && rest.trim().is_empty()
         })
     })
+}
+
+/// Whether `c` may be part of an [`enumerator`] or of the whitespace after it.
+fn in_enumerator(c: char) -> bool {
+    is_numeral(c)
+        || c.is_ascii_digit()
+        || c.is_whitespace()
+        || matches!(c, '(' | '（' | ')' | '）' | '.' | '．' | '、')
 }
 
 /// Whether `c` starts with a section-style enumerator (`一、` or `（一）`), the two
@@ -235,6 +252,47 @@ pub fn heading_of(text: &str) -> Option<(u8, String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trailing_enumerator_searches_only_the_tail_it_can_lie_in() {
+        // The definition: the leftmost start of an enumerator followed by
+        // whitespace only, tried at every character.
+        fn everywhere(s: &str) -> Option<usize> {
+            s.char_indices().map(|(i, _)| i).find(|&i| {
+                enumerator(&s[i..])
+                    .is_ok_and(|(rest, e)| e.form != Form::ParenArabic && rest.trim().is_empty())
+            })
+        }
+        let alphabet: Vec<char> = "一十2０0(（)）.．、 \u{3000}甲a,".chars().collect();
+        let n = alphabet.len();
+        // Every string of up to four characters of the alphabet…
+        for len in 0..=4u32 {
+            for mut k in 0..n.pow(len) {
+                let mut s = String::new();
+                for _ in 0..len {
+                    s.push(alphabet[k % n]);
+                    k /= n;
+                }
+                assert_eq!(trailing_enumerator(&s), everywhere(&s), "{s:?}");
+            }
+        }
+        // …and longer ones, drawn by a fixed linear congruential sequence.
+        let mut x: u64 = 1;
+        for _ in 0..20_000 {
+            let mut s = String::new();
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            for _ in 0..(x >> 60) + 6 {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                s.push(alphabet[(x >> 33) as usize % n]);
+            }
+            assert_eq!(trailing_enumerator(&s), everywhere(&s), "{s:?}");
+        }
+        assert_eq!(trailing_enumerator("数量 2."), Some(7));
+    }
 
     #[test]
     fn forms_and_levels() {

@@ -123,6 +123,20 @@ pub fn parse_number(raw: &str, units: &[String]) -> Option<Number> {
         }
         Quick::Unsure => {}
     }
+    // A character that is neither a digit, a sign nor a separator may only be
+    // part of the unit at the end: one with more characters after it than the
+    // longest unit has stays in the body, which is no number. This rejects a
+    // cell of crawled text (a whole table, opening with a digit) at its first
+    // word instead of normalising all of it.
+    let longest_unit = units.iter().map(|u| u.chars().count()).max().unwrap_or(0);
+    let mut normalized = raw.chars().map(norm_char).filter(|c| !c.is_whitespace());
+    if normalized
+        .position(|c| !matches!(c, '0'..='9' | '+' | '-' | '.' | ','))
+        .is_some()
+        && normalized.take(longest_unit).count() == longest_unit
+    {
+        return None;
+    }
     let s: String = raw
         .chars()
         .map(norm_char)
@@ -610,6 +624,70 @@ mod tests {
             .collect()
     }
     use Kind::*;
+
+    /// [`parse_number`] without its shortcuts: the general reading of every cell.
+    fn parse_number_slowly(raw: &str, units: &[String]) -> Option<Number> {
+        let s: String = raw
+            .chars()
+            .map(norm_char)
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let (sign, digits, unit) = split_sign_unit(&s, units);
+        if digits.is_empty() || !digits.as_bytes()[0].is_ascii_digit() {
+            return None;
+        }
+        let mut seen_dot = false;
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            match c {
+                '0'..='9' => out.push(c),
+                ',' => {
+                    let rest = digits
+                        .chars()
+                        .skip(i + 1)
+                        .take_while(|c| c.is_ascii_digit())
+                        .count();
+                    if seen_dot || rest != THOUSANDS_GROUP_DIGITS {
+                        return None;
+                    }
+                }
+                '.' if !seen_dot && i + 1 < digits.len() => {
+                    seen_dot = true;
+                    out.push('.');
+                }
+                _ => return None,
+            }
+        }
+        if sign == Some('-') && out.chars().any(|c| c != '0' && c != '.') {
+            out.insert(0, '-');
+        }
+        Some(Number { value: out, unit })
+    }
+
+    #[test]
+    fn parse_number_reads_every_cell_as_the_general_reading_does() {
+        let alphabet: Vec<char> = "1０,.+- 元万件a".chars().collect();
+        let n = alphabet.len();
+        let unit_lists: [Vec<String>; 3] =
+            [vec![], vec!["万元".into(), "元".into()], vec!["件".into()]];
+        for len in 0..=5u32 {
+            for k in 0..n.pow(len) {
+                let mut s = String::new();
+                let mut k = k;
+                for _ in 0..len {
+                    s.push(alphabet[k % n]);
+                    k /= n;
+                }
+                for units in &unit_lists {
+                    assert_eq!(
+                        parse_number(&s, units),
+                        parse_number_slowly(&s, units),
+                        "{s:?} {units:?}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn numbers_parse() {
