@@ -10,7 +10,7 @@ use crate::grammar::{Common, Furniture, TitleRules};
 use crate::model::{Finding, Line, Page, Repair, Severity, Trail};
 use crate::numbering::heading_of;
 use crate::text::{ends_sentence, is_cjk, normalized};
-use regex::Regex;
+use regex::RegexSet;
 use std::collections::HashMap;
 
 /// A prose line at least this long that stops mid-sentence was cut by a page.
@@ -57,58 +57,46 @@ const MAX_BLANK_LINES_IN_SENTENCE: usize = 2;
 /// recognise the sentence, short enough to keep `repairs.csv` readable.
 const REPAIR_CONTEXT_CHARS: usize = 12;
 
+/// The page-number patterns as one set, so a line is searched once rather than
+/// once per pattern (every line of every report is tested; the search's set-up
+/// costs more than matching these short anchored patterns), and compiled once:
+/// the set also says which patterns match a bare number (compiling each pattern
+/// to ask, and their alternations to search, cost a tenth of reading a small
+/// PDF).
 struct Patterns {
-    /// Safe anywhere on a line of its own (`— 3 —`, `第 1 页 共 5 页`).
-    anywhere: Vec<&'static Regex>,
-    /// Only at the top or bottom of a page (a bare `3`).
-    edge: Vec<&'static Regex>,
+    set: Option<&'static RegexSet>,
+    /// Per pattern: it matches a bare number (`3`), so it is only trusted at
+    /// the top or bottom of a page; the others are safe anywhere on a line of
+    /// its own (`— 3 —`, `第 1 页 共 5 页`).
+    edge_only: Vec<bool>,
 }
 
 impl Patterns {
     /// Whether `t` (normalised, trimmed) is page furniture; `edge_of_several`:
     /// `t` is at the edge of a page of a document of several pages.
     fn page_number(&self, t: &str, edge_of_several: bool) -> bool {
-        self.anywhere.iter().any(|r| r.is_match(t))
-            || (edge_of_several && self.edge.iter().any(|r| r.is_match(t)))
+        let Some(set) = self.set else {
+            return false;
+        };
+        if !set.is_match(t) {
+            return false;
+        }
+        edge_of_several || set.matches(t).iter().any(|i| !self.edge_only[i])
     }
 }
 
 fn patterns(f: &Furniture) -> Patterns {
-    let mut anywhere = Vec::new();
-    let mut edge = Vec::new();
-    for p in &f.page_number {
-        let Some(re) = crate::text::cached_regex(p) else {
-            continue;
-        };
-        // A pattern that matches a bare number is only trusted at a page edge.
-        if re.is_match("3") {
-            edge.push(p.as_str());
-        } else {
-            anywhere.push(p.as_str());
+    let all: Vec<&str> = f.page_number.iter().map(String::as_str).collect();
+    // Never `None` for a loaded grammar (it compiles this set at load).
+    let set = crate::text::cached_regex_set(&all).ok();
+    let edge_only = match set {
+        Some(set) => {
+            let bare = set.matches("3");
+            (0..all.len()).map(|i| bare.matched(i)).collect()
         }
-    }
-    Patterns {
-        anywhere: any_of(&anywhere),
-        edge: any_of(&edge),
-    }
-}
-
-/// The patterns as one alternation, so a line is searched once rather than
-/// once per pattern (every line of every report is tested; the search's set-up
-/// costs more than matching these short anchored patterns); the patterns one by
-/// one if their alternation does not compile (a capture name used twice).
-fn any_of(patterns: &[&str]) -> Vec<&'static Regex> {
-    let one_by_one = || {
-        patterns
-            .iter()
-            .filter_map(|p| crate::text::cached_regex(p))
-            .collect()
+        None => Vec::new(),
     };
-    if patterns.len() < 2 {
-        return one_by_one();
-    }
-    let alternation: Vec<String> = patterns.iter().map(|p| format!("(?:{p})")).collect();
-    crate::text::cached_regex(&alternation.join("|")).map_or_else(one_by_one, |re| vec![re])
+    Patterns { set, edge_only }
 }
 
 fn is_table_line(t: &str) -> bool {
@@ -494,6 +482,26 @@ mod tests {
             number: n,
             lines: lines.iter().map(|s| s.to_string()).collect(),
             line_offset: 0,
+        }
+    }
+
+    /// A pattern that matches a bare number counts only at a page edge; the
+    /// others anywhere on a line of their own; other lines never.
+    #[test]
+    fn page_numbers_by_the_set_and_where_they_stand() {
+        let p = patterns(&furniture().furniture);
+        assert!(p.edge_only.iter().any(|&e| e) && p.edge_only.iter().any(|&e| !e));
+        for (t, mid, edge) in [
+            ("— 3 —", true, true),
+            ("第 2 页 共 5 页", true, true),
+            ("3 / 12", true, true),
+            ("3", false, true),
+            ("- 12", false, true),
+            ("三、依申请公开情况", false, false),
+            ("收到申请 3 件", false, false),
+        ] {
+            assert_eq!(p.page_number(t, false), mid, "{t} mid-page");
+            assert_eq!(p.page_number(t, true), edge, "{t} at an edge");
         }
     }
 

@@ -843,20 +843,32 @@ fn validate_common(c: &mut Common, regexes: Regexes) -> Result<(), Problem> {
     if regexes == Regexes::Check {
         return Ok(());
     }
-    // … then compiled where the stages read them: the furniture patterns one by
-    // one (clean runs each on every line), the prose patterns as the one set
-    // map and check scan the lines with (a rule's own regex is compiled when a
-    // line needs its captures).
-    for (key, pat) in furniture {
-        crate::text::compile_regex(pat).map_err(|e| located(key, pat, e.to_string()))?;
-    }
-    let all: Vec<&str> = prose.clone().map(|(_, p)| p.as_str()).collect();
+    // … then compiled where the stages read them, each list as the one set its
+    // stage scans the lines with: the furniture patterns (clean), the prose
+    // patterns (map and check; a rule's own regex is compiled when a line needs
+    // its captures).
+    compile_set(
+        furniture,
+        ("furniture page_number", "[furniture]"),
+        &located,
+    )?;
+    compile_set(prose, ("prose patterns", "[[prose]]"), &located)
+}
+
+/// Compiles `patterns` (each with its grammar key) as one cached
+/// [`regex::RegexSet`]; when the set is refused (the compiler's size limit),
+/// names the pattern refused alone, if one is.
+fn compile_set<'a>(
+    patterns: impl Iterator<Item = (String, &'a String)> + Clone,
+    (key, place): (&str, &str),
+    located: &impl Fn(String, &str, String) -> Problem,
+) -> Result<(), Problem> {
+    let all: Vec<&str> = patterns.clone().map(|(_, p)| p.as_str()).collect();
     if let Err(e) = crate::text::cached_regex_set(&all) {
-        // Name the pattern the compiler refuses (its size limit), if one alone is.
-        for (key, pat) in prose {
+        for (key, pat) in patterns {
             crate::text::compile_regex(pat).map_err(|e| located(key, pat, e.to_string()))?;
         }
-        return Err(("prose patterns".into(), "[[prose]]".into(), e.to_string()));
+        return Err((key.into(), place.into(), e.to_string()));
     }
     Ok(())
 }

@@ -40,10 +40,17 @@ pub fn prose_figures(common: &Common, prose: &ProseLines) -> Vec<Figure> {
             continue;
         }
         for (pi, pat) in rule.patterns.iter().enumerate() {
+            // The pattern's own regex (for the captures) is compiled only when a
+            // line needs it: most patterns match no line of a report, and
+            // compiling one costs more than a small report's prose.
+            let mut lines = prose.matching(ri, pi).peekable();
+            if lines.peek().is_none() {
+                continue;
+            }
             let Some(re) = crate::text::cached_regex(pat) else {
                 continue;
             };
-            for (l, text, offsets) in prose.matching(ri, pi) {
+            for (l, text, offsets) in lines {
                 for m in re.captures_iter(text) {
                     let Some(fig) = m.get(1) else { continue };
                     let value = fig.as_str().trim_start_matches('0');
