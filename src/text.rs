@@ -40,41 +40,61 @@ const fn may_compact(lead: u8) -> bool {
     )
 }
 
-/// A byte predicate as a table, one load a byte.
-type ByteSet = [bool; 256];
+/// A lead-byte predicate as a table of steps, one load a character: 0 for a
+/// lead byte in the set (the character is looked at), else the length of the
+/// character it starts, so the scan skips a Chinese character's three bytes
+/// at once. (Continuation bytes never start a character: 1, unused.)
+type LeadSteps = [u8; 256];
 
 /// The table of a `const fn(u8) -> bool`.
-macro_rules! byte_set {
+macro_rules! lead_steps {
     ($may_change:ident) => {{
-        let mut set = [false; 256];
+        let mut steps = [0u8; 256];
         let mut b = 0;
         while b < 256 {
-            set[b] = $may_change(b as u8);
+            steps[b] = if $may_change(b as u8) {
+                0
+            } else {
+                utf8_width(b as u8)
+            };
             b += 1;
         }
-        set
+        steps
     }};
 }
 
+/// The length of the UTF-8 character a lead byte starts (1 for ASCII and,
+/// unused, for continuation bytes).
+const fn utf8_width(lead: u8) -> u8 {
+    match lead {
+        0xF0..=0xFF => 4,
+        0xE0..=0xEF => 3,
+        0xC0..=0xDF => 2,
+        _ => 1,
+    }
+}
+
 /// [`may_normalize`] and [`may_compact`] as tables.
-static NORMALIZE_LEADS: ByteSet = byte_set!(may_normalize);
-static COMPACT_LEADS: ByteSet = byte_set!(may_compact);
+static NORMALIZE_LEADS: LeadSteps = lead_steps!(may_normalize);
+static COMPACT_LEADS: LeadSteps = lead_steps!(may_compact);
 
 /// Calls `f(i, c)` for each character `c` at byte `i` of `s` whose lead byte
-/// is in `leads`, in order; the others are not decoded. Nearly every byte of a
-/// Chinese report is a CJK character or plain ASCII, so this visits a few
-/// characters a line instead of decoding all of them. (A plain byte loop:
-/// scanning blocks of bytes at once was slower, candidates being frequent.)
+/// is in `leads`, in order; the others are skipped a character at a time,
+/// not decoded. Nearly every byte of a Chinese report is a CJK character or
+/// plain ASCII, so this visits a few characters a line instead of decoding
+/// all of them. (A plain loop: scanning blocks of bytes at once was slower,
+/// candidates being frequent.)
 #[inline]
-fn for_each_candidate(s: &str, leads: &ByteSet, mut f: impl FnMut(usize, char)) {
+fn for_each_candidate(s: &str, leads: &LeadSteps, mut f: impl FnMut(usize, char)) {
     let bytes = s.as_bytes();
     let mut i = 0;
+    // `i` is always at the start of a character: it moves by whole characters.
     while let Some(&b) = bytes.get(i) {
-        if !leads[usize::from(b)] {
-            i += 1;
+        let step = leads[usize::from(b)];
+        if step != 0 {
+            i += usize::from(step);
             continue;
         }
-        // A lead byte is never a continuation byte: `i` starts a character.
         let c = if b.is_ascii() {
             char::from(b)
         } else {
@@ -92,7 +112,7 @@ fn for_each_candidate(s: &str, leads: &ByteSet, mut f: impl FnMut(usize, char)) 
 /// nothing changes. `leads` must hold the lead byte of every character that
 /// `map` does not keep as it is.
 #[inline]
-fn rewrite<'a>(s: &'a str, leads: &ByteSet, map: impl Fn(char) -> Option<char>) -> Cow<'a, str> {
+fn rewrite<'a>(s: &'a str, leads: &LeadSteps, map: impl Fn(char) -> Option<char>) -> Cow<'a, str> {
     // Runs of characters that stay as they are are copied as slices.
     let mut out: Option<String> = None;
     let mut from = 0;
@@ -133,6 +153,23 @@ pub fn normalize(s: &str) -> String {
 /// or table rules. Enumerators are kept (`crate::numbering` strips them).
 pub fn compact(s: &str) -> String {
     rewrite(s, &COMPACT_LEADS, compact_char).into_owned()
+}
+
+/// Appends [`compact`] of `s` to `out`: a whole document's compact form is
+/// built in one buffer rather than a `String` per line.
+pub fn compact_into(out: &mut String, s: &str) {
+    let mut from = 0;
+    for_each_candidate(s, &COMPACT_LEADS, |i, c| {
+        let k = compact_char(c);
+        if k != Some(c) {
+            out.push_str(&s[from..i]);
+            if let Some(k) = k {
+                out.push(k);
+            }
+            from = i + c.len_utf8();
+        }
+    });
+    out.push_str(&s[from..]);
 }
 
 /// [`compact`] of `s`, with the byte offset in `s` of each byte of the result, so a
@@ -341,9 +378,14 @@ mod tests {
         for c in (0..=0x10FFFF).filter_map(char::from_u32) {
             let mut b = [0u8; 4];
             c.encode_utf8(&mut b);
+            // A skipped character is skipped whole.
+            for steps in [&NORMALIZE_LEADS, &COMPACT_LEADS] {
+                let step = usize::from(steps[usize::from(b[0])]);
+                assert!(step == 0 || step == c.len_utf8(), "{c:?}");
+            }
             if norm_char(c) != c {
                 assert!(
-                    NORMALIZE_LEADS[usize::from(b[0])],
+                    NORMALIZE_LEADS[usize::from(b[0])] == 0,
                     "{c:?} changes but its lead byte is skipped"
                 );
             }
@@ -354,7 +396,7 @@ mod tests {
             assert_eq!(compact_char(c), compacted, "{c:?}");
             if compacted != Some(c) {
                 assert!(
-                    COMPACT_LEADS[usize::from(b[0])],
+                    COMPACT_LEADS[usize::from(b[0])] == 0,
                     "{c:?} is compacted but its lead byte is skipped"
                 );
             }
@@ -376,6 +418,9 @@ mod tests {
                 compact(s),
                 s.chars().filter_map(compact_char).collect::<String>()
             );
+            let mut appended = String::from("前");
+            compact_into(&mut appended, s);
+            assert_eq!(appended, format!("前{}", compact(s)));
             // Each byte of the compact form maps to the start of its character.
             let mut offsets = Vec::new();
             let mut out = String::new();

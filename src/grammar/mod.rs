@@ -675,16 +675,21 @@ impl Grammars {
 
     /// Picks the template whose markers occur most often (at least `min` of them).
     pub fn detect(&self, lines: &[crate::model::Line]) -> Option<&Format> {
-        let text: String = lines
-            .iter()
-            .map(|l| crate::text::compact(&l.text))
-            .collect();
+        // The whole document's compact form, in one buffer (a marker may
+        // span lines).
+        let mut text = String::with_capacity(lines.iter().map(|l| l.text.len()).sum());
+        for l in lines {
+            crate::text::compact_into(&mut text, &l.text);
+        }
         let mut best: Option<(&Format, usize)> = None;
         for f in &self.formats {
             let hits = f
                 .detect_markers
                 .iter()
-                .filter(|m| text.contains(&crate::text::compact(m)))
+                .filter(|m| {
+                    memchr::memmem::find(text.as_bytes(), crate::text::compact(m).as_bytes())
+                        .is_some()
+                })
                 .count();
             if hits >= self.common.min_marker_hits && best.is_none_or(|(_, b)| hits > b) {
                 best = Some((f, hits));

@@ -11,16 +11,29 @@
 
 use crate::model::Line;
 
+/// Whether `text` holds `<table` in any case (`text.to_ascii_lowercase()
+/// .contains("<table")` without lowercasing a copy of every line).
+fn has_table_tag(text: &str) -> bool {
+    const TAG: &[u8] = b"<table";
+    let bytes = text.as_bytes();
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|&(_, &b)| b == b'<')
+        .any(|(i, _)| {
+            bytes[i..]
+                .get(..TAG.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(TAG))
+        })
+}
+
 /// `<table>` blocks in markdown (PDF-to-markdown converters write tables with
 /// merged cells as HTML, often a whole table on one line) → the HTML reader's
 /// exact grid, one tab-separated line per row. Each row keeps the input place of
 /// the line holding its first cell, so a one-line table's rows all point at it
 /// and the lines after it keep their numbers.
 pub fn expand_tables(lines: Vec<Line>) -> Vec<Line> {
-    if !lines
-        .iter()
-        .any(|l| l.text.to_ascii_lowercase().contains("<table"))
-    {
+    if !lines.iter().any(|l| has_table_tag(&l.text)) {
         return lines;
     }
     let mut out = Vec::with_capacity(lines.len());
@@ -111,6 +124,27 @@ mod tests {
             want.map(|(t, l)| (t.to_string(), l)).to_vec(),
             "each row at the line of its first cell"
         );
+    }
+
+    #[test]
+    fn the_tag_is_found_in_any_case_as_lowercasing_finds_it() {
+        for t in [
+            "",
+            "<",
+            "<tabl",
+            "<table",
+            "x<TaBlE>",
+            "<<table",
+            "< table",
+            "表<表<Table",
+            "<tablé",
+        ] {
+            assert_eq!(
+                has_table_tag(t),
+                t.to_ascii_lowercase().contains("<table"),
+                "{t}"
+            );
+        }
     }
 
     #[test]

@@ -53,14 +53,40 @@ const SEGMENT_BREAK: char = '\u{E000}';
 pub fn looks_like_html(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(SNIFF_BYTES)];
     let head = head.strip_prefix(&[0xEF, 0xBB, 0xBF][..]).unwrap_or(head);
-    let lower: String = String::from_utf8_lossy(head).to_ascii_lowercase();
-    let start = lower.trim_start();
-    if !start.starts_with('<') {
+    // Most inputs are text: their first character tells, without decoding
+    // and lowercasing the whole head.
+    if !starts_with_tag(head) {
         return false;
     }
+    let lower = String::from_utf8_lossy(head).to_ascii_lowercase();
     ["<!doctype html", "<html", "<head", "<body", "<meta"]
         .iter()
         .any(|m| lower.contains(m))
+}
+
+/// Whether the first character of `head` (read as UTF-8, an invalid sequence
+/// being U+FFFD as in `String::from_utf8_lossy`) other than whitespace is `<`:
+/// `from_utf8_lossy(head).trim_start().starts_with('<')`, decoding only the
+/// characters up to it.
+fn starts_with_tag(head: &[u8]) -> bool {
+    let mut i = 0;
+    while i < head.len() {
+        // A character has at most four bytes.
+        let window = &head[i..head.len().min(i + 4)];
+        let valid = match std::str::from_utf8(window) {
+            Ok(s) => s,
+            Err(e) => std::str::from_utf8(&window[..e.valid_up_to()]).unwrap_or_default(),
+        };
+        // Nothing valid here: an invalid or cut sequence, U+FFFD.
+        let Some(c) = valid.chars().next() else {
+            return false;
+        };
+        if !c.is_whitespace() {
+            return c == '<';
+        }
+        i += c.len_utf8();
+    }
+    false
 }
 
 /// The encoding a page declares in a `<meta>` element, if any and if known.
@@ -621,6 +647,31 @@ fn page_title(root: NodeR, names_report: &dyn Fn(&str) -> bool) -> Option<String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_tag_test_reads_the_head_as_the_lossy_string_does() {
+        let cases: [&[u8]; 12] = [
+            b"",
+            b"   ",
+            b"<html>",
+            b" \t\r\n<!DOCTYPE html>",
+            "\u{3000}\u{A0}<p>".as_bytes(),
+            "\u{3000}一、总体情况".as_bytes(),
+            b"\xFF<html>",
+            b" \xE3\x80",
+            b"\xE3\x80\x80<",
+            b"\xE3\x80<",
+            "\u{85}\u{2028}<x".as_bytes(),
+            b"x<html>",
+        ];
+        for head in cases {
+            assert_eq!(
+                starts_with_tag(head),
+                String::from_utf8_lossy(head).trim_start().starts_with('<'),
+                "{head:?}"
+            );
+        }
+    }
 
     fn grid_of(html: &str) -> Vec<Vec<String>> {
         let doc = Html::parse_fragment(html);
