@@ -244,19 +244,30 @@ impl CrossYear {
     }
 
     /// [`CrossYear::add`] for a report rendered by a worker process: its
-    /// [`Rendered::facts`] are the cells [`CrossYear::read_cells`] kept, which
-    /// are all `add` records of a report.
+    /// [`Rendered::facts`] are the cells of the report a rule reads (see
+    /// [`CrossYear::add_read`]).
     pub fn add_rendered(&mut self, r: &Rendered) {
         self.add_cells(&r.id, &r.agency, r.year, &r.format, &r.facts);
     }
 
-    fn add_cells(
+    /// [`CrossYear::add`] given the cells of `r` with a value under a key some
+    /// rule reads, in document order (the writer finds them while it looks up
+    /// each cell's `wide.csv` column): the others would be skipped anyway.
+    pub fn add_read<'a>(
+        &mut self,
+        r: &crate::model::Report,
+        cells: impl IntoIterator<Item = &'a Cell>,
+    ) {
+        self.add_cells(&r.id, &r.agency, r.year, &r.format, cells);
+    }
+
+    fn add_cells<'a>(
         &mut self,
         id: &str,
         agency: &str,
         year: Option<i32>,
         format: &str,
-        cells: &[Cell],
+        cells: impl IntoIterator<Item = &'a Cell>,
     ) {
         let (false, Some(year)) = (agency.is_empty(), year) else {
             return;
@@ -269,8 +280,9 @@ impl CrossYear {
             places: Vec::new(),
         };
         let mut key = String::new();
-        for c in cells.iter().filter(|c| !c.value.is_empty()) {
-            if let Some(k) = self.key_of(&mut key, c) {
+        for c in cells.into_iter().filter(|c| !c.value.is_empty()) {
+            cell_key_into(&mut key, &c.table, &c.row, &c.column);
+            if let Some(&k) = self.keys.get(key.as_str()) {
                 facts.record(k, &c.value, c.page.zip(c.line));
             }
         }
@@ -283,26 +295,9 @@ impl CrossYear {
         }
     }
 
-    /// The index of a cell's key if some rule reads it (`buf` holds the key).
-    fn key_of(&self, buf: &mut String, c: &Cell) -> Option<u16> {
-        cell_key_into(buf, &c.table, &c.row, &c.column);
-        self.keys.get(buf.as_str()).copied()
-    }
-
-    /// The cells of `r` that [`CrossYear::add`] may record (a value under a key
-    /// some rule reads), in document order: what a rendered report carries
-    /// for the cross-year checks ([`Rendered::facts`]). None when the report
-    /// takes no part (no agency or no year).
-    pub fn read_cells(&self, r: &crate::model::Report) -> Vec<Cell> {
-        if r.agency.is_empty() || r.year.is_none() {
-            return Vec::new();
-        }
-        let mut key = String::new();
-        r.cells
-            .iter()
-            .filter(|c| !c.value.is_empty() && self.key_of(&mut key, c).is_some())
-            .cloned()
-            .collect()
+    /// Whether a report takes part (it has an agency and a year).
+    pub fn takes_part(r: &crate::model::Report) -> bool {
+        !r.agency.is_empty() && r.year.is_some()
     }
 
     /// Every key some rule reads, in the order of their indices: with the

@@ -12,7 +12,7 @@
 use crate::crossyear::CrossYear;
 pub use crate::csvfile::*;
 use crate::grammar::Grammars;
-use crate::model::Report;
+use crate::model::{Cell, Report};
 use crate::sink::{Rendered, ReportSink};
 use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
@@ -92,14 +92,23 @@ impl Files {
 /// ([`Renderer::rendered`]), which the sink then only appends. One function,
 /// so the files are the same byte for byte either way.
 pub struct Renderer {
-    /// The `wide.csv` column of each cell key (`table.row.column`) it has.
-    wide_index: FxHashMap<String, usize>,
-    /// A buffer for the key of each cell looked up in `wide_index`.
+    /// What each cell key (`table.row.column`) is to the files: its `wide.csv`
+    /// column, and whether a cross-year identity reads it. One lookup per cell
+    /// serves both.
+    index: FxHashMap<String, Slot>,
+    /// How many `wide.csv` columns follow the leading ones.
+    wide_columns: usize,
+    /// A buffer for the key of each cell looked up in `index`.
     key: String,
-    /// What the cross-year checks read of a report (for [`Rendered::facts`]).
-    cross_year: CrossYear,
     /// See [`Rendered::layout`].
     layout: u64,
+}
+
+/// What a cell key is to the files ([`Renderer::index`]).
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    wide: Option<usize>,
+    cross_year: bool,
 }
 
 impl Renderer {
@@ -107,6 +116,7 @@ impl Renderer {
     pub fn new(grammars: &Grammars) -> Self {
         let wide_keys = grammars.wide_keys();
         let cross_year = CrossYear::new(grammars);
+        let cross_keys = cross_year.keys();
         // FNV-1a over both key lists (each key ends with a 0 byte, each list
         // with a 1): the same on every process of one binary.
         let mut layout: u64 = 0xcbf29ce484222325;
@@ -118,7 +128,7 @@ impl Renderer {
         };
         for list in [
             wide_keys.iter().map(String::as_str).collect::<Vec<_>>(),
-            cross_year.keys(),
+            cross_keys.clone(),
         ] {
             for k in list {
                 hash(k.as_bytes());
@@ -126,14 +136,19 @@ impl Renderer {
             }
             hash(&[1]);
         }
+        let mut index: FxHashMap<String, Slot> = FxHashMap::default();
+        for (i, k) in wide_keys.iter().enumerate() {
+            // A key listed twice gets its last column, as a map built from
+            // the list would.
+            index.entry(k.clone()).or_default().wide = Some(i);
+        }
+        for k in cross_keys {
+            index.entry(k.to_string()).or_default().cross_year = true;
+        }
         Renderer {
-            wide_index: wide_keys
-                .into_iter()
-                .enumerate()
-                .map(|(i, k)| (k, i))
-                .collect(),
+            index,
+            wide_columns: wide_keys.len(),
             key: String::new(),
-            cross_year,
             layout,
         }
     }
@@ -144,15 +159,28 @@ impl Renderer {
     }
 
     /// Appends the rows of `r` to each file's buffer (in [`FILES`] order).
-    pub fn render(&mut self, r: &Report, out: [&mut Vec<u8>; 6]) -> io::Result<()> {
+    /// Returns the cells the cross-year checks read of it, in document order
+    /// (none when it takes no part: [`CrossYear::takes_part`]).
+    pub fn render<'r>(
+        &mut self,
+        r: &'r Report,
+        out: [&mut Vec<u8>; 6],
+    ) -> io::Result<Vec<&'r Cell>> {
         let [reports, cells, wide_out, sections, repairs, findings] = out;
         // Each `wide.csv` column's value: the first cell of its key wins, as
         // everywhere else.
-        let mut wide: Vec<Option<&str>> = vec![None; self.wide_index.len()];
+        let mut wide: Vec<Option<&str>> = vec![None; self.wide_columns];
+        let mut facts = Vec::new();
+        let takes_part = CrossYear::takes_part(r);
         for c in &r.cells {
             cell_key_into(&mut self.key, &c.table, &c.row, &c.column);
-            if let Some(&i) = self.wide_index.get(self.key.as_str()) {
-                wide[i].get_or_insert(c.value.as_str());
+            if let Some(slot) = self.index.get(self.key.as_str()) {
+                if let Some(i) = slot.wide {
+                    wide[i].get_or_insert(c.value.as_str());
+                }
+                if slot.cross_year && takes_part && !c.value.is_empty() {
+                    facts.push(c);
+                }
             }
         }
         let wide: Vec<&str> = wide.into_iter().map(Option::unwrap_or_default).collect();
@@ -170,14 +198,14 @@ impl Renderer {
         for x in &r.findings {
             append_row::<FindingRow>(findings, &FindingRow::of(&r.id, x), &[])?;
         }
-        Ok(())
+        Ok(facts)
     }
 
     /// `r` rendered ([`Renderer::render`]), with what a run still reads of
     /// it besides its rows.
     pub fn rendered(&mut self, r: &Report) -> io::Result<Rendered> {
         let mut rows: [Vec<u8>; 6] = Default::default();
-        self.render(r, rows.each_mut())?;
+        let facts = self.render(r, rows.each_mut())?;
         Ok(Rendered {
             id: r.id.clone(),
             status: r.status,
@@ -187,7 +215,7 @@ impl Renderer {
             format: r.format.clone(),
             repairs: r.repairs.len(),
             findings: r.findings.len(),
-            facts: self.cross_year.read_cells(r),
+            facts: facts.into_iter().cloned().collect(),
             layout: self.layout,
             rows,
         })
@@ -272,8 +300,8 @@ impl CsvSink {
             .ok_or_else(|| io::Error::other("outputs already finished"))?;
         match r {
             Waiting::Report(r) => {
-                self.cross_year.add(r);
-                self.renderer.render(r, f.buffers())?;
+                let facts = self.renderer.render(r, f.buffers())?;
+                self.cross_year.add_read(r, facts);
                 f.spill()
             }
             Waiting::Rendered(r) => {
@@ -635,6 +663,26 @@ mod tests {
         s.finish().unwrap();
         assert_eq!(s.cross_year_findings(), 1);
         assert_eq!(outputs(whole.path()), outputs(rendered.path()));
+    }
+
+    #[test]
+    fn the_renderers_cross_year_facts_are_what_the_checks_read() {
+        let g = Grammars::embedded().unwrap();
+        let mut renderer = Renderer::new(&g);
+        let (mut whole, mut rendered) = (CrossYear::new(&g), CrossYear::new(&g));
+        for r in assorted() {
+            whole.add(&r);
+            rendered.add_rendered(&renderer.rendered(&r).unwrap());
+        }
+        let found = whole.findings();
+        assert_eq!(found.values().map(Vec::len).sum::<usize>(), 1);
+        assert_eq!(found, rendered.findings());
+        // Only the cells a rule reads travel: one per report of the pair.
+        let facts: Vec<usize> = assorted()
+            .iter()
+            .map(|r| renderer.rendered(r).unwrap().facts.len())
+            .collect();
+        assert_eq!(facts, [1, 1, 0, 0, 0]);
     }
 
     #[test]
