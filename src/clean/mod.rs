@@ -9,8 +9,8 @@
 use crate::grammar::{Common, Furniture, TitleRules};
 use crate::model::{Finding, Line, Page, Repair, Severity, Trail};
 use crate::numbering::heading_of;
+use crate::text::LineSet;
 use crate::text::{ends_sentence, is_cjk, normalized};
-use regex::RegexSet;
 use std::collections::HashMap;
 
 /// A prose line at least this long that stops mid-sentence was cut by a page.
@@ -64,7 +64,7 @@ const REPAIR_CONTEXT_CHARS: usize = 12;
 /// to ask, and their alternations to search, cost a tenth of reading a small
 /// PDF).
 struct Patterns {
-    set: Option<&'static RegexSet>,
+    set: Option<&'static LineSet>,
     /// Per pattern: it matches a bare number (`3`), so it is only trusted at
     /// the top or bottom of a page; the others are safe anywhere on a line of
     /// its own (`— 3 —`, `第 1 页 共 5 页`).
@@ -81,7 +81,7 @@ impl Patterns {
         if !set.is_match(t) {
             return false;
         }
-        edge_of_several || set.matches(t).iter().any(|i| !self.edge_only[i])
+        edge_of_several || set.matches(t).into_iter().any(|i| !self.edge_only[i])
     }
 }
 
@@ -92,7 +92,7 @@ fn patterns(f: &Furniture) -> Patterns {
     let edge_only = match set {
         Some(set) => {
             let bare = set.matches("3");
-            (0..all.len()).map(|i| bare.matched(i)).collect()
+            (0..all.len()).map(|i| bare.contains(&i)).collect()
         }
         None => Vec::new(),
     };

@@ -861,7 +861,7 @@ fn validate_common(c: &mut Common, regexes: Regexes) -> Result<(), Problem> {
 }
 
 /// Compiles `patterns` (each with its grammar key) as one cached
-/// [`regex::RegexSet`]; when the set is refused (the compiler's size limit),
+/// [`crate::text::LineSet`]; when the set is refused (the compiler's size limit),
 /// names the pattern refused alone, if one is.
 fn compile_set<'a>(
     patterns: impl Iterator<Item = (String, &'a String)> + Clone,
@@ -1063,6 +1063,31 @@ impl Format {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The sets the stages scan lines with (furniture, prose) answer as the
+    /// `RegexSet`s of the embedded grammar's patterns.
+    #[test]
+    fn pattern_sets_answer_as_regex_sets() {
+        let g = Grammars::embedded().unwrap();
+        let prose: Vec<&str> = g
+            .common
+            .prose
+            .iter()
+            .flat_map(|r| &r.patterns)
+            .map(String::as_str)
+            .collect();
+        let furniture: Vec<&str> = g
+            .common
+            .furniture
+            .page_number
+            .iter()
+            .map(String::as_str)
+            .collect();
+        for pats in [prose, furniture] {
+            let set = crate::text::cached_regex_set(&pats).unwrap();
+            crate::text::tests::assert_set_agrees(set, &pats);
+        }
+    }
 
     #[test]
     fn embedded_grammars_load() {

@@ -4,7 +4,7 @@
 //! that differ from the table) both run every prose pattern over the report's
 //! compacted lines. Done rule by rule, each stage compacted every line again and
 //! scanned it once per pattern, most of it over lines no pattern matches. Here
-//! each line is compacted once and scanned once by a [`RegexSet`] of every
+//! each line is compacted once and scanned once by a [`LineSet`] of every
 //! pattern; only the lines some pattern matches keep their compacted text, with
 //! the patterns that match, and a rule runs its own regex (for the captures) on
 //! those lines alone. Which lines a rule sees, and in which order, is unchanged.
@@ -15,8 +15,8 @@
 
 use crate::grammar::Common;
 use crate::model::Line;
+use crate::text::LineSet;
 use crate::text::{cached_regex, compact, compact_mapped, once_per_patterns, PatternsCache};
-use regex::RegexSet;
 use regex_syntax::hir::{Hir, HirKind, Literal};
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
@@ -59,7 +59,7 @@ impl<'l> ProseLines<'l> {
             let text = compact(&l.text);
             let matched: Vec<usize> = match compiled.set {
                 Some(set) if !set.is_match(&text) => continue,
-                Some(set) => set.matches(&text).into_iter().collect(),
+                Some(set) => set.matches(&text),
                 // Never for a loaded grammar (its patterns compile, and so does
                 // their set); kept so an odd grammar still reads its prose.
                 None => (0..patterns.len())
@@ -113,7 +113,7 @@ impl<'l> ProseLines<'l> {
 struct Patterns {
     /// Every pattern in one set ([`crate::text::cached_regex_set`], where the
     /// grammar loader compiled it); `None` if it does not compile.
-    set: Option<&'static RegexSet>,
+    set: Option<&'static LineSet>,
     /// Characters every match of every pattern contains, and which compacting
     /// a line cannot create from another character (non-ASCII ones: `norm_char`
     /// maps characters only to ASCII), so a line that lacks one of them in its
