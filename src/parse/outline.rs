@@ -18,6 +18,9 @@ struct SectionTitles<'f> {
     titles: Vec<String>,
     /// A substring searcher for each title, built at the first long line.
     finders: std::cell::OnceCell<Vec<memchr::memmem::Finder<'static>>>,
+    /// A searcher for the longest run of Chinese characters of each title (none
+    /// when a title has none), built at the first long line.
+    anchors: std::cell::OnceCell<Vec<Option<memchr::memmem::Finder<'static>>>>,
 }
 
 impl SectionTitles<'_> {
@@ -39,6 +42,28 @@ impl SectionTitles<'_> {
         });
         Box::new(finders[k].find_iter(text.as_bytes()))
     }
+
+    /// Whether a title may occur in the normalised form of `raw`. Normalising
+    /// ([`crate::text::norm_char`]) keeps each Chinese character (U+3400–U+9FFF)
+    /// and makes none, so a title's run of them is printed as it is wherever the
+    /// title is: a long line without any such run needs no normalised copy.
+    fn may_occur_in(&self, raw: &str) -> bool {
+        let anchors = self.anchors.get_or_init(|| {
+            self.titles
+                .iter()
+                .map(|t| {
+                    let longest = t
+                        .split(|c: char| !('\u{3400}'..='\u{9FFF}').contains(&c))
+                        .max_by_key(|run| run.len())
+                        .filter(|run| !run.is_empty())?;
+                    Some(memchr::memmem::Finder::new(longest.as_bytes()).into_owned())
+                })
+                .collect()
+        });
+        anchors
+            .iter()
+            .any(|a| a.as_ref().is_none_or(|f| f.find(raw.as_bytes()).is_some()))
+    }
 }
 
 /// Every section's titles of `format`, or of all `formats` when no template
@@ -55,6 +80,7 @@ fn section_titles<'f>(format: Option<&'f Format>, formats: &'f [Format]) -> Vec<
                 .chain(s.aliases.iter().map(|a| compact(a)))
                 .collect(),
             finders: std::cell::OnceCell::new(),
+            anchors: std::cell::OnceCell::new(),
         })
         .collect()
 }
@@ -114,6 +140,10 @@ pub fn headings(
 
 /// Level-1 headings found inside one long line by their template titles.
 fn inline_sections(l: &Line, sections: &[SectionTitles]) -> Vec<Heading> {
+    // Most long lines are prose paragraphs holding no title.
+    if !sections.iter().any(|s| s.may_occur_in(&l.text)) {
+        return Vec::new();
+    }
     let text = normalize(&l.text);
     let mut found: Vec<(usize, Heading)> = Vec::new();
     for s in sections {
@@ -334,6 +364,33 @@ fn published_date(lines: &[Line], year: Option<i32>, labels: &[String]) -> Optio
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_line_is_searched_for_titles_only_where_one_may_be() {
+        // The premise: normalising keeps every Chinese character and makes none.
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let cjk = |c: char| ('\u{3400}'..='\u{9FFF}').contains(&c);
+            let n = crate::text::norm_char(c);
+            assert!(cjk(c) == cjk(n) && (!cjk(c) || n == c), "{c:?}");
+        }
+        let g = crate::grammar::Grammars::embedded().unwrap();
+        let sections = section_titles(g.format("f2021"), &g.formats);
+        let may = |raw: &str| sections.iter().any(|s| s.may_occur_in(raw));
+        assert!(may("前文。二、主动公开政府信息情况（一）规章"));
+        assert!(may("前文。二．主动公开政府信息情况"));
+        assert!(!may(&"本机关依法依规做好政府信息公开工作。".repeat(20)));
+        // A line that may hold a title still finds it; one that cannot, nothing.
+        let line = |text: String| Line {
+            text,
+            ..Line::numbered(&["x"])[0].clone()
+        };
+        let found = inline_sections(
+            &line(format!("{}二、主动公开政府信息情况", "甲".repeat(300))),
+            &sections,
+        );
+        assert_eq!(found.len(), 1);
+        assert!(inline_sections(&line("乙".repeat(300)), &sections).is_empty());
+    }
 
     fn title_block_of(lines: &[Line]) -> TitleBlock {
         let g = crate::grammar::Grammars::embedded().unwrap();

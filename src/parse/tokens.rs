@@ -273,9 +273,10 @@ fn split_cells(line: &str) -> (Vec<Cell<'_>>, bool) {
 /// True for a markdown rule line such as `|---|:---:|`.
 fn is_rule_line(line: &str) -> bool {
     let t = line.trim();
-    (t.contains("--") || t.contains("=="))
-        && t.chars()
-            .all(|c| matches!(c, '|' | '-' | ':' | ' ' | '+' | '='))
+    // The character test first: it stops at the first word of a long line.
+    t.chars()
+        .all(|c| matches!(c, '|' | '-' | ':' | ' ' | '+' | '='))
+        && (t.contains("--") || t.contains("=="))
 }
 
 /// The tokenizer for one grammar's cell tokens: blank-cell tokens, units and the

@@ -17,6 +17,19 @@ pub struct Region {
     pub end: usize,
 }
 
+/// Whether `needle` occurs in `hay` (an empty needle does): looks for its first
+/// character and compares the rest only there.
+fn contains_chars(hay: &[char], needle: &[char]) -> bool {
+    let Some((&first, rest)) = needle.split_first() else {
+        return true;
+    };
+    hay.len() >= needle.len()
+        && hay[..=hay.len() - needle.len()]
+            .iter()
+            .enumerate()
+            .any(|(p, &c)| c == first && hay[p + 1..p + needle.len()] == *rest)
+}
+
 impl TokenDoc<'_> {
     /// Token range `[start, end)` of each table of `format`, in document order:
     /// the regions found by the anchors of `common.toml` ([`TokenDoc::regions`]),
@@ -126,12 +139,19 @@ impl TokenDoc<'_> {
                 .flat_map(|a| a.start.iter().map(move |m| (a, m)))
             {
                 let mut from = after;
+                // Compared as characters in the stream: no string of the window
+                // is built per caption found.
+                let confirm: Vec<Vec<char>> = anchor
+                    .confirm
+                    .iter()
+                    .map(|c| compact(c).chars().collect())
+                    .collect();
                 while let Some((s, _, sp)) = self.find_at(marker, from, n) {
                     // The window starts at the caption, not at its token: in glued
                     // web text the caption ends a long run of prose.
                     let window_end = (sp + anchor.window).min(self.stream.len());
-                    let win: String = self.stream[sp..window_end].iter().collect();
-                    if anchor.confirm.iter().any(|c| win.contains(&compact(c))) {
+                    let win = &self.stream[sp..window_end];
+                    if confirm.iter().any(|c| contains_chars(win, c)) {
                         best = Some(best.map_or(s, |b| b.min(s)));
                         break;
                     }
@@ -183,6 +203,37 @@ fn is_heading_like(raw: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_window_contains_a_word_as_its_string_does() {
+        let alphabet: Vec<char> = "甲乙a".chars().collect();
+        let word = |mut k: usize, len: u32| -> Vec<char> {
+            (0..len)
+                .map(|_| {
+                    let c = alphabet[k % 3];
+                    k /= 3;
+                    c
+                })
+                .collect()
+        };
+        for hay_len in 0..=6u32 {
+            for h in 0..3usize.pow(hay_len) {
+                let hay = word(h, hay_len);
+                let hay_s: String = hay.iter().collect();
+                for needle_len in 0..=3u32 {
+                    for k in 0..3usize.pow(needle_len) {
+                        let needle = word(k, needle_len);
+                        let needle_s: String = needle.iter().collect();
+                        assert_eq!(
+                            contains_chars(&hay, &needle),
+                            hay_s.contains(&needle_s),
+                            "{hay_s} {needle_s}"
+                        );
+                    }
+                }
+            }
+        }
+    }
     use crate::grammar::Grammars;
     use crate::model::Line;
 
