@@ -95,17 +95,30 @@ fn for_each_candidate(s: &str, leads: &LeadSteps, mut f: impl FnMut(usize, char)
             i += usize::from(step);
             continue;
         }
-        let c = if b.is_ascii() {
-            char::from(b)
-        } else {
-            match s[i..].chars().next() {
-                Some(c) => c,
-                None => break,
-            }
+        let Some((c, width)) = decode_at(bytes, i, b) else {
+            break;
         };
         f(i, c);
-        i += c.len_utf8();
+        i += width;
     }
+}
+
+/// The character that byte `b` starts at `bytes[i]` (valid UTF-8, `i` at a
+/// character's start) and its length, decoded from its bytes (without the
+/// slicing and checks of `s[i..].chars().next()`).
+#[inline]
+fn decode_at(bytes: &[u8], i: usize, b: u8) -> Option<(char, usize)> {
+    let cont = |k: usize| bytes.get(i + k).map(|&x| u32::from(x & 0x3F));
+    let (v, width) = match b {
+        0x00..=0x7F => (u32::from(b), 1),
+        0xC0..=0xDF => ((u32::from(b & 0x1F) << 6) | cont(1)?, 2),
+        0xE0..=0xEF => ((u32::from(b & 0x0F) << 12) | (cont(1)? << 6) | cont(2)?, 3),
+        _ => (
+            (u32::from(b & 0x07) << 18) | (cont(1)? << 12) | (cont(2)? << 6) | cont(3)?,
+            4,
+        ),
+    };
+    char::from_u32(v).map(|c| (c, width))
 }
 
 /// `s` with each character replaced by `map` (dropped on `None`), borrowed when
@@ -565,6 +578,8 @@ pub(crate) mod tests {
         for c in (0..=0x10FFFF).filter_map(char::from_u32) {
             let mut b = [0u8; 4];
             c.encode_utf8(&mut b);
+            // Decoded from its bytes as std decodes it.
+            assert_eq!(decode_at(&b, 0, b[0]), Some((c, c.len_utf8())), "{c:?}");
             // A skipped character is skipped whole.
             for steps in [&NORMALIZE_LEADS, &COMPACT_LEADS] {
                 let step = usize::from(steps[usize::from(b[0])]);

@@ -10,8 +10,10 @@ use crate::grammar::{Common, Furniture, TitleRules};
 use crate::model::{Finding, Line, Page, Repair, Severity, Trail};
 use crate::numbering::heading_of;
 use crate::text::LineSet;
-use crate::text::{ends_sentence, is_cjk, normalized};
+use crate::text::{ends_sentence, is_cjk, norm_char, normalized};
 use std::collections::HashMap;
+
+mod first_chars;
 
 /// A prose line at least this long that stops mid-sentence was cut by a page.
 const MIN_BROKEN_LINE: usize = 40;
@@ -69,9 +71,18 @@ struct Patterns {
     /// the top or bottom of a page; the others are safe anywhere on a line of
     /// its own (`— 3 —`, `第 1 页 共 5 页`).
     edge_only: Vec<bool>,
+    /// The characters a match can start with ([`first_chars`]); `None`: any.
+    starts: Option<&'static regex_syntax::hir::ClassUnicode>,
 }
 
 impl Patterns {
+    /// Whether a line whose first character (normalised, not a space) is `c`
+    /// may be page furniture; the others are not normalised to ask.
+    fn may_start(&self, c: char) -> bool {
+        self.starts
+            .is_none_or(|class| first_chars::contains(class, c))
+    }
+
     /// Whether `t` (normalised, trimmed) is page furniture; `edge_of_several`:
     /// `t` is at the edge of a page of a document of several pages.
     fn page_number(&self, t: &str, edge_of_several: bool) -> bool {
@@ -96,7 +107,16 @@ fn patterns(f: &Furniture) -> Patterns {
         }
         None => Vec::new(),
     };
-    Patterns { set, edge_only }
+    static STARTS: crate::text::PatternsCache<Option<&'static regex_syntax::hir::ClassUnicode>> =
+        std::sync::OnceLock::new();
+    let starts = crate::text::once_per_patterns(&STARTS, &all, || {
+        first_chars::first_chars(&all).map(|class| &*Box::leak(Box::new(class)))
+    });
+    Patterns {
+        set,
+        edge_only,
+        starts,
+    }
 }
 
 fn is_table_line(t: &str) -> bool {
@@ -134,15 +154,19 @@ pub fn clean(mut pages: Vec<Page>, common: &Common, trail: &mut Trail) -> Vec<Li
         let mut removed_here: Vec<String> = Vec::new();
         for (i, raw) in p.lines.iter().enumerate() {
             let source_line = p.line_offset + i + 1;
-            let t = normalized(raw);
-            let t = t.trim();
-            // A blank line is neither a page number nor a header.
-            if t.is_empty() {
+            // The first character of the normalised, trimmed line.
+            let Some(first) = raw.chars().map(norm_char).find(|c| !c.is_whitespace()) else {
+                // A blank line is neither a page number nor a header.
                 keep.push(i);
                 continue;
-            }
+            };
             let at_edge = edges.contains(&i);
-            let number = pats.page_number(t, multi && at_edge);
+            let may_be_number = pats.may_start(first);
+            // Normalised only when a pattern or the running-header key reads it.
+            let normal =
+                (may_be_number || (at_edge && !running.is_empty())).then(|| normalized(raw));
+            let t = normal.as_deref().map_or("", str::trim);
+            let number = may_be_number && pats.page_number(t, multi && at_edge);
             // Only a line at a page edge can be a running header (and only
             // when some line repeats: a single page has none).
             let key = if at_edge && !running.is_empty() {
@@ -483,6 +507,16 @@ mod tests {
             lines: lines.iter().map(|s| s.to_string()).collect(),
             line_offset: 0,
         }
+    }
+
+    /// The built-in patterns are anchored: a line starting with a Chinese
+    /// character is not normalised to be tested, one starting with a digit is.
+    #[test]
+    fn lines_that_cannot_be_page_numbers_are_told_by_their_first_character() {
+        let p = patterns(&furniture().furniture);
+        assert!(p.starts.is_some());
+        assert!(p.may_start('3') && p.may_start('第') && p.may_start('—'));
+        assert!(!p.may_start('一') && !p.may_start('本'));
     }
 
     /// A pattern that matches a bare number counts only at a page edge; the
