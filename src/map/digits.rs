@@ -33,8 +33,23 @@ pub struct Splits {
 pub(super) struct Piece {
     sign: Option<char>,
     /// Digits and at most one decimal point.
-    body: Vec<char>,
+    body: String,
+    /// Byte offset in `body` of each character, and `body.len()` last: the
+    /// search cuts the body by characters and reads each cut as a slice.
+    starts: Vec<usize>,
     unit: String,
+}
+
+impl Piece {
+    /// Number of characters of the body.
+    fn chars(&self) -> usize {
+        self.starts.len() - 1
+    }
+
+    /// Characters `from..to` of the body.
+    fn cut(&self, from: usize, to: usize) -> &str {
+        &self.body[self.starts[from]..self.starts[to]]
+    }
 }
 
 pub(super) fn pieces(raw: &str, units: &[String]) -> Vec<Piece> {
@@ -51,9 +66,15 @@ pub(super) fn pieces(raw: &str, units: &[String]) -> Vec<Piece> {
         parts.push(cur);
         for part in parts {
             let (sign, body, unit) = crate::parse::tokens::split_sign_unit(&part, units);
+            let starts = body
+                .char_indices()
+                .map(|(b, _)| b)
+                .chain(std::iter::once(body.len()))
+                .collect();
             out.push(Piece {
                 sign,
-                body: body.chars().collect(),
+                body: body.to_string(),
+                starts,
                 unit,
             });
         }
@@ -78,28 +99,38 @@ pub fn digit_splits(
         readings: Vec::new(),
         complete: true,
     };
-    let mut acc = Vec::new();
-    let mut nodes = 0u64;
-    split_rec(&ps, 0, 0, k, check, &mut acc, &mut out, &mut nodes);
+    let mut search = Search {
+        acc: Vec::new(),
+        spare: Vec::new(),
+        nodes: 0,
+    };
+    split_rec(&ps, 0, 0, k, check, &mut search, &mut out);
     out
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The state of one digit search: the reading growing, the strings of values
+/// taken off it (reused, so a search node allocates nothing), the nodes visited.
+pub(super) struct Search {
+    acc: Vec<String>,
+    spare: Vec<String>,
+    nodes: u64,
+}
+
 pub(super) fn split_rec(
     ps: &[Piece],
     pi: usize,
     pos: usize,
     k: usize,
     check: &dyn Fn(&[String]) -> bool,
-    acc: &mut Vec<String>,
+    search: &mut Search,
     out: &mut Splits,
-    nodes: &mut u64,
 ) {
-    *nodes += 1;
-    if *nodes > MAX_NODES || out.readings.len() >= MAX_READINGS || !crate::budget::spend(1) {
+    search.nodes += 1;
+    if search.nodes > MAX_NODES || out.readings.len() >= MAX_READINGS || !crate::budget::spend(1) {
         out.complete = false;
         return;
     }
+    let acc = &search.acc;
     let Some(piece) = ps.get(pi) else {
         if acc.len() == k && check(acc) {
             out.readings.push(acc.clone());
@@ -108,7 +139,7 @@ pub(super) fn split_rec(
     };
     // Every remaining part needs at least one number; every number one digit.
     let digits_left: usize =
-        piece.body.len() - pos + ps[pi + 1..].iter().map(|p| p.body.len()).sum::<usize>();
+        piece.chars() - pos + ps[pi + 1..].iter().map(Piece::chars).sum::<usize>();
     let values_left = k.saturating_sub(acc.len());
     if values_left < ps.len() - pi
         || values_left > digits_left
@@ -116,10 +147,10 @@ pub(super) fn split_rec(
     {
         return;
     }
-    for end in pos + 1..=piece.body.len().min(pos + MAX_VALUE_CHARS) {
-        let part: String = piece.body[pos..end].iter().collect();
-        let last = end == piece.body.len();
-        if !valid_number(&part) {
+    for end in pos + 1..=piece.chars().min(pos + MAX_VALUE_CHARS) {
+        let part = piece.cut(pos, end);
+        let last = end == piece.chars();
+        if !valid_number(part) {
             if part.starts_with('0') && !part.starts_with("0.") && part.len() > 1 {
                 break;
             }
@@ -128,24 +159,28 @@ pub(super) fn split_rec(
         if part.contains('.') && !last {
             continue;
         }
-        let mut value = part;
+        let mut value = search.spare.pop().unwrap_or_default();
+        value.clear();
         if pos == 0 {
             if let Some(sg) = piece.sign {
-                value.insert(0, sg);
+                value.push(sg);
             }
         }
+        value.push_str(part);
         if last {
             value.push_str(&piece.unit);
         }
-        acc.push(value);
-        if check(acc) {
+        search.acc.push(value);
+        if check(&search.acc) {
             if last {
-                split_rec(ps, pi + 1, 0, k, check, acc, out, nodes);
+                split_rec(ps, pi + 1, 0, k, check, search, out);
             } else {
-                split_rec(ps, pi, end, k, check, acc, out, nodes);
+                split_rec(ps, pi, end, k, check, search, out);
             }
         }
-        acc.pop();
+        if let Some(v) = search.acc.pop() {
+            search.spare.push(v);
+        }
     }
 }
 
@@ -249,18 +284,13 @@ mod tests {
                 readings: Vec::new(),
                 complete: true,
             };
-            let mut nodes = start;
-            split_rec(
-                &ps,
-                0,
-                0,
-                4,
-                &|_| true,
-                &mut Vec::new(),
-                &mut out,
-                &mut nodes,
-            );
-            (out.complete, nodes)
+            let mut search = Search {
+                acc: Vec::new(),
+                spare: Vec::new(),
+                nodes: start,
+            };
+            split_rec(&ps, 0, 0, 4, &|_| true, &mut search, &mut out);
+            (out.complete, search.nodes)
         };
         let (complete, used) = run(0);
         assert!(complete);
