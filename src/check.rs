@@ -2,7 +2,7 @@
 //! restates. Every failure becomes a [`Finding`]; nothing here changes a value.
 
 use crate::grammar::identity::{
-    evaluate, fmt_num, get, group_outcomes, Apply, Outcome, Relation, EQ_TOLERANCE,
+    evaluate, evaluate_where, fmt_num, get, group_outcomes, Apply, Outcome, Relation, EQ_TOLERANCE,
 };
 use crate::grammar::{CellKey, Common, Format, Shape, Status};
 use crate::map::ProseLines;
@@ -348,7 +348,11 @@ fn blanks<'c>(f: &Format, cells: &'c [Cell], values: &mut Values<'c>) -> Vec<Fin
             };
             // The blank read as 0 for a moment (not a copy of every value per blank).
             let before = values.insert(&c.table, &c.row, &c.column, 0.0);
-            let filled = evaluate(f, values);
+            // Only identities naming the cell's row or column can change:
+            // the others' outcomes are the base's and are dropped below.
+            let filled = evaluate_where(f, values, |id| {
+                id.table == c.table && (id.parsed.names(&c.row) || id.parsed.names(&c.column))
+            });
             match before {
                 Some(x) => values.insert(&c.table, &c.row, &c.column, x),
                 None => values.remove(&c.table, &c.row, &c.column),

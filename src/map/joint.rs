@@ -7,7 +7,7 @@ use super::context::Ctx;
 use super::evidence;
 use super::rows::Ambiguous;
 use super::Mapped;
-use crate::grammar::identity::{evaluate, values_of, Relation};
+use crate::grammar::identity::{evaluate_where, values_of, Relation};
 use crate::grammar::Format;
 use crate::model::{Finding, Severity};
 use crate::parse::tables::ParsedTable;
@@ -121,7 +121,8 @@ pub(super) fn resolve_jointly<'c>(
                     }
                 }
             }
-            let outcomes = evaluate(format, &vals);
+            // Only this table's identities are read below.
+            let outcomes = evaluate_where(format, &vals, |id| id.table == parsed.table);
             while let Some((row, cid, before)) = undo.pop() {
                 match before {
                     Some(x) => vals.insert(&parsed.table, row, cid, x),
