@@ -827,7 +827,6 @@ fn validate_common(c: &mut Common, regexes: Regexes) -> Result<(), Problem> {
         let re = regex::Regex::new(&title.pattern).map_err(|e| title_problem(e.to_string()))?;
         title.compiled = re.into();
     }
-    // Each pattern parsed (its own syntax error, with its key and line) …
     let prose = c.prose.iter().flat_map(|p| {
         p.patterns
             .iter()
@@ -842,22 +841,25 @@ fn validate_common(c: &mut Common, regexes: Regexes) -> Result<(), Problem> {
         let first = pat.lines().next().unwrap_or("").to_string();
         (key, first, e)
     };
-    for (key, pat) in prose.clone().chain(furniture.clone()) {
-        capture_names(pat).map_err(|e| located(key, pat, e))?;
-    }
     if regexes == Regexes::Check {
+        // Each pattern parsed: its own syntax error, with its key and line.
+        for (key, pat) in prose.chain(furniture) {
+            capture_names(pat).map_err(|e| located(key, pat, e))?;
+        }
         return Ok(());
     }
-    // … then compiled where the stages read them, each list as the one set its
-    // stage scans the lines with: the furniture patterns (clean), the prose
-    // patterns (map and check; a rule's own regex is compiled when a line needs
-    // its captures).
+    // Compiled where the stages read them, each list as the one set its stage
+    // scans the lines with: the prose patterns (map and check; a rule's own
+    // regex is compiled when a line needs its captures), the furniture
+    // patterns (clean). A pattern that does not compile is named with its key
+    // and line, and its syntax error is the one parsing gives (not parsed
+    // first as well: that was a tenth of a worker's grammar load).
+    compile_set(prose, ("prose patterns", "[[prose]]"), &located)?;
     compile_set(
         furniture,
         ("furniture page_number", "[furniture]"),
         &located,
-    )?;
-    compile_set(prose, ("prose patterns", "[[prose]]"), &located)
+    )
 }
 
 /// Compiles `patterns` (each with its grammar key) as one cached

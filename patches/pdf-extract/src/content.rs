@@ -119,9 +119,22 @@ impl Operations {
         if data.len() >= u32::MAX as usize {
             return false;
         }
+        // Sized once for the stream (an operand takes 4–6 bytes of a typical
+        // stream, an operation 10–15): grown by doubling, the operand buffer
+        // (an `Object` is 120 bytes) was copied into fresh memory at every
+        // step, page faults and copies a tenth of reading a small PDF. The
+        // reservation is capped, so a hostile stream still grows as it parses;
+        // memory reserved and never written costs nothing.
+        let hint = data.len().min(RESERVE_MAX_BYTES);
+        self.operands.reserve(hint / 4);
+        self.ops.reserve(hint / 8);
         parse_into(data, self)
     }
 }
+
+/// Stream bytes up to which [`Operations::parse`] reserves its buffers ahead
+/// (1 MiB of content: 256 Ki operands, 30 MiB of address space at most).
+const RESERVE_MAX_BYTES: usize = 1 << 20;
 
 fn parse_into(data: &[u8], out: &mut Operations) -> bool {
     let p = Parser { d: data };
