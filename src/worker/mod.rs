@@ -39,6 +39,7 @@ use crate::pipeline::extract_bytes;
 use crate::sink::{Finished, ReportSink};
 use crate::write::Renderer;
 use std::io::{BufRead, BufReader, Read, Write};
+use std::os::fd::AsFd;
 use std::os::unix::process::ExitStatusExt;
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -136,8 +137,10 @@ pub fn serve(
     let hook = std::env::var(CRASH_HOOK_ENV).is_ok_and(|v| v == "1");
     let stdin = std::io::stdin();
     let mut input = BufReader::new(stdin.lock());
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    // Answers go to standard output's file itself, not through std's line
+    // buffer: that writes a frame up to its last line end (rows end in `\n`)
+    // and then the rest, two writes that wake the parent's reader twice.
+    let mut out = std::fs::File::from(std::io::stdout().as_fd().try_clone_to_owned()?);
     let mut line = String::new();
     // One buffer for every answer: a frame is encoded into it and written whole.
     let mut frame = Vec::new();
@@ -233,7 +236,13 @@ fn crash_hook(bytes: &[u8]) {
 }
 
 fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(2 * b.len());
+    for &x in b {
+        s.push(char::from(DIGITS[usize::from(x >> 4)]));
+        s.push(char::from(DIGITS[usize::from(x & 0x0f)]));
+    }
+    s
 }
 
 fn unhex(s: &str) -> Option<Vec<u8>> {
@@ -591,5 +600,17 @@ pub fn peak_worker_memory() -> u64 {
             return 0;
         }
         (u.ru_maxrss.max(0) as u64) * 1024
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn hex_round_trips_every_byte() {
+        let all: Vec<u8> = (0..=255).collect();
+        let h = super::hex(&all);
+        assert_eq!(&h[..8], "00010203");
+        assert_eq!(&h[h.len() - 4..], "feff");
+        assert_eq!(super::unhex(&h), Some(all));
     }
 }
