@@ -12,6 +12,10 @@ pub(super) struct Ctx<'a> {
     /// finding a token's character column by walking its line made every cell of a
     /// table crawled onto one long line cost the line's length.
     pub(super) char_starts: Vec<std::cell::OnceCell<Vec<usize>>>,
+    /// Whether each line is field-separated ([`super::rows::line_is_separated`]),
+    /// found on first use: a row asks it of its cells' lines, and a table
+    /// crawled onto one 16,000-character line has hundreds of cells on it.
+    pub(super) separated: Vec<std::cell::OnceCell<bool>>,
     pub(super) units: &'a [String],
     /// Figures the prose states for single cells (evidence for glued runs).
     pub(super) figures: Vec<evidence::Figure>,
@@ -32,6 +36,13 @@ impl Ctx<'_> {
             let (page, line) = l.place_at(at);
             (Some(page), Some(line))
         })
+    }
+
+    /// Whether line `i` is field-separated (tabs or markdown pipes).
+    pub(super) fn line_separated(&self, i: usize) -> bool {
+        self.lines
+            .get(i)
+            .is_some_and(|l| *self.separated[i].get_or_init(|| super::rows::line_is_separated(l)))
     }
 
     /// The number a cell made from `raw` by [`Ctx::cell`] holds for the

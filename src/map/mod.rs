@@ -53,6 +53,7 @@ pub fn map_tables(
     let ctx = Ctx {
         lines,
         char_starts: vec![std::cell::OnceCell::new(); lines.len()],
+        separated: vec![std::cell::OnceCell::new(); lines.len()],
         units: &common.cells.units,
         figures: evidence::prose_figures(common, prose),
     };

@@ -52,12 +52,17 @@ pub(super) enum Reading<'a> {
 /// Whether a row's cells come from field-separated lines (tabs, markdown pipes):
 /// there a cell's position on the line follows the label's length, not a column,
 /// so only explicit (empty) fields place values, never positions.
-pub(super) fn is_separated(cells: &[Token], lines: &[Line]) -> bool {
-    cells.iter().any(|t| {
-        lines
-            .get(t.line)
-            .is_some_and(|l| l.text.contains('\t') || l.text.trim_start().starts_with('|'))
-    })
+///
+/// `separated_line` answers for one line ([`line_is_separated`]; the mapping
+/// context keeps each line's answer, as a table crawled onto one long line asked
+/// it of that whole line for every cell).
+pub(super) fn is_separated(cells: &[Token], separated_line: &dyn Fn(usize) -> bool) -> bool {
+    cells.iter().any(|t| separated_line(t.line))
+}
+
+/// Whether a line's fields are separated by tabs or markdown pipes.
+pub(super) fn line_is_separated(l: &Line) -> bool {
+    l.text.contains('\t') || l.text.trim_start().starts_with('|')
 }
 
 /// A lone field of plain digits, at least one per column, in a separated row short
@@ -76,11 +81,11 @@ pub(super) fn read_row<'a>(
     k: usize,
     units: &[String],
     centers: &Option<(Vec<f64>, Measure)>,
-    lines: &[Line],
+    separated_line: &dyn Fn(usize) -> bool,
     check: &dyn Fn(&[String]) -> bool,
 ) -> (Reading<'a>, Vec<Token<'a>>) {
     let cells = trim_blanks(&row.cells, k);
-    let separated = is_separated(&cells, lines);
+    let separated = is_separated(&cells, separated_line);
     let short_run = separated && cells.len() < k && lone_digit_run(&cells, k);
     if short_run
         || (cells.iter().any(|t| t.glued)
@@ -146,7 +151,14 @@ pub(super) fn map_rows<'a, 'c>(
         }
         let centers = if k == k0 { &centers } else { &None };
         let check = |v: &[String]| row_check(&row.row, v);
-        let (mut reading, extra) = read_row(row, k, ctx.units, centers, ctx.lines, &check);
+        let (mut reading, extra) = read_row(
+            row,
+            k,
+            ctx.units,
+            centers,
+            &|i| ctx.line_separated(i),
+            &check,
+        );
         // More numbers than columns: the first k are the row only if they satisfy
         // the row's own identity (a trailing stray value); otherwise the layout is
         // not the template's (an added subtotal column) and nothing is placed.
@@ -329,12 +341,15 @@ mod tests {
 
     #[test]
     fn separated_rows_are_those_on_tab_or_pipe_lines() {
-        let lines = |t: &str| vec![Line::new(t, 1, 1)];
+        let sep = |t: &[Token], text: Option<&str>| {
+            let lines: Vec<Line> = text.map(|t| Line::new(t, 1, 1)).into_iter().collect();
+            is_separated(t, &|i| lines.get(i).is_some_and(line_is_separated))
+        };
         let t = toks("a  1");
-        assert!(!is_separated(&t, &lines("a  1")));
-        assert!(is_separated(&t, &lines("a\t1")));
-        assert!(is_separated(&t, &lines("  | a | 1 |")));
-        assert!(!is_separated(&t, &lines("a 1 | 2")));
-        assert!(!is_separated(&t, &[]));
+        assert!(!sep(&t, Some("a  1")));
+        assert!(sep(&t, Some("a\t1")));
+        assert!(sep(&t, Some("  | a | 1 |")));
+        assert!(!sep(&t, Some("a 1 | 2")));
+        assert!(!sep(&t, None));
     }
 }
