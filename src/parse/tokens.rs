@@ -426,51 +426,81 @@ fn has_digit(s: &str) -> bool {
             .any(|w| w[0] == 0xEF && w[1] == 0xBC && (0x90..=0x99).contains(&w[2]))
 }
 
-/// Walks a cell's characters forward, answering the byte offset and place of a
-/// character index. Token boundaries are asked for in order, so one walk
-/// serves a whole cell (a crawled table can be one cell of 16,000 characters).
+/// Walks a cell forward, answering the place of a byte offset. Token boundaries
+/// are asked for in order, so one walk serves a whole cell (a crawled table can
+/// be one cell of 16,000 characters).
 struct Walk<'c> {
-    rest: std::str::CharIndices<'c>,
-    len: usize,
-    idx: usize,
+    cell: &'c str,
     byte: usize,
     pos: Pos,
 }
 
 impl<'c> Walk<'c> {
     fn new(cell: &'c str, start: Pos) -> Self {
-        let mut rest = cell.char_indices();
-        let byte = rest.next().map_or(cell.len(), |(b, _)| b);
         Walk {
-            rest,
-            len: cell.len(),
-            idx: 0,
-            byte,
+            cell,
+            byte: 0,
             pos: start,
         }
     }
 
-    /// Byte offset and place of character `idx` (at or after the last asked).
-    fn at(&mut self, idx: usize) -> (usize, Pos) {
-        debug_assert!(idx >= self.idx, "walked backwards");
-        while self.idx < idx {
-            let (next_byte, _) = self.rest.next().unwrap_or((self.len, ' '));
-            let c_is_ascii = next_byte - self.byte == 1;
-            self.pos = Pos {
-                col: self.pos.col + if c_is_ascii { 1 } else { 2 },
-                ch: self.pos.ch + 1,
-            };
-            self.byte = next_byte;
-            self.idx += 1;
+    /// Place of byte offset `b` (a character boundary at or after the last asked).
+    fn at(&mut self, b: usize) -> Pos {
+        debug_assert!(b >= self.byte, "walked backwards");
+        if b > self.byte {
+            self.pos = self.pos.after(&self.cell[self.byte..b]);
+            self.byte = b;
         }
-        (self.byte, self.pos)
+        self.pos
     }
+}
+
+/// The [`norm_char`] form of the character starting at byte `b` of `s`, and that
+/// character's length in bytes; `None` at the end (or off a character boundary,
+/// which the scan never asks for).
+#[inline]
+fn norm_at(s: &str, b: usize) -> Option<(char, usize)> {
+    match s.as_bytes().get(b) {
+        Some(&x) if x.is_ascii() => Some((x as char, 1)),
+        _ => {
+            let c = s.get(b..)?.chars().next()?;
+            Some((norm_char(c), c.len_utf8()))
+        }
+    }
+}
+
+/// The [`norm_char`] form of the character ending at byte `b` of `s`, and its
+/// length in bytes.
+#[inline]
+fn norm_before(s: &str, b: usize) -> Option<(char, usize)> {
+    let c = s.get(..b)?.chars().next_back()?;
+    Some((norm_char(c), c.len_utf8()))
+}
+
+/// Whether the character at byte `b` reads as an ASCII digit.
+#[inline]
+fn digit_at(s: &str, b: usize) -> bool {
+    norm_at(s, b).is_some_and(|(c, _)| c.is_ascii_digit())
+}
+
+/// Whether a character starting with this byte may read as a digit or a sign
+/// (see [`norm_char`]): ASCII digits, `+`, `-`, full-width digits and signs
+/// (U+FF0B, U+FF0D, U+FF10–FF19: lead byte EF) and the hyphens U+2010–2012
+/// (lead byte E2). Only such a character can start a number, so the scan jumps
+/// from one to the next. `tests::number_starts_have_their_lead_bytes` checks
+/// every character.
+const fn may_start_number(b: u8) -> bool {
+    matches!(b, b'0'..=b'9' | b'+' | b'-' | 0xE2 | 0xEF)
 }
 
 /// Splits a cell that mixes words and digits.
 ///
 /// In a separated line only a space may part a word from a number (`行政许可 97`);
 /// in a line without separators any word/digit boundary does (`规章000`).
+///
+/// Works on the cell's bytes, reading the normalised character at a place only
+/// where the rules look (the characters-first version, kept in
+/// `tests::reference`, built a normalised `Vec<char>` of every cell).
 fn scan_mixed<'a>(
     cell: &'a str,
     start: Pos,
@@ -480,15 +510,13 @@ fn scan_mixed<'a>(
     out: &mut Vec<Token<'a>>,
 ) {
     let units = &grammar.units;
-    // A character is never shorter than a byte: `cell.len()` is enough.
-    let mut chars: Vec<char> = Vec::with_capacity(cell.len());
-    chars.extend(cell.chars().map(norm_char));
+    let bytes = cell.as_bytes();
     let mut walk = Walk::new(cell, start);
-    // The token over characters `[from, to)`, its text trimmed when `trim`.
+    // The token over bytes `[from, to)`, its text trimmed when `trim`.
     let mut push = |out: &mut Vec<Token<'a>>, kind, from: usize, to: usize, glued| {
-        let (b0, p0) = walk.at(from);
-        let (b1, p1) = walk.at(to);
-        let raw = &cell[b0..b1];
+        let p0 = walk.at(from);
+        let p1 = walk.at(to);
+        let raw = &cell[from..to];
         let raw = match kind {
             Kind::Text => raw.trim(),
             // A run never holds two spaces in a row nor starts with one; it ends
@@ -517,51 +545,64 @@ fn scan_mixed<'a>(
     };
     let mut i = 0;
     let mut text_start = 0;
-    while i < chars.len() {
-        let c = chars[i];
+    // Characters that cannot start a number are passed over unread.
+    while let Some(skip) = bytes[i..].iter().position(|&b| may_start_number(b)) {
+        i += skip;
+        let Some((c, c_len)) = norm_at(cell, i) else {
+            break;
+        };
         let starts_number = (c.is_ascii_digit()
-            || ((c == '+' || c == '-') && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit())))
-            && !is_enumerator_at(&chars, i);
+            || ((c == '+' || c == '-') && digit_at(cell, i + c_len)))
+            && !is_enumerator_at(cell, i);
+        let before = norm_before(cell, i).map(|(p, _)| p);
         let boundary_ok = if had_sep {
-            i == 0 || chars[i - 1].is_whitespace()
+            before.is_none_or(char::is_whitespace)
         } else {
             // Not inside a word of Latin letters or a date like 2019年.
-            i == 0 || !chars[i - 1].is_ascii_alphanumeric()
+            before.is_none_or(|p| !p.is_ascii_alphanumeric())
         };
         if !(starts_number && boundary_ok) {
-            i += 1;
+            i += c_len;
             continue;
         }
         // Extent of the number run: digits, signs, dots, commas and single spaces
         // between digits; stop before an enumerator digit.
         let mut j = i;
-        while j < chars.len() && continues_run(&chars, i, j, had_sep) {
-            j += 1;
+        while let Some(len) = continues_run(cell, i, j, had_sep) {
+            j += len;
         }
         if j == i {
             // Never an empty number: the scan must move on.
-            i += 1;
+            i += c_len;
             continue;
         }
         // A run followed by a word character that is not a unit is part of the text
         // (`2019年`, `16条`) unless the line is glued web text and the word is a label.
         let mut end = j;
         for u in units {
-            let n = u.chars().count();
-            if chars.len() - j >= n && chars[j..j + n].iter().copied().eq(u.chars()) {
-                end = j + n;
+            let mut rest = cell[j..].char_indices();
+            let mut len = 0;
+            let matched = u.chars().all(|uc| match rest.next() {
+                Some((b, c)) if norm_char(c) == uc => {
+                    len = b + c.len_utf8();
+                    true
+                }
+                _ => false,
+            });
+            if matched {
+                end = j + len;
                 break;
             }
         }
-        let next = chars.get(end).copied();
+        let next = norm_at(cell, end).map(|(n, _)| n);
         let word_follows = next.is_some_and(|n| n.is_alphanumeric() && !n.is_ascii_digit());
         if had_sep && word_follows {
-            i = end.max(i + 1);
+            i = end;
             continue;
         }
         if !had_sep && word_follows && next.is_some_and(|n| grammar.text_after_number.contains(&n))
         {
-            i = end.max(i + 1);
+            i = end;
             continue;
         }
         push(out, Kind::Text, text_start, i, false);
@@ -569,59 +610,61 @@ fn scan_mixed<'a>(
         i = end;
         text_start = end;
     }
-    push(out, Kind::Text, text_start, chars.len(), false);
+    push(out, Kind::Text, text_start, cell.len(), false);
 }
 
-/// Whether `chars[j]` extends the number run that started at `i`.
-fn continues_run(chars: &[char], i: usize, j: usize, had_sep: bool) -> bool {
-    let d = chars[j];
-    let digit_next = chars.get(j + 1).is_some_and(|x| x.is_ascii_digit());
-    if d.is_ascii_digit() {
-        return j == i || !is_enumerator_at(chars, j);
-    }
-    match d {
-        // A sign starts the run, or inside glued text starts the next value of the
-        // same run.
-        '+' | '-' => digit_next && (j == i || !had_sep),
-        '.' | ',' => j > i && digit_next && !is_enumerator_at(chars, j - 1),
-        // Single spaces between digit groups of glued text.
-        ' ' => {
-            !had_sep
-                && chars
-                    .get(j + 1)
-                    .is_some_and(|x| x.is_ascii_digit() || *x == '+' || *x == '-')
-                && !is_enumerator_at(chars, j + 1)
+/// The length in bytes of the character at byte `j` when it extends the number
+/// run that started at byte `i`.
+fn continues_run(cell: &str, i: usize, j: usize, had_sep: bool) -> Option<usize> {
+    let (d, d_len) = norm_at(cell, j)?;
+    let next = norm_at(cell, j + d_len).map(|(n, _)| n);
+    let digit_next = next.is_some_and(|x| x.is_ascii_digit());
+    let extends = if d.is_ascii_digit() {
+        j == i || !is_enumerator_at(cell, j)
+    } else {
+        match d {
+            // A sign starts the run, or inside glued text starts the next value of
+            // the same run.
+            '+' | '-' => digit_next && (j == i || !had_sep),
+            '.' | ',' => {
+                j > i
+                    && digit_next
+                    && norm_before(cell, j).is_some_and(|(_, len)| !is_enumerator_at(cell, j - len))
+            }
+            // Single spaces between digit groups of glued text.
+            ' ' => {
+                !had_sep
+                    && next.is_some_and(|x| x.is_ascii_digit() || x == '+' || x == '-')
+                    && !is_enumerator_at(cell, j + d_len)
+            }
+            _ => false,
         }
-        _ => false,
-    }
+    };
+    extends.then_some(d_len)
 }
 
-/// A digit that starts an enumerator: `2.其他`, `3、`, `1. 属于` (digit, stop, word).
-fn is_enumerator_at(chars: &[char], i: usize) -> bool {
-    if !chars[i].is_ascii_digit() {
-        return false;
-    }
-    if i > 0 && chars[i - 1].is_ascii_digit() && !is_run_break(chars, i) {
-        return false;
-    }
-    let Some(&stop) = chars.get(i + 1) else {
+/// A digit that starts an enumerator: `2.其他`, `3、`, `1. 属于` (digit, stop,
+/// word); `i` is a byte offset.
+fn is_enumerator_at(cell: &str, i: usize) -> bool {
+    let Some((c, c_len)) = norm_at(cell, i) else {
         return false;
     };
+    if !c.is_ascii_digit() {
+        return false;
+    }
+    let Some((stop, stop_len)) = norm_at(cell, i + c_len) else {
+        return false;
+    };
+    // Inside a glued digit run this makes the enumerator digit the last before
+    // the stop.
     if !matches!(stop, '.' | '、') {
         return false;
     }
-    let mut k = i + 2;
-    while chars.get(k).is_some_and(|c| *c == ' ') {
-        k += 1;
+    let mut k = i + c_len + stop_len;
+    while let Some((' ', len)) = norm_at(cell, k) {
+        k += len;
     }
-    chars
-        .get(k)
-        .is_some_and(|c| !c.is_ascii_digit() && !c.is_whitespace())
-}
-
-/// Inside a glued digit run the enumerator digit is the last before the stop.
-fn is_run_break(chars: &[char], i: usize) -> bool {
-    matches!(chars.get(i + 1), Some('.') | Some('、'))
+    norm_at(cell, k).is_some_and(|(c, _)| !c.is_ascii_digit() && !c.is_whitespace())
 }
 
 /// Cell tokens for unit tests: the given blank tokens and units, and the built-in
@@ -652,6 +695,213 @@ pub(crate) fn test_tokens<'a>(lines: &[&'a str]) -> Vec<Token<'a>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The characters-first tokenizer of a mixed cell, as it was before the
+    /// byte-level [`scan_mixed`]: the reference of the differential tests.
+    mod reference {
+        use super::super::*;
+
+        /// Walks a cell's characters forward, answering the byte offset and place of a
+        /// character index. Token boundaries are asked for in order, so one walk
+        /// serves a whole cell (a crawled table can be one cell of 16,000 characters).
+        struct Walk<'c> {
+            rest: std::str::CharIndices<'c>,
+            len: usize,
+            idx: usize,
+            byte: usize,
+            pos: Pos,
+        }
+
+        impl<'c> Walk<'c> {
+            fn new(cell: &'c str, start: Pos) -> Self {
+                let mut rest = cell.char_indices();
+                let byte = rest.next().map_or(cell.len(), |(b, _)| b);
+                Walk {
+                    rest,
+                    len: cell.len(),
+                    idx: 0,
+                    byte,
+                    pos: start,
+                }
+            }
+
+            /// Byte offset and place of character `idx` (at or after the last asked).
+            fn at(&mut self, idx: usize) -> (usize, Pos) {
+                debug_assert!(idx >= self.idx, "walked backwards");
+                while self.idx < idx {
+                    let (next_byte, _) = self.rest.next().unwrap_or((self.len, ' '));
+                    let c_is_ascii = next_byte - self.byte == 1;
+                    self.pos = Pos {
+                        col: self.pos.col + if c_is_ascii { 1 } else { 2 },
+                        ch: self.pos.ch + 1,
+                    };
+                    self.byte = next_byte;
+                    self.idx += 1;
+                }
+                (self.byte, self.pos)
+            }
+        }
+
+        /// Splits a cell that mixes words and digits.
+        ///
+        /// In a separated line only a space may part a word from a number (`行政许可 97`);
+        /// in a line without separators any word/digit boundary does (`规章000`).
+        pub(in super::super) fn scan_mixed<'a>(
+            cell: &'a str,
+            start: Pos,
+            line_no: usize,
+            had_sep: bool,
+            grammar: &CellTokens,
+            out: &mut Vec<Token<'a>>,
+        ) {
+            let units = &grammar.units;
+            // A character is never shorter than a byte: `cell.len()` is enough.
+            let mut chars: Vec<char> = Vec::with_capacity(cell.len());
+            chars.extend(cell.chars().map(norm_char));
+            let mut walk = Walk::new(cell, start);
+            // The token over characters `[from, to)`, its text trimmed when `trim`.
+            let mut push = |out: &mut Vec<Token<'a>>, kind, from: usize, to: usize, glued| {
+                let (b0, p0) = walk.at(from);
+                let (b1, p1) = walk.at(to);
+                let raw = &cell[b0..b1];
+                let raw = match kind {
+                    Kind::Text => raw.trim(),
+                    // A run never holds two spaces in a row nor starts with one; it ends
+                    // with one when a sign without a digit follows (`12 +`), which is not
+                    // part of the number.
+                    _ => raw.trim_end_matches(' '),
+                };
+                // A number token whose raw is not one clean number is only kept in glued
+                // text; text that is only spaces is no token.
+                let keep = match kind {
+                    Kind::Text => !raw.is_empty(),
+                    _ => glued || is_number(raw, units),
+                };
+                if keep {
+                    out.push(Token {
+                        kind,
+                        raw,
+                        line: line_no,
+                        col: p0.col,
+                        col_end: p1.col,
+                        ccol: p0.ch,
+                        ccol_end: p1.ch,
+                        glued,
+                    });
+                }
+            };
+            let mut i = 0;
+            let mut text_start = 0;
+            while i < chars.len() {
+                let c = chars[i];
+                let starts_number = (c.is_ascii_digit()
+                    || ((c == '+' || c == '-')
+                        && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit())))
+                    && !is_enumerator_at(&chars, i);
+                let boundary_ok = if had_sep {
+                    i == 0 || chars[i - 1].is_whitespace()
+                } else {
+                    // Not inside a word of Latin letters or a date like 2019年.
+                    i == 0 || !chars[i - 1].is_ascii_alphanumeric()
+                };
+                if !(starts_number && boundary_ok) {
+                    i += 1;
+                    continue;
+                }
+                // Extent of the number run: digits, signs, dots, commas and single spaces
+                // between digits; stop before an enumerator digit.
+                let mut j = i;
+                while j < chars.len() && continues_run(&chars, i, j, had_sep) {
+                    j += 1;
+                }
+                if j == i {
+                    // Never an empty number: the scan must move on.
+                    i += 1;
+                    continue;
+                }
+                // A run followed by a word character that is not a unit is part of the text
+                // (`2019年`, `16条`) unless the line is glued web text and the word is a label.
+                let mut end = j;
+                for u in units {
+                    let n = u.chars().count();
+                    if chars.len() - j >= n && chars[j..j + n].iter().copied().eq(u.chars()) {
+                        end = j + n;
+                        break;
+                    }
+                }
+                let next = chars.get(end).copied();
+                let word_follows = next.is_some_and(|n| n.is_alphanumeric() && !n.is_ascii_digit());
+                if had_sep && word_follows {
+                    i = end.max(i + 1);
+                    continue;
+                }
+                if !had_sep
+                    && word_follows
+                    && next.is_some_and(|n| grammar.text_after_number.contains(&n))
+                {
+                    i = end.max(i + 1);
+                    continue;
+                }
+                push(out, Kind::Text, text_start, i, false);
+                push(out, Kind::Num, i, end, !had_sep);
+                i = end;
+                text_start = end;
+            }
+            push(out, Kind::Text, text_start, chars.len(), false);
+        }
+
+        /// Whether `chars[j]` extends the number run that started at `i`.
+        fn continues_run(chars: &[char], i: usize, j: usize, had_sep: bool) -> bool {
+            let d = chars[j];
+            let digit_next = chars.get(j + 1).is_some_and(|x| x.is_ascii_digit());
+            if d.is_ascii_digit() {
+                return j == i || !is_enumerator_at(chars, j);
+            }
+            match d {
+                // A sign starts the run, or inside glued text starts the next value of the
+                // same run.
+                '+' | '-' => digit_next && (j == i || !had_sep),
+                '.' | ',' => j > i && digit_next && !is_enumerator_at(chars, j - 1),
+                // Single spaces between digit groups of glued text.
+                ' ' => {
+                    !had_sep
+                        && chars
+                            .get(j + 1)
+                            .is_some_and(|x| x.is_ascii_digit() || *x == '+' || *x == '-')
+                        && !is_enumerator_at(chars, j + 1)
+                }
+                _ => false,
+            }
+        }
+
+        /// A digit that starts an enumerator: `2.其他`, `3、`, `1. 属于` (digit, stop, word).
+        fn is_enumerator_at(chars: &[char], i: usize) -> bool {
+            if !chars[i].is_ascii_digit() {
+                return false;
+            }
+            if i > 0 && chars[i - 1].is_ascii_digit() && !is_run_break(chars, i) {
+                return false;
+            }
+            let Some(&stop) = chars.get(i + 1) else {
+                return false;
+            };
+            if !matches!(stop, '.' | '、') {
+                return false;
+            }
+            let mut k = i + 2;
+            while chars.get(k).is_some_and(|c| *c == ' ') {
+                k += 1;
+            }
+            chars
+                .get(k)
+                .is_some_and(|c| !c.is_ascii_digit() && !c.is_whitespace())
+        }
+
+        /// Inside a glued digit run the enumerator digit is the last before the stop.
+        fn is_run_break(chars: &[char], i: usize) -> bool {
+            matches!(chars.get(i + 1), Some('.') | Some('、'))
+        }
+    }
 
     #[test]
     fn a_signed_number_in_a_mixed_cell_ends() {
@@ -1002,20 +1252,96 @@ mod tests {
         assert!(t.iter().all(|(k, _)| *k == Text), "{t:?}");
     }
 
+    /// The tokens of one mixed cell by [`scan_mixed`] and by the characters-first
+    /// reference, both ways (with and without separators on the line).
+    fn assert_scans_agree(cell: &str, grammar: &CellTokens) {
+        let start = Pos { col: 5, ch: 3 };
+        for had_sep in [false, true] {
+            let (mut new, mut old) = (Vec::new(), Vec::new());
+            scan_mixed(cell, start, 9, had_sep, grammar, &mut new);
+            reference::scan_mixed(cell, start, 9, had_sep, grammar, &mut old);
+            assert_eq!(new, old, "{cell:?} had_sep={had_sep}");
+        }
+    }
+
+    /// The characters the scan's rules look at: ASCII and full-width digits,
+    /// the spaces (ASCII, U+3000, U+00A0, U+2002), signs and a hyphen (U+2010),
+    /// stops and commas of both widths, `、`, units and words after a number,
+    /// a Chinese word, a Latin letter, a full-width one and a tab.
+    const SCAN_ALPHABET: &str =
+        "01９ \u{3000}\u{00A0}\u{2002}+-－\u{2010}.．,，、件个年元万%％其aｂ\t";
+
+    #[test]
+    fn scan_mixed_matches_the_characters_first_reference_on_every_short_cell() {
+        let grammar = test_cells(&[], &["万元", "元", "件", "%"]);
+        let alphabet: Vec<char> = SCAN_ALPHABET.chars().collect();
+        let n = alphabet.len();
+        for len in 0..=4u32 {
+            for k in 0..n.pow(len) {
+                let mut s = String::new();
+                let mut k = k;
+                for _ in 0..len {
+                    s.push(alphabet[k % n]);
+                    k /= n;
+                }
+                assert_scans_agree(&s, &grammar);
+            }
+        }
+    }
+
+    #[test]
+    fn scan_mixed_matches_the_characters_first_reference_on_long_generated_cells() {
+        let grammar = test_cells(&[], &["万元", "元", "件", "%"]);
+        // Digits weighted up so runs, enumerators and units meet often.
+        let alphabet: Vec<char> = format!("{SCAN_ALPHABET}0123456789１２行政许可处罚")
+            .chars()
+            .collect();
+        // xorshift64 with a fixed seed: the same cells on every run.
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..5000 {
+            let len = 5 + (next() % 80) as usize;
+            let s: String = (0..len)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect();
+            assert_scans_agree(&s, &grammar);
+        }
+    }
+
+    #[test]
+    fn number_starts_have_their_lead_bytes() {
+        let mut buf = [0u8; 4];
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let n = norm_char(c);
+            if n.is_ascii_digit() || n == '+' || n == '-' {
+                let lead = c.encode_utf8(&mut buf).as_bytes()[0];
+                assert!(may_start_number(lead), "{c:?}");
+            }
+        }
+    }
+
     #[test]
     fn enumerators_are_not_numbers() {
-        let chars = |s: &str| s.chars().collect::<Vec<char>>();
-        assert!(is_enumerator_at(&chars("2.其他"), 0));
-        assert!(is_enumerator_at(&chars("3、其他"), 0));
-        assert!(is_enumerator_at(&chars("1.  属于"), 0));
-        assert!(!is_enumerator_at(&chars("2.5"), 0));
-        assert!(!is_enumerator_at(&chars("2. "), 0));
-        assert!(!is_enumerator_at(&chars("2."), 0));
-        assert!(!is_enumerator_at(&chars("2其他"), 0));
-        assert!(!is_enumerator_at(&chars("。.其他"), 0));
+        // Offsets in bytes: every digit asked about is ASCII, so they are also
+        // character indices.
+        assert!(is_enumerator_at("2.其他", 0));
+        assert!(is_enumerator_at("3、其他", 0));
+        assert!(is_enumerator_at("1.  属于", 0));
+        assert!(!is_enumerator_at("2.5", 0));
+        assert!(!is_enumerator_at("2. ", 0));
+        assert!(!is_enumerator_at("2.", 0));
+        assert!(!is_enumerator_at("2其他", 0));
+        assert!(!is_enumerator_at("。.其他", 0));
         // Inside a run only the digit right before the stop starts one.
-        assert!(is_enumerator_at(&chars("002.其他"), 2));
-        assert!(!is_enumerator_at(&chars("002.其他"), 1));
+        assert!(is_enumerator_at("002.其他", 2));
+        assert!(!is_enumerator_at("002.其他", 1));
+        assert!(is_enumerator_at("其１．其他", 3));
+        assert!(is_enumerator_at("1.\u{3000}属于", 0));
     }
 
     #[test]
