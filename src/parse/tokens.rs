@@ -493,6 +493,43 @@ const fn may_start_number(b: u8) -> bool {
     matches!(b, b'0'..=b'9' | b'+' | b'-' | 0xE2 | 0xEF)
 }
 
+/// [`may_start_number`] as a table of steps, one load a character: 0 for a
+/// byte that may start a number, else the length of the character it starts
+/// (a Chinese character's three bytes are skipped at once; continuation bytes
+/// are never reached).
+static NUMBER_START_STEPS: [u8; 256] = {
+    let mut steps = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        steps[b] = if may_start_number(b as u8) {
+            0
+        } else {
+            match b {
+                0xF0..=0xFF => 4,
+                0xE0..=0xEF => 3,
+                0xC0..=0xDF => 2,
+                _ => 1,
+            }
+        };
+        b += 1;
+    }
+    steps
+};
+
+/// Offset of the first character of `s` (which starts at a character boundary)
+/// whose lead byte may start a number.
+#[inline]
+fn to_number_start(s: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    while let Some(&b) = s.get(i) {
+        match NUMBER_START_STEPS[usize::from(b)] {
+            0 => return Some(i),
+            step => i += usize::from(step),
+        }
+    }
+    None
+}
+
 /// Splits a cell that mixes words and digits.
 ///
 /// In a separated line only a space may part a word from a number (`行政许可 97`);
@@ -546,7 +583,7 @@ fn scan_mixed<'a>(
     let mut i = 0;
     let mut text_start = 0;
     // Characters that cannot start a number are passed over unread.
-    while let Some(skip) = bytes[i..].iter().position(|&b| may_start_number(b)) {
+    while let Some(skip) = to_number_start(&bytes[i..]) {
         i += skip;
         let Some((c, c_len)) = norm_at(cell, i) else {
             break;
