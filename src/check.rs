@@ -169,7 +169,7 @@ impl<'a> Labels<'a> {
             .find(|c| c.table == table && c.row == row && !c.row_label.is_empty())
             .map_or_else(
                 || row_label(self.format, table, row).to_string(),
-                |c| c.row_label.clone(),
+                |c| c.row_label.to_string(),
             )
     }
 
@@ -180,7 +180,7 @@ impl<'a> Labels<'a> {
             .find(|c| c.table == table && c.column == column && !c.column_label.is_empty())
             .map_or_else(
                 || column_label(self.format, table, column).to_string(),
-                |c| c.column_label.clone(),
+                |c| c.column_label.to_string(),
             )
     }
 

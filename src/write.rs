@@ -558,8 +558,8 @@ mod tests {
             table: "applications".into(),
             row: "new_received".into(),
             column: "total".into(),
-            value: n.to_string(),
-            raw: n.to_string(),
+            value: n.to_string().into(),
+            raw: n.to_string().into(),
             ..Default::default()
         });
         r.findings.push(crate::model::Finding::new(
@@ -610,7 +610,7 @@ mod tests {
                 row: row.into(),
                 column: "total".into(),
                 value: v.into(),
-                raw: format!("{v},\"件\"\n"),
+                raw: format!("{v},\"件\"\n").into(),
                 page: Some(2),
                 line: Some(9),
                 ..Default::default()

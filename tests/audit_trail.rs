@@ -15,7 +15,7 @@ fn value(r: &Report, table: &str, row: &str, column: &str) -> Option<String> {
     r.cells
         .iter()
         .find(|c| c.table == table && c.row == row && c.column == column)
-        .map(|c| c.value.clone())
+        .map(|c| c.value.to_string())
 }
 
 fn checks(r: &Report, check: &str) -> Vec<String> {

@@ -5,7 +5,7 @@
 
 use nianbao::grammar::Grammars;
 use nianbao::ingest::IngestOptions;
-use nianbao::model::{Report, Severity, Status};
+use nianbao::model::{CompactString, Report, Severity, Status};
 use nianbao::pipeline::extract_bytes;
 use std::path::Path;
 
@@ -121,7 +121,7 @@ fn table_repeated_many_times_reads_the_first_and_reports_the_rest() {
     big.extend(&lines[end + 1..]);
     let once = run(&text);
     let many = run(&big.join("\n"));
-    let t3 = |r: &Report| -> Vec<(String, String, String)> {
+    let t3 = |r: &Report| -> Vec<(CompactString, CompactString, CompactString)> {
         r.cells
             .iter()
             .filter(|c| c.table == "applications")

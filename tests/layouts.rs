@@ -245,7 +245,7 @@ fn cells(r: &Report) -> BTreeMap<String, String> {
         .map(|c| {
             (
                 format!("{}.{}.{}", c.table, c.row, c.column),
-                c.value.clone(),
+                c.value.to_string(),
             )
         })
         .collect()
@@ -605,7 +605,7 @@ fn normative_values(r: &Report) -> Vec<(String, String)> {
     r.cells
         .iter()
         .filter(|c| c.row == "normative_docs" && !c.value.is_empty())
-        .map(|c| (c.column.clone(), c.value.clone()))
+        .map(|c| (c.column.to_string(), c.value.to_string()))
         .collect()
 }
 

@@ -57,7 +57,7 @@ fn assert_exact(name: &str, r: &Report) {
         .map(|c| {
             (
                 format!("{}.{}.{}", c.table, c.row, c.column),
-                c.value.clone(),
+                c.value.to_string(),
             )
         })
         .collect();

@@ -29,11 +29,11 @@ fn cells(r: &Report) -> Vec<(String, String, String, String, String)> {
         .iter()
         .map(|c| {
             (
-                c.table.clone(),
-                c.row.clone(),
-                c.column.clone(),
-                c.value.clone(),
-                c.raw.clone(),
+                c.table.to_string(),
+                c.row.to_string(),
+                c.column.to_string(),
+                c.value.to_string(),
+                c.raw.to_string(),
             )
         })
         .collect()

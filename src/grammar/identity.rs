@@ -638,10 +638,10 @@ mod tests {
         for (ri, r) in t3.rows.iter().enumerate() {
             for (ci, c) in t3.columns.iter().enumerate() {
                 cells.push(Cell {
-                    table: t3.id.clone(),
-                    row: r.id.clone(),
-                    column: c.id.clone(),
-                    value: ((ri * 7 + ci * 3) % 5).to_string(),
+                    table: t3.id.as_str().into(),
+                    row: r.id.as_str().into(),
+                    column: c.id.as_str().into(),
+                    value: ((ri * 7 + ci * 3) % 5).to_string().into(),
                     ..Default::default()
                 });
             }

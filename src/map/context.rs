@@ -2,7 +2,7 @@
 //! how cells, findings and repairs are built at their input places.
 
 use super::evidence;
-use crate::model::{Cell, Finding, Line, Repair, Severity};
+use crate::model::{Cell, CompactString, Finding, Line, Repair, Severity};
 use crate::parse::tables::ParsedRow;
 use crate::parse::tokens::{parse_number, Token};
 
@@ -65,14 +65,14 @@ impl Ctx<'_> {
             None => (String::new(), String::new()),
         };
         Cell {
-            table: table.to_string(),
-            row: row.row.clone(),
-            column: column.0.to_string(),
-            value,
-            raw: raw.to_string(),
-            unit,
-            row_label: row.label.clone(),
-            column_label: column.1.to_string(),
+            table: CompactString::from(table),
+            row: CompactString::from(row.row.as_str()),
+            column: CompactString::from(column.0),
+            value: CompactString::from(value.as_str()),
+            raw: CompactString::from(raw),
+            unit: CompactString::from(unit.as_str()),
+            row_label: CompactString::from(row.label.as_str()),
+            column_label: CompactString::from(column.1),
             page,
             line,
         }

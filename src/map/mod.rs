@@ -166,7 +166,7 @@ mod tests {
                 .cells
                 .into_iter()
                 .filter(|c| c.column == "legal_person_subtotal")
-                .map(|c| (c.row, c.value))
+                .map(|c| (c.row.to_string(), c.value.to_string()))
                 .collect()
         };
         let two = vec![

@@ -18,7 +18,7 @@
 //! an error, which the parent treats as a worker gone wrong (the file gets an
 //! error row).
 
-use crate::model::{Cell, Finding, Heading, Repair, Report, Severity, Status};
+use crate::model::{Cell, CompactString, Finding, Heading, Repair, Report, Severity, Status};
 use crate::sink::{Finished, Rendered};
 use std::fmt;
 
@@ -149,6 +149,21 @@ impl Wire for String {
         let b = r.bytes(n)?;
         std::str::from_utf8(b)
             .map(str::to_owned)
+            .map_err(|_| WireError("invalid UTF-8"))
+    }
+}
+
+/// The texts of cells: as `String`, read back inline when short.
+impl Wire for CompactString {
+    fn put(&self, out: &mut Vec<u8>) {
+        put_varint(out, self.len() as u64);
+        out.extend_from_slice(self.as_bytes());
+    }
+    fn get(r: &mut Reader<'_>) -> Result<Self, WireError> {
+        let n = r.len()?;
+        let b = r.bytes(n)?;
+        std::str::from_utf8(b)
+            .map(CompactString::from)
             .map_err(|_| WireError("invalid UTF-8"))
     }
 }
