@@ -9,6 +9,7 @@
 //! `grep_searcher::Sink`: the producer knows nothing of the output, and the
 //! contract below is what both sides rely on.
 
+use crate::csvfile::FILES;
 use crate::model::{Cell, Report, Status};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io;
@@ -53,9 +54,10 @@ pub trait ReportSink {
     /// Receives report `seq` (see the contract for order and errors).
     fn report(&mut self, seq: usize, report: Report) -> io::Result<()>;
 
-    /// The layout ([`Rendered::layout`]) of the rendered reports this sink
-    /// takes, or `None` (the default) when it needs whole reports.
-    fn rendered_layout(&self) -> Option<u64> {
+    /// The layout of the rendered reports this sink takes ([`Layout`]: their
+    /// columns and the shape of their rows), or `None` (the default) when it
+    /// needs whole reports.
+    fn rendered_layout(&self) -> Option<Layout> {
         None
     }
 
@@ -84,7 +86,7 @@ impl<S: ReportSink + ?Sized> ReportSink for &mut S {
     fn report(&mut self, seq: usize, report: Report) -> io::Result<()> {
         (**self).report(seq, report)
     }
-    fn rendered_layout(&self) -> Option<u64> {
+    fn rendered_layout(&self) -> Option<Layout> {
         (**self).rendered_layout()
     }
     fn rendered(&mut self, seq: usize, report: Rendered) -> io::Result<()> {
@@ -99,7 +101,7 @@ impl<S: ReportSink + ?Sized> ReportSink for Box<S> {
     fn report(&mut self, seq: usize, report: Report) -> io::Result<()> {
         (**self).report(seq, report)
     }
-    fn rendered_layout(&self) -> Option<u64> {
+    fn rendered_layout(&self) -> Option<Layout> {
         (**self).rendered_layout()
     }
     fn rendered(&mut self, seq: usize, report: Rendered) -> io::Result<()> {
@@ -137,6 +139,123 @@ pub struct Rendered {
     /// The report's rows of each file, in [`crate::csvfile::FILES`] order:
     /// whole CSV records, each ending in `\n`, UTF-8.
     pub rows: [Vec<u8>; 6],
+}
+
+/// What a sink that takes rendered reports expects of them
+/// ([`ReportSink::rendered_layout`]): the columns they were rendered for, and the
+/// shape of each file's records.
+///
+/// The rows come from another process, which may be damaged or misbehaving: a
+/// row with an open quote, a second `reports.csv` record or another report's id
+/// would corrupt the rows of every report after it in the shared files. So the
+/// process that receives them checks them with [`Layout::check`] and turns a
+/// failure into that one file's error row; nothing of them reaches a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Layout {
+    /// See [`Rendered::layout`].
+    pub hash: u64,
+    /// The number of fields of a record of each file, in [`FILES`] order.
+    pub fields: [usize; 6],
+}
+
+/// Files of which a report has exactly one record: `reports.csv` and `wide.csv`
+/// (indices into [`FILES`]).
+const ONE_RECORD: [usize; 2] = [0, 2];
+/// The files whose records a report's repair and finding counts give.
+const REPAIRS_FILE: usize = 4;
+const FINDINGS_FILE: usize = 5;
+
+impl Layout {
+    /// Checks that `r` is input `id` rendered for this layout: every file's rows
+    /// are whole CSV records of this layout's field count whose first field is
+    /// `id`; one record in `reports.csv` and `wide.csv`; as many repair and
+    /// finding records as `r` counts. The reason is one line, for an error row.
+    pub fn check(&self, r: &Rendered, id: &str) -> Result<(), String> {
+        if r.id != id {
+            return Err(format!(
+                "the worker answered for another input ({:?})",
+                r.id
+            ));
+        }
+        if r.layout != self.hash {
+            return Err("the worker process rendered rows for other grammars than this process read (changed during the run?)".into());
+        }
+        for (i, rows) in r.rows.iter().enumerate() {
+            let n = records(rows, id, self.fields[i])
+                .map_err(|why| format!("the worker's rows of {} {why}", FILES[i]))?;
+            let expected = if ONE_RECORD.contains(&i) {
+                Some(1)
+            } else if i == REPAIRS_FILE {
+                Some(r.repairs)
+            } else if i == FINDINGS_FILE {
+                Some(r.findings)
+            } else {
+                None
+            };
+            if expected.is_some_and(|e| e != n) {
+                return Err(format!(
+                    "the worker's rows of {} hold {n} records, not {}",
+                    FILES[i],
+                    expected.unwrap_or_default()
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The number of records in `rows` if they are whole CSV records (as the CSV
+/// writer writes them: `\n` after each, quotes only where needed) of `fields`
+/// fields each, the first `id`.
+fn records(rows: &[u8], id: &str, fields: usize) -> Result<usize, &'static str> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    if !rows.ends_with(b"\n") {
+        return Err("are cut short");
+    }
+    if memchr::memchr2(b'"', b'\r', rows).is_none() {
+        // No quoting (the usual case): a record is a line, a field ends at a comma.
+        let mut n = 0;
+        for line in rows[..rows.len() - 1].split(|&b| b == b'\n') {
+            let first = line.split(|&b| b == b',').next().unwrap_or_default();
+            if first != id.as_bytes() {
+                return Err("name another input");
+            }
+            if memchr::memchr_iter(b',', line).count() + 1 != fields {
+                return Err("have another number of fields");
+            }
+            n += 1;
+        }
+        return Ok(n);
+    }
+    // Quoted fields: read them as CSV, and write them again to be sure no quote
+    // was left open (an open quote reads to the end as one field).
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(rows);
+    let mut again = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::with_capacity(rows.len()));
+    let mut n = 0;
+    for record in reader.byte_records() {
+        let record = record.map_err(|_| "are not CSV")?;
+        if record.len() != fields {
+            return Err("have another number of fields");
+        }
+        if record.get(0) != Some(id.as_bytes()) {
+            return Err("name another input");
+        }
+        again
+            .write_byte_record(&record)
+            .map_err(|_| "are not CSV")?;
+        n += 1;
+    }
+    match again.into_inner() {
+        Ok(written) if written == rows => Ok(n),
+        _ => Err("are not whole records"),
+    }
 }
 
 /// A report as an extractor hands it on: whole, or rendered (see
@@ -299,7 +418,7 @@ impl<S: ReportSink> ReportSink for Progress<S> {
         self.inner.report(seq, report)
     }
 
-    fn rendered_layout(&self) -> Option<u64> {
+    fn rendered_layout(&self) -> Option<Layout> {
         self.inner.rendered_layout()
     }
 

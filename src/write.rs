@@ -13,7 +13,7 @@ use crate::crossyear::CrossYear;
 pub use crate::csvfile::*;
 use crate::grammar::Grammars;
 use crate::model::{Cell, Report};
-use crate::sink::{Rendered, ReportSink};
+use crate::sink::{Layout, Rendered, ReportSink};
 use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 
@@ -100,8 +100,8 @@ pub struct Renderer {
     wide_columns: usize,
     /// A buffer for the key of each cell looked up in `index`.
     key: String,
-    /// See [`Rendered::layout`].
-    layout: u64,
+    /// What the rows it makes are ([`Layout`]).
+    layout: Layout,
 }
 
 /// What a cell key is to the files ([`Renderer::index`]).
@@ -117,25 +117,41 @@ impl Renderer {
         let wide_keys = grammars.wide_keys();
         let cross_year = CrossYear::new(grammars);
         let cross_keys = cross_year.keys();
-        // FNV-1a over both key lists (each key ends with a 0 byte, each list
-        // with a 1): the same on every process of one binary.
-        let mut layout: u64 = 0xcbf29ce484222325;
-        let mut hash = |bytes: &[u8]| {
+        // Each file's columns: the same on every process of one binary and
+        // grammars, and a worker of another binary or grammars gets other
+        // numbers.
+        let headers: [Vec<&str>; 6] = [
+            ReportRow::header().to_vec(),
+            CellRow::header().to_vec(),
+            WideRow::header()
+                .iter()
+                .copied()
+                .chain(wide_keys.iter().map(String::as_str))
+                .collect(),
+            SectionRow::header().to_vec(),
+            RepairRow::header().to_vec(),
+            FindingRow::header().to_vec(),
+        ];
+        // FNV-1a over every file's header and the cross-year keys (each name
+        // ends with a 0 byte, each list with a 1).
+        let mut hash: u64 = 0xcbf29ce484222325;
+        let mut add = |bytes: &[u8]| {
             for &b in bytes {
-                layout ^= u64::from(b);
-                layout = layout.wrapping_mul(0x100000001b3);
+                hash ^= u64::from(b);
+                hash = hash.wrapping_mul(0x100000001b3);
             }
         };
-        for list in [
-            wide_keys.iter().map(String::as_str).collect::<Vec<_>>(),
-            cross_keys.clone(),
-        ] {
+        for list in headers.iter().chain([&cross_keys]) {
             for k in list {
-                hash(k.as_bytes());
-                hash(&[0]);
+                add(k.as_bytes());
+                add(&[0]);
             }
-            hash(&[1]);
+            add(&[1]);
         }
+        let layout = Layout {
+            hash,
+            fields: headers.each_ref().map(Vec::len),
+        };
         let mut index: FxHashMap<String, Slot> = FxHashMap::default();
         for (i, k) in wide_keys.iter().enumerate() {
             // A key listed twice gets its last column, as a map built from
@@ -153,8 +169,8 @@ impl Renderer {
         }
     }
 
-    /// The layout of the rows this renderer makes ([`Rendered::layout`]).
-    pub fn layout(&self) -> u64 {
+    /// The layout of the rows this renderer makes.
+    pub fn layout(&self) -> Layout {
         self.layout
     }
 
@@ -216,7 +232,7 @@ impl Renderer {
             repairs: r.repairs.len(),
             findings: r.findings.len(),
             facts: facts.into_iter().cloned().collect(),
-            layout: self.layout,
+            layout: self.layout.hash,
             rows,
         })
     }
@@ -338,30 +354,18 @@ impl ReportSink for CsvSink {
         self.take(seq, Waiting::Report(report))
     }
 
-    fn rendered_layout(&self) -> Option<u64> {
+    fn rendered_layout(&self) -> Option<Layout> {
         Some(self.renderer.layout())
     }
 
-    /// Takes rows of this sink's layout only, each file's rows whole records.
+    /// Takes rows of this sink's layout only ([`Layout::check`]; the process
+    /// that receives them from a worker checks them first, so a failure here is
+    /// a bug in that process, which stops the run before a file is published).
     fn rendered(&mut self, seq: usize, report: Rendered) -> io::Result<()> {
-        if report.layout != self.renderer.layout() {
+        if let Err(reason) = self.renderer.layout().check(&report, &report.id) {
             return Err(io::Error::other(format!(
-                "report {seq} ({}) was rendered for other columns (other grammars)",
+                "report {seq} ({}): {reason}",
                 report.id
-            )));
-        }
-        // Every report has its row in `reports.csv` and `wide.csv`.
-        let whole = |i: usize, rows: &Vec<u8>| {
-            if rows.is_empty() {
-                ![0, 2].contains(&i)
-            } else {
-                rows.ends_with(b"\n")
-            }
-        };
-        if let Some(i) = (0..FILES.len()).find(|&i| !whole(i, &report.rows[i])) {
-            return Err(io::Error::other(format!(
-                "report {seq} ({}): its rows of {} are missing or cut short",
-                report.id, FILES[i]
             )));
         }
         self.take(seq, Waiting::Rendered(report))
@@ -694,7 +698,7 @@ mod tests {
         let mut other = r.clone();
         other.layout ^= 1;
         let e = s.rendered(0, other).unwrap_err();
-        assert!(e.to_string().contains("other columns"), "{e}");
+        assert!(e.to_string().contains("other grammars"), "{e}");
         let mut cut = r.clone();
         cut.rows[1].pop();
         let e = s.rendered(0, cut).unwrap_err();
@@ -705,6 +709,58 @@ mod tests {
         assert!(e.to_string().contains("reports.csv"), "{e}");
         s.rendered(0, r).unwrap();
         s.finish().unwrap();
+    }
+
+    /// What a damaged or misbehaving worker could send, each refused by the
+    /// check its parent runs before any row reaches a file.
+    #[test]
+    fn rendered_rows_must_be_the_inputs_whole_records() {
+        let g = Grammars::embedded().unwrap();
+        let mut renderer = Renderer::new(&g);
+        let layout = renderer.layout();
+        // Every sort of report passes, quoted fields and an empty id included.
+        for r in assorted() {
+            let x = renderer.rendered(&r).unwrap();
+            assert_eq!(layout.check(&x, &r.id), Ok(()), "{}", r.id);
+        }
+        let quoted = &assorted()[2];
+        let good = renderer.rendered(&sample("a.txt", 0)).unwrap();
+        let refused = |x: &Rendered, id: &str, why: &str| {
+            let e = layout.check(x, id).unwrap_err();
+            assert!(e.contains(why), "{e} (expected {why})");
+        };
+        refused(&good, "b.txt", "another input");
+        let mut x = good.clone();
+        x.id = "b.txt".into();
+        refused(&x, "b.txt", "name another input");
+        // An open quote would swallow the rows of every later report.
+        let mut x = good.clone();
+        x.rows[5] = b"a.txt,\"x\n".to_vec();
+        x.findings = 1;
+        refused(&x, "a.txt", "findings.csv");
+        let mut x = renderer.rendered(quoted).unwrap();
+        let at = x.rows[0].iter().rposition(|&b| b == b'"').unwrap();
+        x.rows[0].remove(at);
+        refused(&x, &quoted.id, "reports.csv");
+        // A second record where one belongs, or one more finding than counted.
+        let mut x = good.clone();
+        let again = x.rows[0].clone();
+        x.rows[0].extend_from_slice(&again);
+        refused(&x, "a.txt", "2 records, not 1");
+        let mut x = good.clone();
+        x.findings += 1;
+        refused(&x, "a.txt", "findings.csv hold");
+        // A field more, or a carriage return outside quotes.
+        let mut x = good.clone();
+        x.rows[3] = b"a.txt,1,,t,s,1,2,extra\n".to_vec();
+        refused(&x, "a.txt", "number of fields");
+        let mut x = good.clone();
+        x.rows[3] = b"a.txt,1,,t\r,s,1,2\n".to_vec();
+        refused(&x, "a.txt", "sections.csv");
+        // Rows of another binary's or grammars' columns.
+        let mut x = good.clone();
+        x.layout ^= 1;
+        refused(&x, "a.txt", "other grammars");
     }
 
     #[test]

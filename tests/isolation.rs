@@ -1,6 +1,7 @@
 //! Worker-process isolation through the binary: a file that aborts, overflows
-//! the stack, exhausts memory or hangs in its worker gets one error row, and the
-//! other files come out exactly as in a run without it.
+//! the stack, exhausts memory or hangs in its worker, or whose worker answers
+//! with damaged rows, gets one error row, and the other files come out exactly
+//! as in a run without it.
 //!
 //! The failures are triggered by a test-only hook that a worker obeys only when
 //! `NIANBAO_TEST_CRASH_HOOK=1` is set in its environment (never in normal runs).
@@ -41,7 +42,7 @@ fn abort_overflow_oom_and_hang_cost_only_their_own_file() {
         std::fs::write(good.join(n), &sample).unwrap();
         std::fs::write(bad.join(n), &sample).unwrap();
     }
-    for c in ["abort", "overflow", "oom", "hang"] {
+    for c in ["abort", "overflow", "oom", "hang", "open-quote"] {
         std::fs::write(
             bad.join(format!("{c}.txt")),
             format!("NIANBAO-TEST-CRASH:{c}"),
@@ -76,7 +77,11 @@ fn abort_overflow_oom_and_hang_cost_only_their_own_file() {
         row("hang.txt").contains("timed out after 5 s (worker stopped)"),
         "{reports}"
     );
-    assert_eq!(reports.lines().count(), 1 + 7);
+    assert!(
+        row("open-quote.txt").contains(",error,the worker's rows of findings.csv"),
+        "{reports}"
+    );
+    assert_eq!(reports.lines().count(), 1 + 8);
 
     // The good files' rows are what a run without the bad files writes.
     for f in FILES {

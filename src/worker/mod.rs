@@ -36,7 +36,7 @@ use crate::grammar::Grammars;
 use crate::ingest::{IngestError, IngestOptions};
 use crate::model::Report;
 use crate::pipeline::extract_bytes;
-use crate::sink::{Finished, ReportSink};
+use crate::sink::{Finished, Layout, ReportSink};
 use crate::write::Renderer;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::os::fd::AsFd;
@@ -174,16 +174,18 @@ pub fn serve(
             }
             _ => return Err(std::io::Error::other("bad request")),
         };
+        let mut damage = false;
         let report = match bytes {
             Ok(b) => {
                 if hook {
                     crash_hook(&b);
+                    damage = b.strip_prefix(CRASH_PREFIX) == Some(b"open-quote");
                 }
                 extract_bytes(&id, &b, grammars, opts)
             }
             Err(reason) => Report::failed(&id, "", reason),
         };
-        let answer = match &mut renderer {
+        let mut answer = match &mut renderer {
             // A report whose rows cannot be rendered (no row struct fails to
             // serialise, so this is a bug) goes whole: the parent renders it
             // again and stops the run with the error.
@@ -192,6 +194,11 @@ pub fn serve(
                 .map_or(Finished::Report(report), Finished::Rendered),
             None => Finished::Report(report),
         };
+        if let (true, Finished::Rendered(r)) = (damage, &mut answer) {
+            // Test-only: a finding row with an open quote, which would swallow
+            // the rows of every later report if it reached the file.
+            r.rows[5].extend_from_slice(format!("{id},\"open\n").as_bytes());
+        }
         frame.clear();
         wire::encode_frame(&answer, &mut frame);
         out.write_all(&frame)?;
@@ -200,7 +207,8 @@ pub fn serve(
 }
 
 /// Test-only: an input that starts with `NIANBAO-TEST-CRASH:` and a command
-/// makes the worker die the way hostile inputs make dependencies die.
+/// makes the worker die the way hostile inputs make dependencies die (or, with
+/// `open-quote`, answer with damaged rows: see [`serve`]).
 fn crash_hook(bytes: &[u8]) {
     let Some(cmd) = bytes.strip_prefix(CRASH_PREFIX) else {
         return;
@@ -319,7 +327,7 @@ pub struct Worker {
     running: Option<Running>,
     /// The layout of the rendered reports to ask for, if any (see
     /// [`ReportSink::rendered_layout`]).
-    render: Option<u64>,
+    render: Option<Layout>,
 }
 
 impl Worker {
@@ -481,17 +489,24 @@ impl Worker {
                 if r.error().starts_with(crate::ingest::TIMEOUT_PREFIX) {
                     self.stop();
                 }
-                match *r {
-                    // Rows of other columns than the sink's (the worker read
-                    // other grammars, changed since this process read them)
-                    // would misalign the files: an error row instead.
-                    Finished::Rendered(r) if Some(r.layout) != self.render => {
+                match (*r, self.render) {
+                    // Rows that are not this input's whole records of the
+                    // sink's columns (a worker that read other grammars, or a
+                    // damaged one) would misalign the files for every report
+                    // after them: this file's error row instead, and a fresh
+                    // worker for the next.
+                    (Finished::Rendered(r), Some(layout)) => match layout.check(&r, &input.id) {
+                        Ok(()) => Finished::Rendered(r),
+                        Err(reason) => {
+                            self.stop();
+                            failed(&reason)
+                        }
+                    },
+                    (Finished::Rendered(_), None) => {
                         self.stop();
-                        failed(
-                            "the worker process rendered rows for other grammars than this process read (changed during the run?)",
-                        )
+                        failed("the worker process rendered rows unasked")
                     }
-                    r => r,
+                    (r, _) => r,
                 }
             }
             Answer::Gone(detail) => {
