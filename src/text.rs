@@ -309,12 +309,28 @@ pub struct LineSet {
 /// default), so a set compiles here exactly when it would there.
 const SET_NFA_SIZE_LIMIT: usize = 10 * (1 << 20);
 
+/// The lazy DFA gives up after this many cache clears, when it also searched
+/// fewer than [`GIVE_UP_BYTES_PER_STATE`] bytes per state built since: the
+/// settings of the `regex` crate's own engine (`regex-automata`'s meta
+/// wrappers), so a search costs what it costs with a `RegexSet`.
+const GIVE_UP_CACHE_CLEARS: usize = 3;
+/// See [`GIVE_UP_CACHE_CLEARS`].
+const GIVE_UP_BYTES_PER_STATE: usize = 10;
+
 impl LineSet {
     /// Compiles `patterns`; the error is [`regex::RegexSet::new`]'s.
     pub fn new(patterns: &[&str]) -> Result<LineSet, regex::Error> {
         use regex_automata::{hybrid::dfa::DFA, nfa::thompson, MatchKind};
         let dfa = DFA::builder()
-            .configure(DFA::config().match_kind(MatchKind::All))
+            .configure(
+                DFA::config()
+                    .match_kind(MatchKind::All)
+                    // Give up (and let the RegexSet answer) where the cache
+                    // thrashes, as the RegexSet's own lazy DFA does: a long
+                    // crawled line can otherwise rebuild states every few bytes.
+                    .minimum_cache_clear_count(Some(GIVE_UP_CACHE_CLEARS))
+                    .minimum_bytes_per_state(Some(GIVE_UP_BYTES_PER_STATE)),
+            )
             .thompson(
                 thompson::Config::new()
                     .which_captures(thompson::WhichCaptures::None)
