@@ -214,48 +214,104 @@ fn records(rows: &[u8], id: &str, fields: usize) -> Result<usize, &'static str> 
     if !rows.ends_with(b"\n") {
         return Err("are cut short");
     }
-    if memchr::memchr2(b'"', b'\r', rows).is_none() {
-        // No quoting (the usual case): a record is a line, a field ends at a comma.
+    let id_plain = memchr::memchr3(b',', b'"', b'\r', id.as_bytes()).is_none();
+    if id_plain && memchr::memchr2(b'"', b'\r', rows).is_none() {
+        // No quoting (the usual case): a record is a line, a field ends at a
+        // comma; one pass over both.
+        let starts_with_id =
+            |line: &[u8]| line.starts_with(id.as_bytes()) && line.get(id.len()) == Some(&b',');
         let mut n = 0;
-        for line in rows[..rows.len() - 1].split(|&b| b == b'\n') {
-            let first = line.split(|&b| b == b',').next().unwrap_or_default();
-            if first != id.as_bytes() {
+        let mut start = 0;
+        for end in memchr::memchr_iter(b'\n', rows) {
+            let line = &rows[start..end];
+            if !starts_with_id(line) {
                 return Err("name another input");
             }
             if memchr::memchr_iter(b',', line).count() + 1 != fields {
                 return Err("have another number of fields");
             }
             n += 1;
+            start = end + 1;
         }
         return Ok(n);
     }
-    // Quoted fields: read them as CSV, and write them again to be sure no quote
-    // was left open (an open quote reads to the end as one field).
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(rows);
-    let mut again = csv::WriterBuilder::new()
-        .has_headers(false)
-        .from_writer(Vec::with_capacity(rows.len()));
+    // Quoted fields: each record read field by field as the CSV writer writes
+    // them (RFC 4180: a quoted field ends at a quote not doubled; an unquoted
+    // one holds no quote or carriage return), so an open quote is an error
+    // instead of one field to the end.
     let mut n = 0;
-    for record in reader.byte_records() {
-        let record = record.map_err(|_| "are not CSV")?;
-        if record.len() != fields {
+    let mut at = 0;
+    while at < rows.len() {
+        let mut count = 0;
+        loop {
+            let (field, end) = csv_field(rows, at)?;
+            if count == 0 && !field.is_id(id) {
+                return Err("name another input");
+            }
+            count += 1;
+            match rows.get(end) {
+                Some(b',') => at = end + 1,
+                Some(b'\n') => {
+                    at = end + 1;
+                    break;
+                }
+                _ => return Err("are not whole records"),
+            }
+        }
+        if count != fields {
             return Err("have another number of fields");
         }
-        if record.get(0) != Some(id.as_bytes()) {
-            return Err("name another input");
-        }
-        again
-            .write_byte_record(&record)
-            .map_err(|_| "are not CSV")?;
         n += 1;
     }
-    match again.into_inner() {
-        Ok(written) if written == rows => Ok(n),
-        _ => Err("are not whole records"),
+    Ok(n)
+}
+
+/// A field of a CSV record as written: its bytes between the quotes (doubled
+/// quotes still doubled) when quoted.
+enum Field<'a> {
+    Plain(&'a [u8]),
+    Quoted(&'a [u8]),
+}
+
+impl Field<'_> {
+    fn is_id(&self, id: &str) -> bool {
+        match self {
+            Field::Plain(b) => *b == id.as_bytes(),
+            Field::Quoted(b) => {
+                let mut unquoted = Vec::with_capacity(b.len());
+                let mut rest = *b;
+                while let Some(i) = memchr::memchr(b'"', rest) {
+                    unquoted.extend_from_slice(&rest[..=i]);
+                    rest = rest.get(i + 2..).unwrap_or_default();
+                }
+                unquoted.extend_from_slice(rest);
+                unquoted == id.as_bytes()
+            }
+        }
     }
+}
+
+/// The field of `rows` starting at `at`, and where it ends (the separator
+/// after it).
+fn csv_field(rows: &[u8], at: usize) -> Result<(Field<'_>, usize), &'static str> {
+    const BROKEN: &str = "are not whole records";
+    if rows.get(at) == Some(&b'"') {
+        let mut i = at + 1;
+        loop {
+            let q = i + memchr::memchr(b'"', &rows[i..]).ok_or(BROKEN)?;
+            if rows.get(q + 1) == Some(&b'"') {
+                i = q + 2;
+            } else {
+                return Ok((Field::Quoted(&rows[at + 1..q]), q + 1));
+            }
+        }
+    }
+    let len = memchr::memchr3(b',', b'\n', b'"', &rows[at..]).ok_or(BROKEN)?;
+    let field = &rows[at..at + len];
+    if rows[at + len] == b'"' || memchr::memchr(b'\r', field).is_some() {
+        return Err(BROKEN);
+    }
+    Ok((Field::Plain(field), at + len))
 }
 
 /// A report as an extractor hands it on: whole, or rendered (see
@@ -467,5 +523,38 @@ mod tests {
             .map(|r| r.id)
             .collect();
         assert_eq!(ids, ["a", "b"]);
+    }
+
+    #[test]
+    fn records_are_read_as_the_csv_writer_writes_them() {
+        // Whole records, quoted or not, the id quoted with a doubled quote.
+        assert_eq!(records(b"", "a", 3), Ok(0));
+        assert_eq!(records(b"a,1,2\na,,\n", "a", 3), Ok(2));
+        assert_eq!(records(b"a,\"x,\"\"y\"\"\n z\",2\n", "a", 3), Ok(1));
+        assert_eq!(records(b"\"q\"\"a\",1,2\n", "q\"a", 3), Ok(1));
+        assert_eq!(
+            records(b"\"q\"\"a\",1,2\n", "qa", 3),
+            Err("name another input")
+        );
+        // Damage: cut short, an open quote, a quote or carriage return in an
+        // unquoted field, text after a closing quote, fields more or fewer.
+        for (rows, why) in [
+            (&b"a,1,2"[..], "are cut short"),
+            (b"a,\"1,2\n", "are not whole records"),
+            (b"a,\"1\",2\na,\"3,4\n", "are not whole records"),
+            (b"a,1\"x\",2\n", "are not whole records"),
+            (b"a,1\r,\"2\"\n", "are not whole records"),
+            (b"a,\"1\"x,2\n", "are not whole records"),
+            (b"a,1,2,3\n", "have another number of fields"),
+            (b"a,\"1\"\n", "have another number of fields"),
+            (b"b,1,2\n", "name another input"),
+        ] {
+            assert_eq!(
+                records(rows, "a", 3),
+                Err(why),
+                "{}",
+                String::from_utf8_lossy(rows)
+            );
+        }
     }
 }
