@@ -410,11 +410,6 @@ impl crate::sink::ReportSink for CrossYear {
         Ok(())
     }
 
-    fn rendered(&mut self, _seq: usize, report: Rendered) -> io::Result<()> {
-        self.add_rendered(&report);
-        Ok(())
-    }
-
     fn finish(&mut self) -> io::Result<()> {
         Ok(())
     }

@@ -13,7 +13,7 @@ use crate::crossyear::CrossYear;
 pub use crate::csvfile::*;
 use crate::grammar::Grammars;
 use crate::model::{Cell, Report};
-use crate::sink::{Layout, Rendered, ReportSink};
+use crate::sink::{Finished, Layout, Rendered, ReportSink};
 use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 
@@ -238,20 +238,6 @@ impl Renderer {
     }
 }
 
-/// A report waiting for those before it.
-enum Waiting {
-    Report(Report),
-    Rendered(Rendered),
-}
-
-impl Waiting {
-    fn id(&self) -> &str {
-        match self {
-            Waiting::Report(r) => &r.id,
-            Waiting::Rendered(r) => &r.id,
-        }
-    }
-}
 
 /// The sink of the six files ([`ReportSink`]): reports stream into them in `seq`
 /// order (a report that arrives early waits for those before it), and
@@ -268,7 +254,7 @@ pub struct CsvSink {
     cross_year: CrossYear,
     /// The `seq` of the next report to write, and those that arrived before it.
     next: usize,
-    waiting: BTreeMap<usize, Waiting>,
+    waiting: BTreeMap<usize, Finished>,
     /// Cross-year findings added by `finish`.
     cross_year_findings: usize,
 }
@@ -309,18 +295,18 @@ impl CsvSink {
     }
 
     /// Appends one report's rows to every file.
-    fn write(&mut self, r: &Waiting) -> io::Result<()> {
+    fn write(&mut self, r: &Finished) -> io::Result<()> {
         let f = self
             .files
             .as_mut()
             .ok_or_else(|| io::Error::other("outputs already finished"))?;
         match r {
-            Waiting::Report(r) => {
+            Finished::Report(r) => {
                 let facts = self.renderer.render(r, f.buffers())?;
                 self.cross_year.add_read(r, facts);
                 f.spill()
             }
-            Waiting::Rendered(r) => {
+            Finished::Rendered(r) => {
                 self.cross_year.add_rendered(r);
                 f.write_records(&r.rows)
             }
@@ -328,7 +314,7 @@ impl CsvSink {
     }
 
     /// Takes report `seq` and writes every report now in order.
-    fn take(&mut self, seq: usize, report: Waiting) -> io::Result<()> {
+    fn take(&mut self, seq: usize, report: Finished) -> io::Result<()> {
         if seq < self.next || self.waiting.contains_key(&seq) {
             return Err(io::Error::other(format!(
                 "report {seq} ({}) given twice",
@@ -351,7 +337,7 @@ impl CsvSink {
 
 impl ReportSink for CsvSink {
     fn report(&mut self, seq: usize, report: Report) -> io::Result<()> {
-        self.take(seq, Waiting::Report(report))
+        self.take(seq, Finished::Report(report))
     }
 
     fn rendered_layout(&self) -> Option<Layout> {
@@ -368,7 +354,7 @@ impl ReportSink for CsvSink {
                 report.id
             )));
         }
-        self.take(seq, Waiting::Rendered(report))
+        self.take(seq, Finished::Rendered(report))
     }
 
     /// Flushes every file, adds the cross-year findings, and renames every file

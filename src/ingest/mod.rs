@@ -391,7 +391,8 @@ fn is_suspicious(c: char) -> bool {
     c == '\u{FFFD}' || (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{0C}'))
 }
 
-/// Whether `text` holds a character [`is_suspicious`] finds; a real report
+/// Whether `text` holds a suspicious character (`is_suspicious`, defined in the
+/// tests); a real report
 /// has none, and this finds so without decoding it: the C0 controls and DEL
 /// are single bytes (tested by blocks without an exit, which the compiler
 /// turns into vector compares), a C1 control (U+0080–U+009F) is `C2 80`–`C2
@@ -416,7 +417,7 @@ fn is_control_byte(b: u8) -> bool {
     (b < 0x20 && b != b'\n' && b != b'\r' && b != b'\t' && b != 0x0C) || b == 0x7F
 }
 
-/// How many characters of `text` [`is_suspicious`] finds, counted by their
+/// How many suspicious characters (`is_suspicious`) `text` holds, counted by their
 /// UTF-8 bytes without decoding: a C0 control or DEL is one byte, a C1
 /// control is `C2 80`–`C2 9F`, U+FFFD is `EF BF BD` (in valid UTF-8, `C2` and
 /// `EF` only ever start a character, and a continuation byte is never a C0

@@ -40,9 +40,10 @@ impl Ctx<'_> {
 
     /// Whether line `i` is field-separated (tabs or markdown pipes).
     pub(super) fn line_separated(&self, i: usize) -> bool {
-        self.lines
-            .get(i)
-            .is_some_and(|l| *self.separated[i].get_or_init(|| super::rows::line_is_separated(l)))
+        match (self.lines.get(i), self.separated.get(i)) {
+            (Some(l), Some(s)) => *s.get_or_init(|| super::rows::line_is_separated(l)),
+            _ => false,
+        }
     }
 
     /// The number a cell made from `raw` by [`Ctx::cell`] holds for the

@@ -201,8 +201,8 @@ pub fn serve(
         }
         frame.clear();
         wire::encode_frame(&answer, &mut frame);
+        // Unbuffered: the frame is with the parent once written.
         out.write_all(&frame)?;
-        out.flush()?;
     }
 }
 
