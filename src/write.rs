@@ -238,7 +238,6 @@ impl Renderer {
     }
 }
 
-
 /// The sink of the six files ([`ReportSink`]): reports stream into them in `seq`
 /// order (a report that arrives early waits for those before it), and
 /// [`ReportSink::finish`] adds the cross-year findings and publishes the files as a

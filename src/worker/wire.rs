@@ -141,30 +141,32 @@ trait Wire: Sized {
 
 impl Wire for String {
     fn put(&self, out: &mut Vec<u8>) {
-        put_varint(out, self.len() as u64);
-        out.extend_from_slice(self.as_bytes());
+        put_str(out, self);
     }
     fn get(r: &mut Reader<'_>) -> Result<Self, WireError> {
-        let n = r.len()?;
-        let b = r.bytes(n)?;
-        std::str::from_utf8(b)
-            .map(str::to_owned)
-            .map_err(|_| WireError("invalid UTF-8"))
+        get_str(r).map(str::to_owned)
     }
+}
+
+/// A string: its length, then its bytes.
+fn put_str(out: &mut Vec<u8>, s: &str) {
+    put_varint(out, s.len() as u64);
+    out.extend_from_slice(s.as_bytes());
+}
+
+/// A string [`put_str`] wrote, checked to be UTF-8.
+fn get_str<'a>(r: &mut Reader<'a>) -> Result<&'a str, WireError> {
+    let n = r.len()?;
+    std::str::from_utf8(r.bytes(n)?).map_err(|_| WireError("invalid UTF-8"))
 }
 
 /// The texts of cells: as `String`, read back inline when short.
 impl Wire for CompactString {
     fn put(&self, out: &mut Vec<u8>) {
-        put_varint(out, self.len() as u64);
-        out.extend_from_slice(self.as_bytes());
+        put_str(out, self);
     }
     fn get(r: &mut Reader<'_>) -> Result<Self, WireError> {
-        let n = r.len()?;
-        let b = r.bytes(n)?;
-        std::str::from_utf8(b)
-            .map(CompactString::from)
-            .map_err(|_| WireError("invalid UTF-8"))
+        get_str(r).map(CompactString::from)
     }
 }
 
