@@ -578,9 +578,18 @@ pub(crate) mod tests {
 
     /// Whether `set` answers every probe as the `RegexSet` of `patterns`.
     pub(crate) fn assert_set_agrees(set: &LineSet, patterns: &[&str]) {
+        assert_set_agrees_on(set, patterns, SET_PROBES);
+    }
+
+    /// [`assert_set_agrees`] on the texts `hays`.
+    pub(crate) fn assert_set_agrees_on<S: AsRef<str>>(
+        set: &LineSet,
+        patterns: &[&str],
+        hays: &[S],
+    ) {
         let theirs = regex::RegexSet::new(patterns).unwrap();
         assert_eq!(set.len(), patterns.len());
-        for h in SET_PROBES {
+        for h in hays.iter().map(AsRef::as_ref) {
             assert_eq!(set.is_match(h), theirs.is_match(h), "{patterns:?} on {h:?}");
             let want: Vec<usize> = theirs.matches(h).into_iter().collect();
             assert_eq!(set.matches(h), want, "{patterns:?} on {h:?}");

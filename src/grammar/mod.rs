@@ -1085,9 +1085,33 @@ mod tests {
             .iter()
             .map(String::as_str)
             .collect();
+        // Every line of the bundled text reports, as read and as clean and
+        // prose see it (normalised, compacted): crawled lines of a whole table
+        // included.
+        let mut lines = Vec::new();
+        let mut dirs = vec![std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus")];
+        while let Some(d) = dirs.pop() {
+            for e in std::fs::read_dir(d).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    dirs.push(p);
+                } else if p.extension().is_some_and(|x| x == "txt" || x == "md") {
+                    let Ok(text) = std::fs::read_to_string(&p) else {
+                        continue;
+                    };
+                    for l in text.lines() {
+                        lines.push(l.to_string());
+                        lines.push(crate::text::normalized(l).into_owned());
+                        lines.push(crate::text::compact(l));
+                    }
+                }
+            }
+        }
+        assert!(lines.len() > 1000, "{}", lines.len());
         for pats in [prose, furniture] {
             let set = crate::text::cached_regex_set(&pats).unwrap();
             crate::text::tests::assert_set_agrees(set, &pats);
+            crate::text::tests::assert_set_agrees_on(set, &pats, &lines);
         }
     }
 
