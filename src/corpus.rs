@@ -258,15 +258,7 @@ pub fn discover_counted(args: &[PathBuf]) -> std::io::Result<(Vec<Input>, usize)
     Ok((out, skipped))
 }
 
-/// FNV-1a: a hash that is the same on every machine and release.
-pub fn stable_hash(s: &str) -> u64 {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for b in s.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x100000001b3);
-    }
-    h
-}
+pub use crate::text::stable_hash;
 
 /// Keeps the inputs of shard `k` of `n` (1-based), chosen by report id.
 pub fn shard(inputs: Vec<Input>, k: usize, n: usize) -> Vec<Input> {

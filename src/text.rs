@@ -126,28 +126,41 @@ fn decode_at(bytes: &[u8], i: usize, b: u8) -> Option<(char, usize)> {
 /// `map` does not keep as it is.
 #[inline]
 fn rewrite<'a>(s: &'a str, leads: &LeadSteps, map: impl Fn(char) -> Option<char>) -> Cow<'a, str> {
-    // Runs of characters that stay as they are are copied as slices.
     let mut out: Option<String> = None;
-    let mut from = 0;
-    for_each_candidate(s, leads, |i, c| {
-        let k = map(c);
-        if k != Some(c) {
-            // Normalising never lengthens a character's UTF-8 form: `s.len()` is enough.
-            let out = out.get_or_insert_with(|| String::with_capacity(s.len()));
-            out.push_str(&s[from..i]);
-            if let Some(k) = k {
-                out.push(k);
-            }
-            from = i + c.len_utf8();
-        }
+    let rest = rewrite_runs(s, leads, map, |run, k| {
+        // Normalising never lengthens a character's UTF-8 form: `s.len()` is enough.
+        let out = out.get_or_insert_with(|| String::with_capacity(s.len()));
+        out.push_str(run);
+        out.extend(k);
     });
     match out {
         None => Cow::Borrowed(s),
         Some(mut out) => {
-            out.push_str(&s[from..]);
+            out.push_str(&s[rest..]);
             Cow::Owned(out)
         }
     }
+}
+
+/// The walk of [`rewrite`]: for each character `map` changes, `emit` gets the
+/// run of unchanged text before it (copied as a slice) and its replacement
+/// (`None`: dropped). Returns where the unchanged rest of `s` starts.
+#[inline]
+fn rewrite_runs<'a>(
+    s: &'a str,
+    leads: &LeadSteps,
+    map: impl Fn(char) -> Option<char>,
+    mut emit: impl FnMut(&'a str, Option<char>),
+) -> usize {
+    let mut from = 0;
+    for_each_candidate(s, leads, |i, c| {
+        let k = map(c);
+        if k != Some(c) {
+            emit(&s[from..i], k);
+            from = i + c.len_utf8();
+        }
+    });
+    from
 }
 
 /// Normalises a whole string with [`norm_char`], borrowing it when it is
@@ -171,18 +184,11 @@ pub fn compact(s: &str) -> String {
 /// Appends [`compact`] of `s` to `out`: a whole document's compact form is
 /// built in one buffer rather than a `String` per line.
 pub fn compact_into(out: &mut String, s: &str) {
-    let mut from = 0;
-    for_each_candidate(s, &COMPACT_LEADS, |i, c| {
-        let k = compact_char(c);
-        if k != Some(c) {
-            out.push_str(&s[from..i]);
-            if let Some(k) = k {
-                out.push(k);
-            }
-            from = i + c.len_utf8();
-        }
+    let rest = rewrite_runs(s, &COMPACT_LEADS, compact_char, |run, k| {
+        out.push_str(run);
+        out.extend(k);
     });
-    out.push_str(&s[from..]);
+    out.push_str(&s[rest..]);
 }
 
 /// [`compact`] of `s`, with the byte offset in `s` of each byte of the result, so a
@@ -426,6 +432,38 @@ impl LineSet {
     }
 }
 
+/// FNV-1a, fed piece by piece: a hash that is the same on every machine and
+/// release (shards choose reports by it; workers and their parent compare
+/// output layouts by it).
+#[derive(Debug, Clone, Copy)]
+pub struct StableHash(u64);
+
+impl Default for StableHash {
+    fn default() -> Self {
+        StableHash(0xcbf29ce484222325)
+    }
+}
+
+impl StableHash {
+    pub fn add(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x100000001b3);
+        }
+    }
+
+    pub fn finish(self) -> u64 {
+        self.0
+    }
+}
+
+/// [`StableHash`] of one string.
+pub fn stable_hash(s: &str) -> u64 {
+    let mut h = StableHash::default();
+    h.add(s.as_bytes());
+    h.finish()
+}
+
 /// A process-wide cache of values built from a list of patterns (see
 /// [`once_per_patterns`]).
 pub type PatternsCache<T> = std::sync::OnceLock<std::sync::Mutex<Vec<(Vec<String>, T)>>>;
@@ -485,7 +523,10 @@ pub fn arabic_dates(s: &str) -> String {
     }
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
-        Regex::new(r"([〇○零一二三四五六七八九]{4})年(?:([一二三四五六七八九十]{1,2})月(?:([一二三四五六七八九十]{1,3})日)?)?").expect("static regex")
+        Regex::new(&format!(
+            r"([{YEAR_DIGITS}]{{4}})年(?:([一二三四五六七八九十]{{1,2}})月(?:([一二三四五六七八九十]{{1,3}})日)?)?"
+        ))
+        .expect("static regex")
     });
     let digit = |c: char| {
         "〇一二三四五六七八九"

@@ -132,24 +132,18 @@ impl Renderer {
             RepairRow::header().to_vec(),
             FindingRow::header().to_vec(),
         ];
-        // FNV-1a over every file's header and the cross-year keys (each name
-        // ends with a 0 byte, each list with a 1).
-        let mut hash: u64 = 0xcbf29ce484222325;
-        let mut add = |bytes: &[u8]| {
-            for &b in bytes {
-                hash ^= u64::from(b);
-                hash = hash.wrapping_mul(0x100000001b3);
-            }
-        };
+        // Every file's header and the cross-year keys (each name ends with a 0
+        // byte, each list with a 1).
+        let mut hash = crate::text::StableHash::default();
         for list in headers.iter().chain([&cross_keys]) {
             for k in list {
-                add(k.as_bytes());
-                add(&[0]);
+                hash.add(k.as_bytes());
+                hash.add(&[0]);
             }
-            add(&[1]);
+            hash.add(&[1]);
         }
         let layout = Layout {
-            hash,
+            hash: hash.finish(),
             fields: headers.each_ref().map(Vec::len),
         };
         let mut index: FxHashMap<String, Slot> = FxHashMap::default();

@@ -93,7 +93,7 @@ pub fn max_errors(len: usize) -> usize {
 /// Looks for the key's first character and compares the rest only there: the
 /// caption and label searches scan a whole report's text for dozens of keys, and
 /// comparing a full window at every position was most of their time.
-fn find_exact(hay: &[char], key: &[char]) -> Option<usize> {
+pub(crate) fn find_exact(hay: &[char], key: &[char]) -> Option<usize> {
     let (&first, rest) = key.split_first()?;
     let last_start = hay.len().checked_sub(key.len())?;
     let mut at = 0;

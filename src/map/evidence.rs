@@ -40,14 +40,7 @@ pub fn prose_figures(common: &Common, prose: &ProseLines) -> Vec<Figure> {
             continue;
         }
         for (pi, pat) in rule.patterns.iter().enumerate() {
-            // The pattern's own regex (for the captures) is compiled only when a
-            // line needs it: most patterns match no line of a report, and
-            // compiling one costs more than a small report's prose.
-            let mut lines = prose.matching(ri, pi).peekable();
-            if lines.peek().is_none() {
-                continue;
-            }
-            let Some(re) = crate::text::cached_regex(pat) else {
+            let Some((re, lines)) = prose.matching_regex(ri, pi, pat) else {
                 continue;
             };
             for (l, text, offsets) in lines {

@@ -97,7 +97,7 @@ impl<'l> ProseLines<'l> {
         &self,
         rule: usize,
         pattern: usize,
-    ) -> impl Iterator<Item = (&'l Line, &str, &[usize])> + '_ {
+    ) -> impl Iterator<Item = ProseHit<'l, '_>> + '_ {
         let flat = self.first_pattern.get(rule).map(|f| f + pattern);
         self.hits
             .iter()
@@ -107,7 +107,30 @@ impl<'l> ProseLines<'l> {
                 Some((line, h.text.as_str(), h.offsets.as_slice()))
             })
     }
+
+    /// [`ProseLines::matching`] with the pattern's own regex `pattern` (for
+    /// its captures), or `None` when no line matches it (or it does not
+    /// compile). The regex is compiled only when a line needs it: most patterns
+    /// match no line of a report, and compiling one costs more than a small
+    /// report's prose.
+    pub fn matching_regex(
+        &self,
+        rule: usize,
+        index: usize,
+        pattern: &str,
+    ) -> Option<(
+        &'static regex::Regex,
+        impl Iterator<Item = ProseHit<'l, '_>> + '_,
+    )> {
+        let mut lines = self.matching(rule, index).peekable();
+        lines.peek()?;
+        Some((crate::text::cached_regex(pattern)?, lines))
+    }
 }
+
+/// A line a prose pattern matches: the line, its compacted text, and the byte
+/// offset in the line of each byte of that text.
+pub type ProseHit<'l, 's> = (&'l Line, &'s str, &'s [usize]);
 
 /// The prose patterns compiled for [`ProseLines::new`].
 struct Patterns {

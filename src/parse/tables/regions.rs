@@ -17,17 +17,10 @@ pub struct Region {
     pub end: usize,
 }
 
-/// Whether `needle` occurs in `hay` (an empty needle does): looks for its first
-/// character and compares the rest only there.
+/// Whether `needle` occurs in `hay` (an empty needle does), by the label
+/// search's exact scan.
 fn contains_chars(hay: &[char], needle: &[char]) -> bool {
-    let Some((&first, rest)) = needle.split_first() else {
-        return true;
-    };
-    hay.len() >= needle.len()
-        && hay[..=hay.len() - needle.len()]
-            .iter()
-            .enumerate()
-            .any(|(p, &c)| c == first && hay[p + 1..p + needle.len()] == *rest)
+    needle.is_empty() || crate::grammar::labels::find_exact(hay, needle).is_some()
 }
 
 impl TokenDoc<'_> {
@@ -122,11 +115,33 @@ impl TokenDoc<'_> {
             .map_or(self.tokens.len(), |(i, _)| i)
     }
 
+    /// The first token at or after `from` where `marker` is found with one of
+    /// `confirm` within `window` characters after it.
+    fn confirmed_at(
+        &self,
+        marker: &str,
+        confirm: &[Vec<char>],
+        window: usize,
+        mut from: usize,
+    ) -> Option<usize> {
+        let n = self.tokens.len();
+        while let Some((s, _, sp)) = self.find_at(marker, from, n) {
+            // The window starts at the caption, not at its token: in glued web
+            // text the caption ends a long run of prose.
+            let window_end = (sp + window).min(self.stream.len());
+            let win = &self.stream[sp..window_end];
+            if confirm.iter().any(|c| contains_chars(win, c)) {
+                return Some(s);
+            }
+            from = s + 1;
+        }
+        None
+    }
+
     /// Token range `[start, end)` of each table of `format` whose anchors (in
     /// `common.toml`, by table id) are found, in document order; each ends where
     /// the next begins, the last at the first heading-like text after its numbers.
     pub fn regions(&self, format: &Format) -> Vec<Region> {
-        let n = self.tokens.len();
         let mut starts: Vec<(String, usize)> = Vec::new();
         for (id, _) in format.tables.ids() {
             let Some(anchors) = self.common.tables.get(id) else {
@@ -134,11 +149,7 @@ impl TokenDoc<'_> {
             };
             let after = starts.last().map(|(_, s)| *s).unwrap_or(0);
             let mut best: Option<usize> = None;
-            for (anchor, marker) in anchors
-                .iter()
-                .flat_map(|a| a.start.iter().map(move |m| (a, m)))
-            {
-                let mut from = after;
+            for anchor in anchors {
                 // Compared as characters in the stream: no string of the window
                 // is built per caption found.
                 let confirm: Vec<Vec<char>> = anchor
@@ -146,16 +157,10 @@ impl TokenDoc<'_> {
                     .iter()
                     .map(|c| compact(c).chars().collect())
                     .collect();
-                while let Some((s, _, sp)) = self.find_at(marker, from, n) {
-                    // The window starts at the caption, not at its token: in glued
-                    // web text the caption ends a long run of prose.
-                    let window_end = (sp + anchor.window).min(self.stream.len());
-                    let win = &self.stream[sp..window_end];
-                    if confirm.iter().any(|c| contains_chars(win, c)) {
+                for marker in &anchor.start {
+                    if let Some(s) = self.confirmed_at(marker, &confirm, anchor.window, after) {
                         best = Some(best.map_or(s, |b| b.min(s)));
-                        break;
                     }
-                    from = s + 1;
                 }
             }
             if let Some(s) = best {
